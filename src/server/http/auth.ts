@@ -1,0 +1,73 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { resolveSession } from '../modules/accounts/sessions.js';
+import type { Actor, CurrentUser } from './current-user.js';
+import { AppError, unauthenticated } from './errors.js';
+
+export const SESSION_COOKIE = 'sid';
+export const CSRF_COOKIE = 'csrf_token';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: CurrentUser | null;
+  }
+}
+
+function sameToken(a: string, b: string) {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const cookieBase = (request: FastifyRequest) => ({
+  path: '/',
+  sameSite: 'lax' as const,
+  secure: request.protocol === 'https',
+});
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string) {
+  reply.setCookie(SESSION_COOKIE, token, { ...cookieBase(request), httpOnly: true, signed: true });
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply) {
+  reply.clearCookie(SESSION_COOKIE, { ...cookieBase(request), httpOnly: true });
+}
+
+/**
+ * Resolves the session cookie into `request.user`, and enforces double-submit CSRF protection:
+ * every state-changing request must echo the `csrf_token` cookie in the `x-csrf-token` header,
+ * which a page of another origin cannot read.
+ */
+export function registerAuth(app: FastifyInstance, db: Db, config: Config) {
+  app.decorateRequest('user', null);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) return;
+    const csrfCookie = request.cookies[CSRF_COOKIE];
+    if (!csrfCookie) {
+      reply.setCookie(CSRF_COOKIE, randomBytes(24).toString('base64url'), { ...cookieBase(request), httpOnly: false });
+    }
+    if (!SAFE_METHODS.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      if (!csrfCookie || typeof header !== 'string' || !sameToken(header, csrfCookie)) {
+        throw new AppError(403, 'csrf_failed', '页面已过期或请求来源不可信，请刷新页面后重试');
+      }
+    }
+    const raw = request.cookies[SESSION_COOKIE];
+    if (!raw) return;
+    const unsigned = request.unsignCookie(raw);
+    request.user = unsigned.valid && unsigned.value ? await resolveSession(db, unsigned.value, config.SESSION_IDLE_MINUTES) : null;
+    if (!request.user) clearSessionCookie(request, reply);
+  });
+}
+
+export const actorOf = (request: FastifyRequest): Actor => ({ user: request.user, ip: request.ip ?? null });
+
+/** For routes that need a signed-in user whatever the role. */
+export function signedInActor(request: FastifyRequest): Actor & { user: CurrentUser } {
+  if (!request.user) throw unauthenticated();
+  return { user: request.user, ip: request.ip ?? null };
+}

@@ -1,0 +1,57 @@
+import { performance } from 'node:perf_hooks';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { roleLabels, type Role } from '../domain/enums.js';
+import { DEMO_PASSWORD, demoAccounts, isEmpty, seedDemo } from './seed/demo.js';
+
+async function main() {
+  const started = performance.now();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  let seeded = false;
+  if (config.SEED_DEMO === 'auto' && (await isEmpty(database.db))) {
+    console.log('首次启动：正在生成演示数据 (first start: loading demo data)…');
+    await seedDemo(database.db);
+    seeded = true;
+  }
+  const app = await buildApp(config, database);
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`\n社会工作服务项目管理平台 is serving on ${address}  (database: ${database.kind}, ready in ${seconds} s)`);
+  const accounts = config.SEED_DEMO === 'auto' ? await demoAccounts(database.db) : [];
+  if (accounts.length) {
+    console.log(`\n演示账号 (demo accounts)${seeded ? '' : '; unless changed since,'} password for all: ${DEMO_PASSWORD}`);
+    for (const a of accounts) {
+      const roles = a.roles.map((r) => roleLabels[r as Role]).join('、');
+      console.log(`  ${a.username.padEnd(11)} ${roles.padEnd(6, '　')} ${a.displayName}，${a.orgName ?? '—'}`);
+    }
+    console.log('');
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,131 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  changePasswordBody,
+  loginBody,
+  pageOf,
+  resetPasswordBody,
+  residentRegister,
+  sessionResponse,
+  user,
+  userCreate,
+  userQuery,
+  userUpdate,
+} from '../../../domain/api.js';
+import { type AppContext, typed } from '../../context.js';
+import { actorOf, clearSessionCookie, SESSION_COOKIE, setSessionCookie, signedInActor } from '../../http/auth.js';
+import { authorize, permittedActions } from '../../http/authorize.js';
+import { unprocessable } from '../../http/errors.js';
+import { registerActivationRoutes } from '../shared/activation.js';
+import { userPolicy } from './policy.js';
+import { users } from './schema.js';
+import * as service from './service.js';
+import { deleteSession, deleteUserSessions } from './sessions.js';
+
+const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
+
+export function accountRoutes(fastify: FastifyInstance, ctx: AppContext) {
+  const { db, config } = ctx;
+  const app = typed(fastify);
+
+  app.get('/api/auth/session', { schema: { tags: ['auth'], response: { 200: sessionResponse } } }, async (request) => ({
+    user: request.user,
+  }));
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { rateLimit: { max: config.LOGIN_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 } },
+      schema: { tags: ['auth'], body: loginBody, response: { 200: sessionResponse } },
+    },
+    async (request, reply) => {
+      const { user, token } = await service.login(db, request.body, {
+        ip: request.ip ?? null,
+        userAgent: request.headers['user-agent'] ?? null,
+      });
+      setSessionCookie(request, reply, token);
+      return { user };
+    },
+  );
+
+  app.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+    const raw = request.cookies[SESSION_COOKIE];
+    const token = raw ? request.unsignCookie(raw) : null;
+    if (token?.valid && token.value) await deleteSession(db, token.value);
+    clearSessionCookie(request, reply);
+    return reply.status(204).send();
+  });
+
+  app.post('/api/auth/password', { schema: { tags: ['auth'], body: changePasswordBody } }, async (request, reply) => {
+    await service.changePassword(db, signedInActor(request), request.body);
+    return reply.status(204).send();
+  });
+
+  app.post(
+    '/api/auth/register',
+    {
+      config: { rateLimit: { max: 5, timeWindow: 60_000 } },
+      schema: { tags: ['auth'], body: residentRegister },
+    },
+    async (request, reply) => {
+      await service.registerResident(db, request.ip ?? null, request.body);
+      return reply.status(201).send({ ok: true });
+    },
+  );
+
+  app.get(
+    '/api/users',
+    { schema: { tags: ['users'], querystring: userQuery, response: { 200: pageOf(user).extend({ actions: z.array(z.string()) }) } } },
+    async (request) => {
+      authorize(request.user, userPolicy, 'list', null);
+      const page = await service.listUsers(db, request.user, request.query);
+      return { ...page, actions: permittedActions(request.user, userPolicy, null, ['create']) };
+    },
+  );
+
+  app.get('/api/users/:id', { schema: { tags: ['users'], params: idParams, response: { 200: user } } }, async (request) => {
+    authorize(request.user, userPolicy, 'list', null);
+    return service.getUser(db, request.user, request.params.id);
+  });
+
+  app.post('/api/users', { schema: { tags: ['users'], body: userCreate, response: { 201: user } } }, async (request, reply) => {
+    authorize(request.user, userPolicy, 'create', null);
+    return reply.status(201).send(await service.createUser(db, actorOf(request), request.body));
+  });
+
+  app.patch(
+    '/api/users/:id',
+    { schema: { tags: ['users'], params: idParams, body: userUpdate, response: { 200: user } } },
+    async (request) => {
+      authorize(request.user, userPolicy, 'update', null);
+      return service.updateUser(db, actorOf(request), request.params.id, request.body);
+    },
+  );
+
+  registerActivationRoutes(fastify, ctx, {
+    path: '/api/users',
+    table: users,
+    targetType: 'user',
+    label: '用户',
+    tag: 'users',
+    policy: userPolicy,
+    response: user,
+    present: (viewer, id) => service.getUser(db, viewer, id),
+    beforeChange: async (tx, actor, row, active) => {
+      if (active) return;
+      if (row.id === actor.user.id) throw unprocessable('self_deactivation', '不能停用自己的账号');
+      await deleteUserSessions(tx, row.id);
+    },
+  });
+
+  app.post(
+    '/api/users/:id/reset-password',
+    { schema: { tags: ['users'], params: idParams, body: resetPasswordBody } },
+    async (request, reply) => {
+      authorize(request.user, userPolicy, 'resetPassword', null);
+      await service.resetPassword(db, actorOf(request), request.params.id, request.body.newPassword);
+      return reply.status(204).send();
+    },
+  );
+}
+

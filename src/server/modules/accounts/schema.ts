@@ -1,0 +1,41 @@
+import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { idColumn, timestamps, versionColumn } from '../../db/columns.js';
+import { orgs } from '../orgs/schema.js';
+
+export const users = pgTable(
+  'users',
+  {
+    id: idColumn(),
+    username: text('username').notNull().unique(),
+    displayName: text('display_name').notNull(),
+    orgId: uuid('org_id').references(() => orgs.id),
+    roles: text('roles').array().notNull(),
+    passwordHash: text('password_hash').notNull(),
+    // Personal data: never leaves the server in public output.
+    phone: text('phone'),
+    active: boolean('active').notNull().default(true),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    version: versionColumn(),
+    ...timestamps(),
+  },
+  (t) => [index('users_org_idx').on(t.orgId)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 of the cookie token: a stolen database does not yield live sessions. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);

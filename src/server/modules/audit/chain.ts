@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with object keys sorted at every depth, so equal content always hashes equally. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export interface ChainedFields {
+  at: Date;
+  actorId: string | null;
+  actorName: string | null;
+  role: string | null;
+  orgId: string | null;
+  orgName: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  summary: unknown;
+  ip: string | null;
+  visibility: string;
+}
+
+/** SHA-256 over the previous entry's hash and this entry's canonical JSON. */
+export function entryHash(prevHash: string, entry: ChainedFields): string {
+  const content: ChainedFields = {
+    at: entry.at,
+    actorId: entry.actorId,
+    actorName: entry.actorName,
+    role: entry.role,
+    orgId: entry.orgId,
+    orgName: entry.orgName,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    summary: entry.summary,
+    ip: entry.ip,
+    visibility: entry.visibility,
+  };
+  return createHash('sha256').update(prevHash).update(canonicalJson(content)).digest('hex');
+}

@@ -1,0 +1,277 @@
+import { DEFAULT_LSH, type LshParams, MinHasher, bandHashes, bandKeys } from './minhash';
+import { DEFAULT_SHINGLES, type ShingleOptions, shingleSet } from './shingles';
+import { type Overlap, intersectionSize, overlapOfSizes } from './similarity';
+import type { DuplicatePair } from './types';
+
+/** Bump when normalization, shingling or hashing changes: persisted fingerprints must be rebuilt. */
+export const FINGERPRINT_VERSION = 1;
+
+export const DEFAULT_THRESHOLD = 0.5;
+/**
+ * Containment is only trusted when the smaller text has at least this many shingles (about two
+ * sentences); otherwise a one-line text would be "contained" in every long proposal that quotes it.
+ */
+export const DEFAULT_MIN_CONTAINMENT_SHINGLES = 20;
+
+/**
+ * 'max': text score = max(Jaccard, containment), so padded and split copies score high too.
+ * 'jaccard': text score = Jaccard only.
+ */
+export type ScoreMode = 'max' | 'jaccard';
+
+export interface DetectorOptions {
+  threshold?: number;
+  scoreMode?: ScoreMode;
+  minContainmentShingles?: number;
+  shingles?: ShingleOptions;
+  lsh?: Partial<LshParams>;
+}
+
+export interface ResolvedDetectorOptions {
+  threshold: number;
+  scoreMode: ScoreMode;
+  minContainmentShingles: number;
+  shingles: ShingleOptions;
+  lsh: LshParams;
+}
+
+/** What the index needs to know about one text. */
+export interface Fingerprint {
+  /** Sorted unique shingle hashes. */
+  shingles: Uint32Array;
+  /** MinHash signature, bands × rows values. */
+  signature: Uint32Array;
+  /** One hash per LSH band. */
+  bandHashes: Uint32Array;
+}
+
+/** Plain-JSON form of a fingerprint, e.g. for an int4[] column and a (band_key, application_id) table. */
+export interface StoredFingerprint {
+  version: number;
+  shingles: number[];
+  signature: number[];
+  bandKeys: string[];
+}
+
+export interface TextDocument {
+  id: string;
+  text: string;
+}
+
+export interface TextHit extends Overlap {
+  id: string;
+  score: number;
+  kind: 'text';
+}
+
+export interface QueryOptions {
+  threshold?: number;
+  /** Do not report this id (the queried document itself when it is already indexed). */
+  excludeId?: string;
+  limit?: number;
+}
+
+export function resolveDetectorOptions(options: DetectorOptions = {}): ResolvedDetectorOptions {
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  if (!(threshold > 0 && threshold <= 1)) throw new RangeError('threshold must be in (0, 1]');
+  return {
+    threshold,
+    scoreMode: options.scoreMode ?? 'max',
+    minContainmentShingles: options.minContainmentShingles ?? DEFAULT_MIN_CONTAINMENT_SHINGLES,
+    shingles: options.shingles ?? DEFAULT_SHINGLES,
+    lsh: { ...DEFAULT_LSH, ...options.lsh },
+  };
+}
+
+/** The text score the threshold applies to. */
+export function textScore(o: Overlap, smallerSize: number, options: ResolvedDetectorOptions): number {
+  if (options.scoreMode === 'jaccard' || smallerSize < options.minContainmentShingles) return o.jaccard;
+  return Math.max(o.jaccard, o.containment);
+}
+
+export function serializeFingerprint(fp: Fingerprint): StoredFingerprint {
+  return {
+    version: FINGERPRINT_VERSION,
+    shingles: Array.from(fp.shingles),
+    signature: Array.from(fp.signature),
+    bandKeys: bandKeys(fp.bandHashes),
+  };
+}
+
+export function deserializeFingerprint(stored: StoredFingerprint): Fingerprint {
+  if (stored.version !== FINGERPRINT_VERSION) throw new Error(`fingerprint version ${stored.version} is stale`);
+  return {
+    shingles: Uint32Array.from(stored.shingles),
+    signature: Uint32Array.from(stored.signature),
+    bandHashes: Uint32Array.from(stored.bandKeys, (key) => Number.parseInt(key.slice(2), 36)),
+  };
+}
+
+type Bucket = number | number[];
+const EMPTY = new Uint32Array(0);
+// Map keys within the 31-bit small-integer range stay unboxed in V8.
+const BUCKET_MASK = 0x3fffffff;
+
+/**
+ * In-memory MinHash-LSH index of texts. Candidates come from shared band buckets and are verified
+ * with the exact Jaccard and containment of their shingle sets, so every reported score is exact.
+ */
+export class DuplicateDetector {
+  readonly options: ResolvedDetectorOptions;
+  private readonly hasher: MinHasher;
+  private readonly ids: string[] = [];
+  private readonly sets: Uint32Array[] = [];
+  private readonly slotOf = new Map<string, number>();
+  private readonly buckets: Map<number, Bucket>[];
+  private seen = new Uint32Array(1024);
+  private stamp = 0;
+
+  constructor(options: DetectorOptions = {}) {
+    this.options = resolveDetectorOptions(options);
+    const { bands, rows, seed } = this.options.lsh;
+    this.hasher = new MinHasher(bands * rows, seed);
+    this.buckets = Array.from({ length: bands }, () => new Map<number, Bucket>());
+  }
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  has(id: string): boolean {
+    return this.slotOf.has(id);
+  }
+
+  fingerprint(text: string): Fingerprint {
+    return this.fingerprintOfShingles(shingleSet(text, this.options.shingles));
+  }
+
+  fingerprintOfShingles(shingles: Uint32Array): Fingerprint {
+    const signature = this.hasher.signature(shingles);
+    const { bands, rows } = this.options.lsh;
+    return { shingles, signature, bandHashes: bandHashes(signature, bands, rows) };
+  }
+
+  /** Indexes a text; an id already present is replaced. */
+  add(doc: TextDocument): Fingerprint {
+    const fp = this.fingerprint(doc.text);
+    this.addFingerprint(doc.id, fp);
+    return fp;
+  }
+
+  addFingerprint(id: string, fp: Fingerprint): void {
+    if (this.slotOf.has(id)) this.remove(id);
+    const slot = this.ids.length;
+    this.ids.push(id);
+    this.sets.push(fp.shingles);
+    this.slotOf.set(id, slot);
+    if (fp.shingles.length === 0) return;
+    fp.bandHashes.forEach((hash, band) => {
+      const map = this.buckets[band];
+      const key = hash & BUCKET_MASK;
+      const bucket = map.get(key);
+      if (bucket === undefined) map.set(key, slot);
+      else if (typeof bucket === 'number') map.set(key, [bucket, slot]);
+      else bucket.push(slot);
+    });
+  }
+
+  remove(id: string): boolean {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    this.slotOf.delete(id);
+    const shingles = this.sets[slot];
+    this.sets[slot] = EMPTY;
+    if (shingles.length === 0) return true;
+    this.fingerprintOfShingles(shingles).bandHashes.forEach((hash, band) => {
+      const map = this.buckets[band];
+      const key = hash & BUCKET_MASK;
+      const bucket = map.get(key);
+      if (bucket === slot) map.delete(key);
+      else if (Array.isArray(bucket)) {
+        const rest = bucket.filter((s) => s !== slot);
+        if (rest.length === 1) map.set(key, rest[0]);
+        else map.set(key, rest);
+      }
+    });
+    return true;
+  }
+
+  /** Slots sharing at least one band bucket with the fingerprint. */
+  private candidateSlots(fp: Fingerprint): number[] {
+    if (this.seen.length < this.ids.length) this.seen = new Uint32Array(this.ids.length * 2);
+    if (++this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    const stamp = this.stamp;
+    const seen = this.seen;
+    const out: number[] = [];
+    const visit = (slot: number) => {
+      if (seen[slot] !== stamp) {
+        seen[slot] = stamp;
+        out.push(slot);
+      }
+    };
+    if (fp.shingles.length === 0) return out;
+    fp.bandHashes.forEach((hash, band) => {
+      const bucket = this.buckets[band].get(hash & BUCKET_MASK);
+      if (bucket === undefined) return;
+      if (typeof bucket === 'number') visit(bucket);
+      else for (const slot of bucket) visit(slot);
+    });
+    return out;
+  }
+
+  /** Ids of the LSH candidates, before exact verification. */
+  candidates(fp: Fingerprint): string[] {
+    return this.candidateSlots(fp).map((slot) => this.ids[slot]);
+  }
+
+  query(doc: { id?: string; text: string }, options: QueryOptions = {}): TextHit[] {
+    return this.queryFingerprint(this.fingerprint(doc.text), { excludeId: doc.id, ...options });
+  }
+
+  /** Indexed texts whose score with the fingerprint reaches the threshold, best first. */
+  queryFingerprint(fp: Fingerprint, options: QueryOptions = {}): TextHit[] {
+    const threshold = options.threshold ?? this.options.threshold;
+    const hits: TextHit[] = [];
+    for (const slot of this.candidateSlots(fp)) {
+      const id = this.ids[slot];
+      if (id === options.excludeId) continue;
+      const other = this.sets[slot];
+      const o = overlapOfSizes(intersectionSize(fp.shingles, other), fp.shingles.length, other.length);
+      const score = textScore(o, Math.min(fp.shingles.length, other.length), this.options);
+      if (score >= threshold) hits.push({ id, score, ...o, kind: 'text' });
+    }
+    hits.sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    return options.limit === undefined ? hits : hits.slice(0, options.limit);
+  }
+}
+
+export interface TextPair extends DuplicatePair, Overlap {
+  kind: 'text';
+}
+
+/**
+ * All text duplicate pairs of a collection; `a` is the earlier document of the pair. Each document
+ * is queried before it is added, so every pair is found once.
+ */
+export function findTextDuplicates(
+  docs: Iterable<TextDocument>,
+  options: DetectorOptions = {},
+  onProgress?: (done: number) => void,
+): TextPair[] {
+  const detector = new DuplicateDetector(options);
+  const pairs: TextPair[] = [];
+  let done = 0;
+  for (const doc of docs) {
+    const fp = detector.fingerprint(doc.text);
+    for (const hit of detector.queryFingerprint(fp, { excludeId: doc.id })) {
+      const { id, kind, ...rest } = hit;
+      pairs.push({ a: id, b: doc.id, kind, ...rest });
+    }
+    detector.addFingerprint(doc.id, fp);
+    onProgress?.(++done);
+  }
+  return pairs;
+}

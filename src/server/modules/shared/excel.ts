@@ -1,0 +1,74 @@
+import ExcelJS from 'exceljs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { badRequest, unprocessable } from '../../http/errors.js';
+
+export interface Column<T> {
+  header: string;
+  width?: number;
+  value: (row: T) => string | number | null;
+}
+
+export async function workbookBuffer<T>(sheetName: string, columns: Column<T>[], rows: Iterable<T> | AsyncIterable<T>) {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = '社会工作服务项目管理平台';
+  const sheet = workbook.addWorksheet(sheetName);
+  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 16 }));
+  sheet.getRow(1).font = { bold: true };
+  for await (const row of rows) sheet.addRow(columns.map((c) => c.value(row)));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+export function sendWorkbook(reply: FastifyReply, filename: string, buffer: Buffer) {
+  return reply
+    .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
+    .send(buffer);
+}
+
+export type RawRow = { row: number; values: Record<string, string> };
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+  }
+  return String(value).trim();
+}
+
+/** Reads the first sheet; columns are found by their header text, so their order is free. */
+export async function readRows(buffer: Buffer, headers: string[]): Promise<RawRow[]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+  } catch {
+    throw badRequest('无法读取文件，请上传 Excel（.xlsx）文件');
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw badRequest('Excel 文件中没有工作表');
+  const columnOf = new Map<string, number>();
+  sheet.getRow(1).eachCell((cell, col) => columnOf.set(cellText(cell.value), col));
+  const missing = headers.filter((h) => !columnOf.has(h));
+  if (missing.length) {
+    throw unprocessable('import_invalid', `表头缺少列：${missing.join('、')}，请使用下载的模板`, {
+      rows: missing.map((h) => ({ row: 1, field: h, message: '缺少此列' })),
+    });
+  }
+  const rows: RawRow[] = [];
+  sheet.eachRow((row, number) => {
+    if (number === 1) return;
+    const values: Record<string, string> = {};
+    for (const h of headers) values[h] = cellText(row.getCell(columnOf.get(h)!).value);
+    if (Object.values(values).some((v) => v !== '')) rows.push({ row: number, values });
+  });
+  return rows;
+}
+
+export async function uploadedFile(request: FastifyRequest): Promise<Buffer> {
+  if (!request.isMultipart()) throw badRequest('请以 multipart/form-data 上传文件（字段名 file）');
+  const file = await request.file();
+  if (!file) throw badRequest('请选择要导入的文件');
+  return file.toBuffer();
+}

@@ -1,0 +1,78 @@
+/** Layout of the public site: top navigation, content, footer. Later issues add public pages here. */
+import { LoginOutlined, MenuOutlined } from '@ant-design/icons';
+import { Button, Drawer, Layout, Menu } from 'antd';
+import { createElement, useState } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { PUBLIC_NAV } from '../navigation';
+import { useSession } from '../session';
+import { Brand } from './Brand';
+import { useIsMobile } from './useIsMobile';
+
+export function PublicLayout() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const session = useSession();
+  const mobile = useIsMobile();
+  const [open, setOpen] = useState(false);
+  const user = session.data?.user;
+
+  const items = PUBLIC_NAV.map((item) => ({
+    key: item.path,
+    icon: createElement(item.icon),
+    label: <Link to={item.path}>{item.label}</Link>,
+  }));
+  const selected = PUBLIC_NAV.filter((i) => i.path === location.pathname).map((i) => i.path);
+
+  const account = user ? (
+    <Button type="primary" onClick={() => navigate('/app')}>
+      进入工作台
+    </Button>
+  ) : location.pathname === '/login' ? null : (
+    <Button type="primary" icon={<LoginOutlined />} onClick={() => navigate('/login')}>
+      登录
+    </Button>
+  );
+
+  return (
+    <Layout className="public-layout">
+      <Layout.Header className="public-header">
+        <Link to="/" className="brand-link">
+          <Brand compact={mobile} />
+        </Link>
+        {mobile ? (
+          <>
+            <div className="header-spacer" />
+            {account}
+            <Button
+              type="text"
+              icon={<MenuOutlined />}
+              aria-label="打开导航菜单"
+              onClick={() => setOpen(true)}
+              className="header-icon-button"
+            />
+            <Drawer open={open} onClose={() => setOpen(false)} placement="right" size={260} title="导航">
+              <Menu mode="inline" items={items} selectedKeys={selected} onClick={() => setOpen(false)} />
+            </Drawer>
+          </>
+        ) : (
+          <>
+            <Menu
+              mode="horizontal"
+              items={items}
+              selectedKeys={selected}
+              className="public-menu"
+              aria-label="网站导航"
+            />
+            {account}
+          </>
+        )}
+      </Layout.Header>
+      <Layout.Content className="public-content">
+        <Outlet />
+      </Layout.Content>
+      <Layout.Footer className="public-footer">
+        社会工作服务项目管理平台 · 政府购买社会工作服务，全程公开，接受社会监督
+      </Layout.Footer>
+    </Layout>
+  );
+}

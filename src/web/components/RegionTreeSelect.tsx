@@ -1,0 +1,72 @@
+/** Picks a region from the tree (GET /api/regions/tree). */
+import { useQuery } from '@tanstack/react-query';
+import { TreeSelect } from 'antd';
+import type { RegionTreeNode } from '../../domain/api';
+import { regionLevelLabels, type RegionLevel } from '../../domain/enums';
+import { api } from '../api';
+
+export const REGION_TREE_KEY = ['regions', 'tree'] as const;
+
+export function useRegionTree() {
+  return useQuery({
+    queryKey: REGION_TREE_KEY,
+    queryFn: ({ signal }) => api.get<RegionTreeNode[]>('/api/regions/tree', undefined, signal),
+    staleTime: 60_000,
+  });
+}
+
+interface Option {
+  title: string;
+  value: string;
+  disabled?: boolean;
+  children: Option[];
+}
+
+function toOptions(nodes: RegionTreeNode[], selectable?: readonly string[]): Option[] {
+  return nodes.map((n) => ({
+    title: n.name,
+    value: n.id,
+    disabled: selectable ? !selectable.includes(n.level) : false,
+    children: toOptions(n.children ?? [], selectable),
+  }));
+}
+
+/** Finds a node's name in the tree, for labels. */
+export function regionName(nodes: RegionTreeNode[] | undefined, id: string | null | undefined): string | null {
+  if (!nodes || !id) return null;
+  for (const n of nodes) {
+    if (n.id === id) return n.name;
+    const found = regionName(n.children, id);
+    if (found) return found;
+  }
+  return null;
+}
+
+export function RegionTreeSelect(props: {
+  value?: string | null;
+  onChange?: (value: string | null) => void;
+  /** Only these levels can be chosen (others are shown but disabled). */
+  levels?: readonly RegionLevel[];
+  placeholder?: string;
+  allowClear?: boolean;
+  style?: React.CSSProperties;
+  id?: string;
+}) {
+  const tree = useRegionTree();
+  const levelHint = props.levels?.map((l) => regionLevelLabels[l]).join('或');
+  return (
+    <TreeSelect
+      id={props.id}
+      value={props.value ?? undefined}
+      onChange={(v) => props.onChange?.((v as string | undefined) ?? null)}
+      treeData={toOptions(tree.data ?? [], props.levels)}
+      loading={tree.isLoading}
+      allowClear={props.allowClear ?? true}
+      showSearch={{ treeNodeFilterProp: 'title' }}
+      treeDefaultExpandAll
+      placeholder={props.placeholder ?? (levelHint ? `选择${levelHint}` : '选择区划')}
+      style={props.style ?? { width: '100%' }}
+      popupMatchSelectWidth={false}
+    />
+  );
+}

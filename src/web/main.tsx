@@ -1,0 +1,86 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { ApiError, onUnauthenticated } from './api';
+import { AppLayout } from './components/AppLayout';
+import { NotFound } from './components/ErrorPages';
+import { PublicLayout } from './components/PublicLayout';
+import './format';
+import { ChangePasswordPage } from './pages/account/ChangePasswordPage';
+import { LoginPage } from './pages/auth/LoginPage';
+import { DashboardPage } from './pages/dashboard/DashboardPage';
+import { HomePage } from './pages/public/HomePage';
+import { markSessionExpired, SESSION_KEY, type SessionData } from './session';
+import './styles.css';
+
+const RegionsPage = lazy(() => import('./pages/regions/RegionsPage').then((m) => ({ default: m.RegionsPage })));
+const OrgsPage = lazy(() => import('./pages/orgs/OrgsPage').then((m) => ({ default: m.OrgsPage })));
+const ExpertsPage = lazy(() => import('./pages/experts/ExpertsPage').then((m) => ({ default: m.ExpertsPage })));
+const UsersPage = lazy(() => import('./pages/users/UsersPage').then((m) => ({ default: m.UsersPage })));
+const AuditPage = lazy(() => import('./pages/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Client errors will not get better by retrying; network blips might.
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+      staleTime: 10_000,
+    },
+  },
+});
+
+// The session ended (idle timeout, logout elsewhere): forget the user; AppLayout sends them to /login.
+onUnauthenticated(() => {
+  if (!window.location.pathname.startsWith('/app')) return;
+  markSessionExpired();
+  queryClient.setQueryData<SessionData>(SESSION_KEY, { user: null });
+});
+
+const theme = {
+  token: {
+    colorPrimary: '#c41d1d',
+    borderRadius: 6,
+    fontFamily:
+      "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif",
+  },
+};
+
+function Root() {
+  return (
+    <StrictMode>
+      <ConfigProvider locale={zhCN} theme={theme}>
+        <AntApp>
+          <QueryClientProvider client={queryClient}>
+            <BrowserRouter>
+              <Routes>
+                <Route element={<PublicLayout />}>
+                  <Route index element={<HomePage />} />
+                  <Route path="login" element={<LoginPage />} />
+                </Route>
+                <Route path="app" element={<AppLayout />}>
+                  <Route index element={<DashboardPage />} />
+                  <Route path="regions" element={<RegionsPage />} />
+                  <Route path="orgs" element={<OrgsPage />} />
+                  <Route path="experts" element={<ExpertsPage />} />
+                  <Route path="users" element={<UsersPage />} />
+                  <Route path="audit" element={<AuditPage />} />
+                  <Route path="account/password" element={<ChangePasswordPage />} />
+                  <Route path="*" element={<NotFound home="/app" />} />
+                </Route>
+                <Route element={<PublicLayout />}>
+                  <Route path="*" element={<NotFound />} />
+                </Route>
+              </Routes>
+            </BrowserRouter>
+          </QueryClientProvider>
+        </AntApp>
+      </ConfigProvider>
+    </StrictMode>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(<Root />);

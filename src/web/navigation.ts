@@ -1,0 +1,115 @@
+/**
+ * Who sees what: the side menu of /app and the route guard both read this one table.
+ * Later issues add their areas here (calls, applications, reviews, …).
+ */
+import {
+  AuditOutlined,
+  ClusterOutlined,
+  DashboardOutlined,
+  HomeOutlined,
+  IdcardOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { ComponentType } from 'react';
+import { ROLES, type Role } from '../domain/enums';
+
+export interface NavItem {
+  path: string;
+  label: string;
+  icon: ComponentType;
+  /** Roles that may open this area. */
+  roles: readonly Role[];
+  /** Roles that see it read-only (no create/edit buttons are expected from the server either). */
+  readOnlyRoles?: readonly Role[];
+}
+
+export const APP_NAV: readonly NavItem[] = [
+  { path: '/app', label: '工作台', icon: DashboardOutlined, roles: ROLES },
+  { path: '/app/regions', label: '区划管理', icon: ClusterOutlined, roles: ['admin'] },
+  {
+    path: '/app/orgs',
+    label: '组织管理',
+    icon: TeamOutlined,
+    roles: ['admin', 'supervisor'],
+    readOnlyRoles: ['supervisor'],
+  },
+  {
+    path: '/app/experts',
+    label: '专家库',
+    icon: IdcardOutlined,
+    roles: ['admin', 'supervisor'],
+    readOnlyRoles: ['supervisor'],
+  },
+  { path: '/app/users', label: '用户管理', icon: UserOutlined, roles: ['admin'] },
+  { path: '/app/audit', label: '审计日志', icon: AuditOutlined, roles: ['admin', 'supervisor'] },
+];
+
+/** Pages every signed-in user may open, whatever the role, that are not in the menu. */
+export const ALWAYS_ALLOWED: readonly string[] = ['/app/account/password'];
+
+/** Top navigation of the public site (no login). */
+export const PUBLIC_NAV: readonly { path: string; label: string; icon: ComponentType }[] = [
+  { path: '/', label: '首页', icon: HomeOutlined },
+];
+
+export function navFor(roles: readonly Role[]): NavItem[] {
+  return APP_NAV.filter((item) => item.roles.some((r) => roles.includes(r)));
+}
+
+/** The menu entry a path belongs to (longest matching prefix), or undefined. */
+export function navItemFor(pathname: string): NavItem | undefined {
+  let best: NavItem | undefined;
+  for (const item of APP_NAV) {
+    const matches = pathname === item.path || pathname.startsWith(`${item.path}/`);
+    if (matches && (!best || item.path.length > best.path.length)) best = item;
+  }
+  return best;
+}
+
+/**
+ * Whether the roles may open a path under /app. Paths that belong to no menu entry (other than
+ * /app itself) are left to the router: an unknown route is a 404, not a 403.
+ */
+export function canOpen(roles: readonly Role[], pathname: string): boolean {
+  if (ALWAYS_ALLOWED.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return true;
+  const item = navItemFor(pathname);
+  if (!item) return true;
+  return item.roles.some((r) => roles.includes(r));
+}
+
+/** What each role does here, from DOMAIN.md; shown on the role's dashboard. */
+export const roleDescriptions: Record<Role, { who: string; what: string }> = {
+  admin: {
+    who: '区民政局或社会工作部门',
+    what: '管理区划、组织、账号、指标模板、信用名单、政策法规库，并负责内容审核。',
+  },
+  buyer: {
+    who: '区委组织部、区委宣传部、区民政局等部门，或街道社工站',
+    what: '编制年度发布计划，发布项目征集，组织评审，确定承接主体，签订合同，拨付资金，答复异议和留言。',
+  },
+  provider: {
+    who: '社会组织、社工机构（机构管理员和项目社工）',
+    what: '联合申报项目，报送实施动态和资金使用情况，回复留言，落实整改。',
+  },
+  community: {
+    who: '居民委员会或村民委员会',
+    what: '为本辖区的联合申报会签，确认在本社区开展的服务活动。',
+  },
+  expert: {
+    who: '评审专家库成员',
+    what: '申报利益冲突，在路演评审中为申报项目逐项打分并填写意见。',
+  },
+  evaluator: {
+    who: '第三方评估机构',
+    what: '开展项目中期和末期评估，撰写评估报告并评定等级。',
+  },
+  supervisor: {
+    who: '纪委监委、财政、审计等监督单位',
+    what: '查阅全部信息（含非公开信息）和审计日志，并可导出数据。',
+  },
+  resident: {
+    who: '居民、媒体、研究者',
+    what: '查阅公开信息，给项目留言，为服务评价打分，在公示期内提出异议，下载开放数据。',
+  },
+};

@@ -1,0 +1,190 @@
+/** 审计日志: the immutable trail of who did what, when, from where; filterable and exportable. */
+import { AutoComplete, Card, DatePicker, Tag, Tooltip } from 'antd';
+import type { AuditEntry } from '../../../domain/api';
+import { type Role, roleLabels } from '../../../domain/enums';
+import { LoadFailed } from '../../components/ErrorPages';
+import { ExportButton } from '../../components/ImportExport';
+import { ListToolbar, PagedTable, SearchBox, useList, useListParams } from '../../components/list';
+import { PageHeader } from '../../components/PageHeader';
+import { dayjs, formatDateTimeSeconds } from '../../format';
+
+export const targetTypeLabels: Record<string, string> = {
+  user: '用户',
+  org: '组织',
+  region: '区划',
+  expert: '专家',
+  session: '登录会话',
+  audit: '审计日志',
+};
+
+const verbLabels: Record<string, string> = {
+  create: '新建',
+  update: '修改',
+  deactivate: '停用',
+  activate: '启用',
+  import: '导入',
+  export: '导出',
+  login: '登录',
+  logout: '退出登录',
+  login_failed: '登录失败',
+  loginFailed: '登录失败',
+  locked: '账号锁定',
+  password_change: '修改密码',
+  passwordChange: '修改密码',
+  change_password: '修改密码',
+  password_reset: '重置密码',
+  passwordReset: '重置密码',
+  reset_password: '重置密码',
+  resetPassword: '重置密码',
+};
+
+/** `org.create` → 组织·新建; unknown ids are shown as they are. */
+export function actionLabel(action: string): string {
+  const [type, verb] = action.includes('.') ? action.split('.', 2) : ['', action];
+  const v = verbLabels[verb];
+  if (!v) return action;
+  const t = targetTypeLabels[type];
+  return t ? `${t}·${v}` : v;
+}
+
+const ACTION_SUGGESTIONS = ['org', 'region', 'expert', 'user']
+  .flatMap((t) => ['create', 'update', 'deactivate', 'activate'].map((v) => `${t}.${v}`))
+  .concat(['auth.login', 'auth.logout', 'auth.login_failed', 'org.import', 'expert.import', 'user.reset_password'])
+  .map((value) => ({ value, label: `${value}（${actionLabel(value)}）` }));
+const TARGET_SUGGESTIONS = Object.entries(targetTypeLabels).map(([value, label]) => ({
+  value,
+  label: `${value}（${label}）`,
+}));
+
+function Summary({ value }: { value: unknown }) {
+  if (value === null || value === undefined) return <span className="muted">—</span>;
+  if (typeof value !== 'object') return <span>{String(value)}</span>;
+  const json = JSON.stringify(value, null, 2);
+  const oneLine = JSON.stringify(value);
+  return (
+    <details className="json-details">
+      <summary>{oneLine.length > 48 ? `${oneLine.slice(0, 48)}…` : oneLine}</summary>
+      <pre>{json}</pre>
+    </details>
+  );
+}
+
+export function AuditPage() {
+  const params = useListParams(['action', 'targetType', 'from', 'to'] as const);
+  const list = useList<AuditEntry>('audit', '/api/audit', params.query);
+  const { from, to } = params.filters;
+  const exportAllowed = !list.data || list.data.actions.includes('export');
+
+  return (
+    <>
+      <PageHeader
+        title="审计日志"
+        subTitle="所有重要操作均留痕，不可修改"
+        extra={
+          exportAllowed ? (
+            <ExportButton
+              path="/api/audit/export.xlsx"
+              query={params.query}
+              fileName={`审计日志-${dayjs().format('YYYYMMDD')}.xlsx`}
+            />
+          ) : null
+        }
+      />
+      <Card>
+        <ListToolbar>
+          <SearchBox value={params.q} onSearch={(q) => params.update({ q })} placeholder="搜索操作人、对象或摘要" />
+          <AutoComplete
+            allowClear
+            options={ACTION_SUGGESTIONS}
+            placeholder="操作（如 org.create）"
+            aria-label="操作"
+            defaultValue={params.filters.action}
+            key={`action-${params.filters.action ?? ''}`}
+            onSelect={(action: string) => params.update({ action })}
+            onBlur={(e) => params.update({ action: (e.target as HTMLInputElement).value.trim() || undefined })}
+            onClear={() => params.update({ action: undefined })}
+            style={{ width: 200 }}
+          />
+          <AutoComplete
+            allowClear
+            options={TARGET_SUGGESTIONS}
+            placeholder="对象类型"
+            aria-label="对象类型"
+            defaultValue={params.filters.targetType}
+            key={`target-${params.filters.targetType ?? ''}`}
+            onSelect={(targetType: string) => params.update({ targetType })}
+            onBlur={(e) => params.update({ targetType: (e.target as HTMLInputElement).value.trim() || undefined })}
+            onClear={() => params.update({ targetType: undefined })}
+            style={{ width: 160 }}
+          />
+          <DatePicker.RangePicker
+            aria-label="起止日期"
+            value={[from ? dayjs(from) : null, to ? dayjs(to) : null]}
+            allowEmpty={[true, true]}
+            onChange={(range) =>
+              params.update({
+                from: range?.[0]?.format('YYYY-MM-DD'),
+                to: range?.[1]?.format('YYYY-MM-DD'),
+              })
+            }
+            style={{ width: 260 }}
+          />
+        </ListToolbar>
+        {list.isError ? (
+          <LoadFailed message={list.error.message} onRetry={() => list.refetch()} />
+        ) : (
+          <PagedTable<AuditEntry>
+            data={list.data}
+            loading={list.isFetching}
+            params={params}
+            columns={[
+              {
+                title: '时间',
+                dataIndex: 'at',
+                fixed: 'left',
+                render: (v: string) => <span className="nowrap">{formatDateTimeSeconds(v)}</span>,
+              },
+              { title: '操作人', dataIndex: 'actorName', render: (v) => v ?? <span className="muted">系统/匿名</span> },
+              {
+                title: '角色',
+                dataIndex: 'role',
+                render: (v: string | null) => (v ? (roleLabels[v as Role] ?? v) : '—'),
+              },
+              { title: '单位', dataIndex: 'orgName', render: (v) => v ?? '—' },
+              {
+                title: '操作',
+                dataIndex: 'action',
+                render: (v: string) => (
+                  <Tooltip title={v}>
+                    <Tag>{actionLabel(v)}</Tag>
+                  </Tooltip>
+                ),
+              },
+              {
+                title: '对象',
+                key: 'target',
+                render: (_, r) => (
+                  <span className="nowrap">
+                    {targetTypeLabels[r.targetType] ?? r.targetType}
+                    {r.targetId ? (
+                      <Tooltip title={r.targetId}>
+                        <span className="mono muted"> {r.targetId.slice(0, 8)}</span>
+                      </Tooltip>
+                    ) : null}
+                  </span>
+                ),
+              },
+              { title: '摘要', dataIndex: 'summary', render: (v: unknown) => <Summary value={v} /> },
+              { title: 'IP', dataIndex: 'ip', render: (v) => <span className="mono">{v ?? '—'}</span> },
+              {
+                title: '可见性',
+                dataIndex: 'visibility',
+                render: (v: string) => (v === 'public' ? <Tag color="blue">公开</Tag> : <Tag>内部</Tag>),
+              },
+            ]}
+          />
+        )}
+      </Card>
+    </>
+  );
+}
