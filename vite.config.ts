@@ -1,4 +1,3 @@
-/// <reference types="vitest/config" />
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -8,14 +7,18 @@ const webRoot = fileURLToPath(new URL('./src/web', import.meta.url));
 const outDir = fileURLToPath(new URL('./dist/web', import.meta.url));
 
 /**
- * Splits the big vendors out of the app code so they cache across deploys. Higher priority groups
- * claim their modules first (a group also pulls in its dependencies, so react must go before antd).
+ * React and TanStack Query get stable vendor chunks (they change rarely and every page needs them).
+ * antd is left to automatic splitting on purpose: with one antd chunk the first page loads ~420 kB
+ * gzipped; split by use, the home and login pages load ~300 kB and the table, tree and date-picker
+ * code arrives with the admin pages that use it.
  */
 const vendorGroups = [
-  { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|cookie|set-cookie-parser)[\\/]/, priority: 40 },
+  {
+    name: 'react',
+    test: /node_modules[\\/](react|react-dom|scheduler|react-router|cookie|set-cookie-parser)[\\/]/,
+    priority: 40,
+  },
   { name: 'query', test: /node_modules[\\/]@tanstack[\\/]/, priority: 30 },
-  { name: 'zod', test: /node_modules[\\/]zod[\\/]/, priority: 25 },
-  
 ];
 
 export default defineConfig({
@@ -24,7 +27,7 @@ export default defineConfig({
   build: {
     outDir,
     emptyOutDir: true,
-    chunkSizeWarningLimit: 1600,
+    chunkSizeWarningLimit: 700,
     rolldownOptions: {
       output: {
         codeSplitting: { groups: vendorGroups },
@@ -38,9 +41,4 @@ export default defineConfig({
     proxy: { '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false } },
   },
   preview: { port: 4173 },
-  // Vitest reads this file too: run tests from the repository root, not from src/web.
-  test: {
-    root: repoRoot,
-    include: ['src/**/*.test.ts', 'e2e/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
-  },
 });

@@ -4,6 +4,7 @@
  *   npx tsx bench/duplicates/generate.ts --docs 5000 [--seed 42] > corpus.jsonl
  */
 import { mulberry32 } from '../../src/server/modules/duplicates/lib/hash';
+import { ACTIVITY, NEED, OBJECTIVE, OUTCOME, PADDING, TITLE } from './templates';
 import { CATEGORIES, CATEGORY_KEYS, COMMUNITY_SYLLABLES, type CategoryVocabulary, GENERAL, PLACES, SYNONYMS } from './vocabulary';
 
 export const VARIANT_KINDS = [
@@ -37,7 +38,7 @@ interface Place {
   community: string;
 }
 
-/** A proposal before rendering: sentences keep {区} {街道} {社区} {N} (count) {P} (percent) placeholders. */
+/** A proposal before rendering: sentences keep the %D %S %C %N %P placeholders of templates.ts. */
 interface Draft {
   category: string;
   place: Place;
@@ -68,70 +69,41 @@ class Picker {
   }
 }
 
-type Template = (p: Picker, c: CategoryVocabulary) => string;
 const G = GENERAL;
 
-const NEED: Template[] = [
-  (p, c) => `{社区}位于{区}{街道}，辖区共有居民{N}户、{N}人，其中${p.pick(c.groups)}约{N}人，占比{P}%。`,
-  (p, c) => `通过入户走访和问卷调查，项目团队发现${p.pick(c.groups)}普遍存在${p.pick(c.problems)}、${p.pick(c.problems)}等问题。`,
-  (p, c) => `前期调研共发放问卷{N}份，回收有效问卷{N}份，{P}%的受访者表示希望获得${p.pick(c.services)}方面的支持。`,
-  (p, c) => `由于${p.pick(G.causes)}，部分${p.pick(c.groups)}面临${p.pick(c.problems)}的困境，亟需专业力量介入。`,
-  (p, c) => `社区现有服务以${p.pick(G.basics)}为主，难以满足${p.pick(c.groups)}在${p.pick(c.services)}方面的个性化需求。`,
-  (p, c) => `在与${p.pick(G.partners)}座谈时，工作人员反映${p.pick(c.groups)}的${p.pick(c.problems)}问题较为突出。`,
-  (p, c) => `从${p.pick(G.theories)}来看，${p.pick(c.groups)}的${p.pick(c.problems)}不仅是个人问题，也与家庭和社区环境密切相关。`,
-  (p, c) => `据${p.pick(G.partners)}统计，近年来辖区${p.pick(c.groups)}数量持续增加，${p.pick(c.problems)}已成为居民反映集中的问题之一。`,
-  (p, c) => `调研还显示，多数${p.pick(c.groups)}对${p.pick(c.services)}的知晓率不足{P}%，参与意愿却较为强烈。`,
-  (p, c) => `${p.pick(c.groups)}的家庭普遍${p.pick(G.familyIssues)}，在${p.pick(c.problems)}方面缺乏有效的支持。`,
-  (p, c) => `综合需求评估结果，项目将${p.pick(c.problems)}和${p.pick(c.problems)}作为重点回应的问题。`,
-  (p, c) => `{街道}近三年共受理${p.pick(c.groups)}相关求助{N}件，其中涉及${p.pick(c.problems)}的占{P}%。`,
-];
+function expandTemplate(p: Picker, template: string, c: CategoryVocabulary): string {
+  const slots: Record<string, readonly string[]> = {
+    group: c.groups,
+    problem: c.problems,
+    service: c.services,
+    activity: c.activities,
+    outcome: c.outcomes,
+    label: [c.label],
+    theory: G.theories,
+    method: G.methods,
+    partner: G.partners,
+    freq: G.frequencies,
+    eval: G.evaluations,
+    cause: G.causes,
+    basic: G.basics,
+    family: G.familyIssues,
+    vol: G.volunteers,
+    gain: G.gains,
+    measure: G.measures,
+    station: G.stations,
+    form: G.forms,
+    material: G.materials,
+    festival: G.festivals,
+    product: G.products,
+    supervisor: G.supervisors,
+    brand: G.brands,
+  };
+  return template
+    .replace(/\{([^{}]*)\}/g, (_, alternatives: string) => p.pick(alternatives.split('|')))
+    .replace(/\$(\w+)/g, (_, slot: string) => p.pick(slots[slot]));
+}
 
-const OBJECTIVE: Template[] = [
-  (p, c) => `总目标：以${p.pick(G.theories)}为指导，回应${p.pick(c.groups)}的${p.pick(c.problems)}问题，使${p.pick(c.outcomes)}。`,
-  (p, c) => `在项目周期内为{N}名${p.pick(c.groups)}提供${p.pick(c.services)}服务，服务满意度达到{P}%以上。`,
-  (p, c) => `培育${p.pick(c.groups)}${p.pick(G.volunteers)}{N}支，骨干成员不少于{N}人。`,
-  (p, c) => `通过${p.pick(c.services)}和${p.pick(c.services)}，帮助服务对象${p.pick(G.gains)}。`,
-  (p) => `整合${p.pick(G.partners)}、${p.pick(G.partners)}等资源，搭建多方联动的服务平台。`,
-  (p, c) => `项目结束时，${p.pick(c.outcomes)}，服务对象的${p.pick(G.measures)}较前测提高{P}%。`,
-  (_, c) => `推动形成可复制、可推广的${c.label}模式，为{区}同类项目提供参考。`,
-  (p, c) => `力争使{P}%以上的${p.pick(c.groups)}能够${p.pick(G.gains)}。`,
-  (p, c) => `建立${p.pick(c.groups)}需求台账，动态跟进{N}户重点家庭的${p.pick(c.problems)}情况。`,
-];
-
-const ACTIVITY: Template[] = [
-  (p, c) => `活动一：${p.pick(c.activities)}，${p.pick(G.frequencies)}开展一次，每次邀请{N}名${p.pick(c.groups)}参与，由专业社工带领。`,
-  (p, c) => `${p.pick(G.frequencies)}组织${p.pick(c.activities)}，围绕${p.pick(c.services)}设计{N}节主题课程。`,
-  (p, c) => `运用${p.pick(G.methods)}方法，为{N}名重点${p.pick(c.groups)}建立个案档案，开展${p.pick(c.services)}。`,
-  (p, c) => `联合${p.pick(G.partners)}举办${p.pick(c.activities)}，预计服务{N}人次。`,
-  (p, c) => `招募并培训${p.pick(G.volunteers)}成员{N}名，协助开展${p.pick(c.services)}和日常探访。`,
-  (p, c) => `在{社区}党群服务中心设立${p.pick(G.stations)}，提供${p.pick(c.services)}等常态化服务。`,
-  (p, c) => `开展${p.pick(c.activities)}，以${p.pick(G.forms)}的方式增进服务对象之间的互动。`,
-  (p, c) => `针对${p.pick(c.problems)}问题，开设${p.pick(c.activities)}小组，共{N}节，每节{N}分钟。`,
-  (p) => `编印${p.pick(G.materials)}{N}册，在{街道}范围内发放宣传。`,
-  (p, c) => `${p.pick(G.festivals)}期间举办${p.pick(c.activities)}，邀请${p.pick(G.partners)}共同参与。`,
-  (p, c) => `利用微信群和社区公众号发布${p.pick(c.services)}信息，{N}个楼栋实现服务信息全覆盖。`,
-  (p, c) => `对接${p.pick(G.partners)}的场地和人员，为${p.pick(c.groups)}提供${p.pick(c.services)}。`,
-];
-
-const OUTCOME: Template[] = [
-  (p, c) => `预期成效：${p.pick(c.outcomes)}，服务对象满意度不低于{P}%。`,
-  (p) => `项目将采用${p.pick(G.evaluations)}和${p.pick(G.evaluations)}相结合的方式评估服务成效。`,
-  (p, c) => `预计直接受益${p.pick(c.groups)}{N}人，间接惠及家庭成员{N}人。`,
-  (p, c) => `通过项目实施，${p.pick(c.outcomes)}，${p.pick(c.outcomes)}。`,
-  (p) => `形成${p.pick(G.products)}{N}份，为后续服务提供经验。`,
-  (p, c) => `项目结束后，${p.pick(G.volunteers)}将继续在{社区}开展${p.pick(c.services)}，保障服务的可持续性。`,
-  (p) => `社工将${p.pick(G.frequencies)}整理服务记录，接受${p.pick(G.supervisors)}的过程监督。`,
-];
-
-const PADDING: Template[] = [
-  () => `本机构成立于{N}年，现有专职社工{N}名，其中持证社工{N}名，累计承接政府购买服务项目{N}个。`,
-  (p) => `机构曾获评${p.pick(['5A级社会组织', '4A级社会组织', '优秀社工机构', '先进社会组织'])}，在${p.pick(G.methods)}方面积累了丰富经验。`,
-  (p) => `项目负责人从事社会工作{N}年，擅长${p.pick(G.methods)}和${p.pick(G.methods)}。`,
-  (p) => `项目经费将严格按照预算执行，${p.pick(['人员经费', '活动经费', '宣传经费', '督导评估经费'])}占比约{P}%。`,
-  (p) => `机构建立了${p.pick(['财务管理制度', '项目督导制度', '档案管理制度', '安全管理制度'])}，确保项目规范运行。`,
-];
-
-const SECTIONS: { heading: string; templates: Template[]; min: number }[] = [
+const SECTIONS: { heading: string; templates: string[]; min: number }[] = [
   { heading: '一、需求分析', templates: NEED, min: 2 },
   { heading: '二、项目目标', templates: OBJECTIVE, min: 2 },
   { heading: '三、项目活动', templates: ACTIVITY, min: 2 },
@@ -152,7 +124,7 @@ function randomOrg(p: Picker): string {
 function newDraft(p: Picker, category: string): Draft {
   const c = CATEGORIES[category];
   const target = p.int(300, 800);
-  const title = `{社区}“${p.pick(G.brands)}”${p.pick(c.groups)}${p.pick(c.services)}项目`;
+  const title = expandTemplate(p, TITLE, c);
   const sections = SECTIONS.map((s) => ({ heading: s.heading, sentences: [] as string[] }));
   const draft: Draft = { category, place: randomPlace(p), numberSeed: p.int(1, 2 ** 30), title, sections };
   const used = SECTIONS.map(() => new Set<number>());
@@ -162,7 +134,7 @@ function newDraft(p: Picker, category: string): Draft {
     let t = p.int(0, templates.length - 1);
     while (used[i].has(t)) t = (t + 1) % templates.length;
     used[i].add(t);
-    sections[i].sentences.push(templates[t](p, c));
+    sections[i].sentences.push(expandTemplate(p, templates[t], c));
   };
   SECTIONS.forEach((s, i) => {
     for (let k = 0; k < s.min; k++) addTo(i);
@@ -175,11 +147,11 @@ function render(d: Draft): string {
   const numbers = mulberry32(d.numberSeed);
   const fill = (s: string) =>
     s
-      .replaceAll('{区}', d.place.district)
-      .replaceAll('{街道}', d.place.street)
-      .replaceAll('{社区}', d.place.community)
-      .replace(/\{N\}/g, () => String(2 + Math.floor(numbers() * 300)))
-      .replace(/\{P\}/g, () => String(10 + Math.floor(numbers() * 86)));
+      .replaceAll('%D', d.place.district)
+      .replaceAll('%S', d.place.street)
+      .replaceAll('%C', d.place.community)
+      .replace(/%N/g, () => String(2 + Math.floor(numbers() * 300)))
+      .replace(/%P/g, () => String(10 + Math.floor(numbers() * 86)));
   const body = d.sections.map((s) => `${s.heading}\n${s.sentences.join('')}`).join('\n');
   return fill(`${d.title}\n${body}`);
 }
@@ -210,7 +182,7 @@ const transforms: Record<Exclude<VariantKind, 'combined'>, (p: Picker, d: Draft)
     for (let k = p.int(1, 2); k > 0; k--) {
       const i = p.int(0, SECTIONS.length - 1);
       const s = d.sections.find((x) => x.heading === SECTIONS[i].heading)!;
-      s.sentences.splice(p.int(0, s.sentences.length), 0, p.pick(SECTIONS[i].templates)(p, c));
+      s.sentences.splice(p.int(0, s.sentences.length), 0, expandTemplate(p, p.pick(SECTIONS[i].templates), c));
     }
   },
   dropped: (p, d) => {
@@ -230,7 +202,7 @@ const transforms: Record<Exclude<VariantKind, 'combined'>, (p: Picker, d: Draft)
     const target = length * (1.3 + p.random() * 0.7);
     const c = CATEGORIES[p.pick(CATEGORY_KEYS)];
     const pool = [...PADDING, ...NEED, ...ACTIVITY];
-    for (let guard = 0; render(d).length < target && guard < 40; guard++) extra.sentences.push(p.pick(pool)(p, c));
+    for (let guard = 0; render(d).length < target && guard < 40; guard++) extra.sentences.push(expandTemplate(p, p.pick(pool), c));
   },
   split: (p, d) => {
     d.title = `${d.title}（一期）`;

@@ -52,7 +52,7 @@ const theme = {
 function Root() {
   return (
     <StrictMode>
-      <ConfigProvider locale={zhCN} theme={theme}>
+      <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }}>
         <AntApp>
           <QueryClientProvider client={queryClient}>
             <BrowserRouter>

@@ -10,50 +10,65 @@ import { dayjs, formatDateTimeSeconds } from '../../format';
 
 export const targetTypeLabels: Record<string, string> = {
   user: '用户',
+  account: '账号',
+  auth: '登录',
   org: '组织',
   region: '区划',
   expert: '专家',
-  session: '登录会话',
-  audit: '审计日志',
+  system: '系统',
 };
 
 const verbLabels: Record<string, string> = {
-  create: '新建',
-  update: '修改',
-  deactivate: '停用',
-  activate: '启用',
-  import: '导入',
-  export: '导出',
+  created: '新建',
+  updated: '修改',
+  deactivated: '停用',
+  activated: '启用',
+  imported: '导入',
+  exported: '导出',
   login: '登录',
   logout: '退出登录',
   login_failed: '登录失败',
-  loginFailed: '登录失败',
-  locked: '账号锁定',
-  password_change: '修改密码',
-  passwordChange: '修改密码',
-  change_password: '修改密码',
+  locked: '锁定',
+  password_changed: '修改密码',
   password_reset: '重置密码',
-  passwordReset: '重置密码',
-  reset_password: '重置密码',
-  resetPassword: '重置密码',
+  registered: '注册',
+  demo_seeded: '生成演示数据',
 };
 
-/** `org.create` → 组织·新建; unknown ids are shown as they are. */
+/** `org.created` → 组织·新建; unknown ids are shown as they are. */
 export function actionLabel(action: string): string {
-  const [type, verb] = action.includes('.') ? action.split('.', 2) : ['', action];
+  const dot = action.indexOf('.');
+  const type = dot < 0 ? '' : action.slice(0, dot);
+  const verb = action.slice(dot + 1);
   const v = verbLabels[verb];
   if (!v) return action;
   const t = targetTypeLabels[type];
   return t ? `${t}·${v}` : v;
 }
 
-const ACTION_SUGGESTIONS = ['org', 'region', 'expert', 'user']
-  .flatMap((t) => ['create', 'update', 'deactivate', 'activate'].map((v) => `${t}.${v}`))
-  .concat(['auth.login', 'auth.logout', 'auth.login_failed', 'org.import', 'expert.import', 'user.reset_password'])
-  .map((value) => ({ value, label: `${value}（${actionLabel(value)}）` }));
-const TARGET_SUGGESTIONS = Object.entries(targetTypeLabels).map(([value, label]) => ({
+/** Roles are stored comma-separated for users with several. */
+function rolesLabel(value: string | null): string {
+  if (!value) return '—';
+  return value
+    .split(',')
+    .map((r) => roleLabels[r.trim() as Role] ?? r)
+    .join('、');
+}
+
+const ACTION_SUGGESTIONS = [
+  ...['org', 'region', 'expert', 'user'].flatMap((t) =>
+    ['created', 'updated', 'deactivated', 'activated'].map((v) => `${t}.${v}`),
+  ),
+  'org.imported',
+  'expert.imported',
+  'auth.login',
+  'account.locked',
+  'user.password_changed',
+  'user.password_reset',
+].map((value) => ({ value, label: `${value}（${actionLabel(value)}）` }));
+const TARGET_SUGGESTIONS = ['org', 'region', 'expert', 'user'].map((value) => ({
   value,
-  label: `${value}（${label}）`,
+  label: `${value}（${targetTypeLabels[value]}）`,
 }));
 
 function Summary({ value }: { value: unknown }) {
@@ -96,7 +111,7 @@ export function AuditPage() {
           <AutoComplete
             allowClear
             options={ACTION_SUGGESTIONS}
-            placeholder="操作（如 org.create）"
+            placeholder="操作（如 org.created）"
             aria-label="操作"
             defaultValue={params.filters.action}
             key={`action-${params.filters.action ?? ''}`}
@@ -148,7 +163,7 @@ export function AuditPage() {
               {
                 title: '角色',
                 dataIndex: 'role',
-                render: (v: string | null) => (v ? (roleLabels[v as Role] ?? v) : '—'),
+                render: (v: string | null) => rolesLabel(v),
               },
               { title: '单位', dataIndex: 'orgName', render: (v) => v ?? '—' },
               {

@@ -3,8 +3,8 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Modal, Select } from 'antd';
 import { useState } from 'react';
-import type { EXPERT_FIELDS, Expert } from '../../../domain/api';
-import { serviceCategoryLabels } from '../../../domain/enums';
+import type { Expert } from '../../../domain/api';
+import { EXPERT_FIELDS, type ExpertField, expertFieldLabels } from '../../../domain/enums';
 import { api } from '../../api';
 import { LoadFailed } from '../../components/ErrorPages';
 import { applyServerErrors, blanksToNull, changedFields } from '../../components/forms';
@@ -24,17 +24,7 @@ import {
 import { OrgSelect } from '../../components/OrgSelect';
 import { PageHeader } from '../../components/PageHeader';
 
-type ExpertField = (typeof EXPERT_FIELDS)[number];
-/** Typed against the domain's list, so a new field there fails to compile here until labelled. */
-export const expertFieldLabels: Record<ExpertField, string> = {
-  ...serviceCategoryLabels,
-  finance: '财务管理',
-  management: '项目管理',
-};
-const FIELD_OPTIONS = (Object.keys(expertFieldLabels) as ExpertField[]).map((f) => ({
-  value: f,
-  label: expertFieldLabels[f],
-}));
+const FIELD_OPTIONS = EXPERT_FIELDS.map((f) => ({ value: f, label: expertFieldLabels[f] }));
 
 interface FormValues {
   name: string;
