@@ -102,7 +102,7 @@ export function ImportButton(props: {
               type="error"
               showIcon
               title={problems.message}
-              description={problems.rows.length ? `共 ${problems.rows.length} 处问题，整个文件均未导入。` : undefined}
+              description={problems.rows.length ? `共 ${problems.rows.length} 处问题，请逐行修改。` : undefined}
               style={{ marginBottom: 12 }}
             />
             {problems.rows.length > 0 ? (

@@ -14,7 +14,7 @@ export interface ShingleOptions {
  * swap already pushes reworded copies below Jaccard 0.5, while unigrams make unrelated proposals of
  * the same category look alike.
  */
-export const DEFAULT_SHINGLES: ShingleOptions = { mode: 'word', n: 2 };
+export const DEFAULT_SHINGLES: ShingleOptions = { mode: 'word', n: 3 };
 
 /** Hashes of the shingles of one sentence (may contain repeats). Shingles never span two sentences,
  * so reordering sentences does not change the set. A sentence shorter than n yields one shingle. */

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
+import { buildTestApp, type TestApp } from '../../testing/test-app.js';
+import { experts } from './schema.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(() => t.close());
+
+describe('expert pool', () => {
+  it('has 40 experts across fields; phones only for admins', async () => {
+    const admin = (await (await t.client('admin')).get('/api/experts?pageSize=100')).json();
+    expect(admin.total).toBe(40);
+    expect(admin.items.every((e: { phone: string | null }) => /^1\d{10}$/.test(e.phone ?? ''))).toBe(true);
+    const buyer = (await (await t.client('buyer')).get('/api/experts?pageSize=100')).json();
+    expect(buyer.items.every((e: { phone: string | null }) => e.phone === null)).toBe(true);
+    expect(buyer.actions).toEqual([]);
+    const finance = (await (await t.client('supervisor')).get('/api/experts?field=finance')).json();
+    expect(finance.items.length).toBeGreaterThan(0);
+    expect(finance.items.every((e: { field: string }) => e.field === 'finance')).toBe(true);
+  });
+
+  it('keeps the employer, for conflict-of-interest checks later', async () => {
+    const admin = await t.client('admin');
+    const provider = (await admin.get('/api/orgs?kind=provider&pageSize=1')).json().items[0];
+    const res = await admin.post('/api/experts', {
+      name: '周敏',
+      field: 'elderly',
+      title: '高级社会工作师',
+      employerOrgId: provider.id,
+      formerEmployerOrgIds: [provider.id],
+      phone: '13700001111',
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ employerName: provider.name, formerEmployerOrgIds: [provider.id] });
+    const edited = await admin.patch(`/api/experts/${res.json().id}`, { title: '教授' });
+    expect(edited.json().title).toBe('教授');
+    const audit = (await admin.get(`/api/audit?q=${res.json().id}`)).json().items;
+    expect(audit.map((e: { action: string }) => e.action)).toEqual(['expert.updated', 'expert.created']);
+    expect(JSON.stringify(audit)).not.toContain('13700001111');
+  });
+
+  it('rejects bad input and unknown employers, writing nothing', async () => {
+    const admin = await t.client('admin');
+    const before = await snapshotCounts(t, [experts]);
+    const bad = await admin.post('/api/experts', { name: '', field: 'astrology', phone: '123' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['field', 'name', 'phone']);
+    const unknown = await admin.post('/api/experts', { name: '某人', field: 'youth', employerOrgId: '00000000-0000-4000-8000-000000000000' });
+    expect(unknown.json().details.fields[0]).toEqual({ path: 'employerOrgId', message: '所选单位不存在' });
+    expect(await snapshotCounts(t, [experts])).toEqual(before);
+  });
+
+  it('exports to Excel for supervisors, without phones', async () => {
+    const res = await (await t.client('supervisor')).get('/api/experts/export.xlsx');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toContain(encodeURIComponent('专家库.xlsx'));
+  });
+
+  it('forbids changes to everyone but admins', async () => {
+    const one = (await (await t.client('admin')).get('/api/experts?pageSize=1')).json().items[0];
+    const others = [null, 'buyer', 'station', 'provider', 'community', 'expert', 'evaluator', 'supervisor', 'resident'];
+    await expectDeniedToEach(t, others, { method: 'POST', url: '/api/experts', body: { name: '越权', field: 'youth' } }, [experts]);
+    await expectDeniedToEach(t, others, { method: 'PATCH', url: `/api/experts/${one.id}`, body: { name: '越权' } }, [experts]);
+    await expectDeniedToEach(t, others, { method: 'POST', url: `/api/experts/${one.id}/deactivate` }, [experts]);
+    await expectDeniedToEach(t, [null, 'provider', 'community', 'expert', 'evaluator', 'resident'], { method: 'GET', url: '/api/experts' });
+  });
+});
