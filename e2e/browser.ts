@@ -13,7 +13,10 @@ export function findChromium(): string | null {
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
   for (const name of ['chromium', 'chromium-browser']) {
     try {
-      const found = execFileSync('which', [name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      const found = execFileSync('which', [name], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
       if (found && existsSync(found)) return found;
     } catch {
       // not on PATH
@@ -23,7 +26,7 @@ export function findChromium(): string | null {
 }
 
 export const CHROMIUM_MISSING =
-  'Chromium not found: install Debian\'s `chromium` package or set CHROMIUM_PATH to a Chromium binary.';
+  "Chromium not found: install Debian's `chromium` package or set CHROMIUM_PATH to a Chromium binary.";
 
 export async function launchBrowser(executablePath: string): Promise<Browser> {
   return chromium.launch({
@@ -41,10 +44,17 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
   });
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves test-results/<name>.png; dialogs are shot at viewport size once their animation ends. */
+export async function screenshot(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean } = {},
+): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  const fullPage = opts.fullPage ?? true;
+  if (!fullPage) await page.waitForTimeout(400);
+  await page.screenshot({ path: file, fullPage, animations: 'disabled' });
   return file;
 }
 
@@ -61,5 +71,7 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
-export const visible = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: 'visible', timeout });
-export const hidden = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: 'hidden', timeout });
+export const visible = (locator: Locator, timeout = 15_000) =>
+  locator.first().waitFor({ state: 'visible', timeout });
+export const hidden = (locator: Locator, timeout = 15_000) =>
+  locator.first().waitFor({ state: 'hidden', timeout });

@@ -7,7 +7,15 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCodeCheckChar } from '../src/domain/credit-code';
-import { CHROMIUM_MISSING, findChromium, hidden, launchBrowser, screenshot, visible, watchErrors } from './browser';
+import {
+  CHROMIUM_MISSING,
+  findChromium,
+  hidden,
+  launchBrowser,
+  screenshot,
+  visible,
+  watchErrors,
+} from './browser';
 import { DEMO_PASSWORD, type RunningServer, startServer } from './server';
 
 const chromiumPath = findChromium();
@@ -130,8 +138,10 @@ describe.skipIf(!chromiumPath)('browser tests', () => {
       expect(await page.getByTestId('welcome-card').textContent()).toContain(role.label);
       const menu = sideMenu(page);
       for (const label of role.sees) await visible(menu.getByRole('menuitem', { name: label }));
-      for (const label of role.doesNotSee) expect(await menu.getByRole('menuitem', { name: label }).count()).toBe(0);
-      if (role.username === 'admin' || role.username === 'provider') await screenshot(page, `dashboard-${role.username}`);
+      for (const label of role.doesNotSee)
+        expect(await menu.getByRole('menuitem', { name: label }).count()).toBe(0);
+      if (role.username === 'admin' || role.username === 'provider')
+        await screenshot(page, `dashboard-${role.username}`);
       await page.getByRole('button', { name: '退出登录' }).click();
       await page.waitForURL(/\/login/);
       // The session is really gone: /app sends us back to the login page.
@@ -173,7 +183,7 @@ describe.skipIf(!chromiumPath)('browser tests', () => {
     await dialog.getByLabel('统一社会信用代码').fill(breakCheckChar(code));
     await dialog.getByRole('button', { name: '保存' }).click();
     await visible(dialog.getByText('统一社会信用代码校验位不正确，请核对'));
-    await screenshot(page, 'org-invalid-credit-code');
+    await screenshot(page, 'org-invalid-credit-code', { fullPage: false });
 
     await dialog.getByLabel('统一社会信用代码').fill(code);
     await dialog.getByLabel('联系人').fill('张测试');
@@ -272,7 +282,7 @@ describe.skipIf(!chromiumPath)('browser tests', () => {
     await visible(problemRows.filter({ hasText: '校验位不正确' }));
     expect(await problemRows.filter({ hasText: '校验位不正确' }).first().textContent()).toContain('2');
     await visible(problemRows.filter({ hasText: '类型' }).filter({ hasText: '3' }));
-    await screenshot(page, 'org-import-errors');
+    await screenshot(page, 'org-import-errors', { fullPage: false });
     await dialog.getByRole('button', { name: '知道了' }).click();
     expect(errors).toEqual([]);
   });
@@ -326,7 +336,7 @@ describe.skipIf(!chromiumPath)('browser tests', () => {
     const menu = sideMenu(page);
     for (const label of ADMIN_NAV) await visible(menu.getByRole('menuitem', { name: label }));
     await visible(page.getByRole('button', { name: '退出登录' }));
-    await screenshot(page, 'mobile-menu-open');
+    await screenshot(page, 'mobile-menu-open', { fullPage: false });
     await menu.getByRole('menuitem', { name: '组织管理' }).click();
     await page.waitForURL(/\/app\/orgs/);
     await visible(page.getByRole('table'));
@@ -336,7 +346,7 @@ describe.skipIf(!chromiumPath)('browser tests', () => {
     await screenshot(page, 'mobile-orgs');
     await page.getByRole('button', { name: '新建' }).click();
     await visible(page.getByRole('dialog'));
-    await screenshot(page, 'mobile-org-form');
+    await screenshot(page, 'mobile-org-form', { fullPage: false });
     expect(errors).toEqual([]);
   });
 });

@@ -114,7 +114,9 @@ export async function startServer(opts: { env?: Record<string, string>; timeoutM
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`The server did not answer /api/health within ${(opts.timeoutMs ?? 60_000) / 1000} s:\n${output}`);
+      throw new Error(
+        `The server did not answer /api/health within ${(opts.timeoutMs ?? 60_000) / 1000} s:\n${output}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -55,10 +55,11 @@ export class ApiError extends Error {
   get fieldErrors(): FieldError[] {
     const fields = (this.details as { fields?: unknown } | null | undefined)?.fields;
     if (!Array.isArray(fields)) return [];
-    return fields.filter(
-      (f): f is FieldError =>
-        !!f && typeof f === 'object' && typeof (f as FieldError).message === 'string',
-    ).map((f) => ({ path: String(f.path ?? ''), message: f.message }));
+    return fields
+      .filter(
+        (f): f is FieldError => !!f && typeof f === 'object' && typeof (f as FieldError).message === 'string',
+      )
+      .map((f) => ({ path: String(f.path ?? ''), message: f.message }));
   }
 }
 

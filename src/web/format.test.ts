@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateLong, formatDateTime, formatMoney, formatNumber, formatPercent, toIsoDate } from './format';
+import {
+  formatDate,
+  formatDateLong,
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  toIsoDate,
+} from './format';
 
 describe('web formatting', () => {
   it('formats fen as yuan without floating point', () => {

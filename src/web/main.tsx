@@ -16,9 +16,13 @@ import { HomePage } from './pages/public/HomePage';
 import { markSessionExpired, SESSION_KEY, type SessionData } from './session';
 import './styles.css';
 
-const RegionsPage = lazy(() => import('./pages/regions/RegionsPage').then((m) => ({ default: m.RegionsPage })));
+const RegionsPage = lazy(() =>
+  import('./pages/regions/RegionsPage').then((m) => ({ default: m.RegionsPage })),
+);
 const OrgsPage = lazy(() => import('./pages/orgs/OrgsPage').then((m) => ({ default: m.OrgsPage })));
-const ExpertsPage = lazy(() => import('./pages/experts/ExpertsPage').then((m) => ({ default: m.ExpertsPage })));
+const ExpertsPage = lazy(() =>
+  import('./pages/experts/ExpertsPage').then((m) => ({ default: m.ExpertsPage })),
+);
 const UsersPage = lazy(() => import('./pages/users/UsersPage').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
 
@@ -42,7 +46,9 @@ onUnauthenticated(() => {
 
 const theme = {
   token: {
-    colorPrimary: '#c41d1d',
+    // 政务蓝 for controls; red stays the brand accent (logo) so that focus never looks like an error.
+    colorPrimary: '#1d4fa3',
+    colorLink: '#1d4fa3',
     borderRadius: 6,
     fontFamily:
       "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif",

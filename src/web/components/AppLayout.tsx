@@ -21,7 +21,7 @@ function RoleTags({ user }: { user: Me }) {
   return (
     <>
       {user.roles.map((r) => (
-        <Tag key={r} color="red" variant="outlined" className="role-tag">
+        <Tag key={r} color="geekblue" variant="outlined" className="role-tag">
           {roleLabels[r]}
         </Tag>
       ))}
@@ -47,7 +47,8 @@ export function AppLayout() {
   const { message } = App.useApp();
 
   if (session.isPending) return <PageSpinner />;
-  if (session.isError) return <LoadFailed message={errorMessage(session.error)} onRetry={() => session.refetch()} />;
+  if (session.isError)
+    return <LoadFailed message={errorMessage(session.error)} onRetry={() => session.refetch()} />;
   const user = session.data.user;
   if (!user) {
     const next = `${location.pathname}${location.search}`;

@@ -102,18 +102,20 @@ export function ImportButton(props: {
               type="error"
               showIcon
               title={problems.message}
-              description={problems.rows.length ? `共 ${problems.rows.length} 处问题，请逐行修改。` : undefined}
+              description={
+                problems.rows.length ? `共 ${problems.rows.length} 处问题，请逐行修改。` : undefined
+              }
               style={{ marginBottom: 12 }}
             />
             {problems.rows.length > 0 ? (
               <Table<ImportProblem & { key: number }>
                 size="small"
-                scroll={{ x: 'max-content', y: 360 }}
+                scroll={{ y: 360 }}
                 pagination={false}
                 dataSource={problems.rows.map((r, i) => ({ ...r, key: i }))}
                 columns={[
                   { title: '行号', dataIndex: 'row', width: 70, render: (v) => v ?? '—' },
-                  { title: '字段', dataIndex: 'field', width: 140 },
+                  { title: '字段', dataIndex: 'field', width: 150 },
                   { title: '问题', dataIndex: 'message' },
                 ]}
               />

@@ -31,8 +31,7 @@ export function OrgSelect(props: Props) {
   const q = useDebounced(search, 250);
   const found = useQuery({
     queryKey: ['orgs', 'options', q, props.kind ?? null],
-    queryFn: ({ signal }) =>
-      api.get<Page<Org>>('/api/orgs', { q, kind: props.kind, pageSize: 50 }, signal),
+    queryFn: ({ signal }) => api.get<Page<Org>>('/api/orgs', { q, kind: props.kind, pageSize: 50 }, signal),
     staleTime: 30_000,
   });
   const selected = props.multiple ? (props.value ?? []) : props.value ? [props.value] : [];

@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { TreeSelect } from 'antd';
 import type { RegionTreeNode } from '../../domain/api';
-import { regionLevelLabels, type RegionLevel } from '../../domain/enums';
+import { type RegionLevel, regionLevelLabels } from '../../domain/enums';
 import { api } from '../api';
 
 export const REGION_TREE_KEY = ['regions', 'tree'] as const;
@@ -32,7 +32,10 @@ function toOptions(nodes: RegionTreeNode[], selectable?: readonly string[]): Opt
 }
 
 /** Finds a node's name in the tree, for labels. */
-export function regionName(nodes: RegionTreeNode[] | undefined, id: string | null | undefined): string | null {
+export function regionName(
+  nodes: RegionTreeNode[] | undefined,
+  id: string | null | undefined,
+): string | null {
   if (!nodes || !id) return null;
   for (const n of nodes) {
     if (n.id === id) return n.name;

@@ -95,7 +95,8 @@ export function ChangePasswordPage() {
               },
               ({ getFieldValue }) => ({
                 validator: async (_rule, value: string) => {
-                  if (value && value === getFieldValue('currentPassword')) throw new Error('新密码不能与当前密码相同');
+                  if (value && value === getFieldValue('currentPassword'))
+                    throw new Error('新密码不能与当前密码相同');
                 },
               }),
             ]}
@@ -112,7 +113,8 @@ export function ChangePasswordPage() {
               { required: true, message: '请再次输入新密码' },
               ({ getFieldValue }) => ({
                 validator: async (_rule, value: string) => {
-                  if (value && value !== getFieldValue('newPassword')) throw new Error('两次输入的新密码不一致');
+                  if (value && value !== getFieldValue('newPassword'))
+                    throw new Error('两次输入的新密码不一致');
                 },
               }),
             ]}

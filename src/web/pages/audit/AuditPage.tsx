@@ -71,15 +71,67 @@ const TARGET_SUGGESTIONS = ['org', 'region', 'expert', 'user'].map((value) => ({
   label: `${value}（${targetTypeLabels[value]}）`,
 }));
 
+/** Chinese names of the fields that appear in summaries. */
+const fieldLabels: Record<string, string> = {
+  name: '名称',
+  kind: '类型',
+  code: '代码',
+  level: '层级',
+  parentId: '上级',
+  creditCode: '信用代码',
+  regionId: '区划',
+  registeredOn: '登记日期',
+  grade: '等级',
+  legalRepresentative: '法定代表人',
+  contactName: '联系人',
+  contactPhone: '联系电话',
+  address: '地址',
+  categories: '服务领域',
+  field: '专业领域',
+  title: '职称',
+  employerOrgId: '工作单位',
+  employerName: '工作单位名称',
+  formerEmployerOrgIds: '曾任职单位',
+  phone: '电话',
+  username: '用户名',
+  displayName: '姓名',
+  orgId: '所属组织',
+  roles: '角色',
+  count: '数量',
+  names: '名称',
+};
+
+function plain(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '空';
+  if (Array.isArray(value)) return value.length ? value.map(plain).join('、') : '空';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** `{contactName: {before, after}}` → 联系人：张三 → 李四; `{name: 'x'}` → 名称：x. */
+export function summaryText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value !== 'object' || Array.isArray(value)) return plain(value);
+  return Object.entries(value as Record<string, unknown>)
+    .map(([key, v]) => {
+      const label = fieldLabels[key] ?? key;
+      if (v && typeof v === 'object' && !Array.isArray(v) && 'before' in v && 'after' in v) {
+        const change = v as { before: unknown; after: unknown };
+        return `${label}：${plain(change.before)} → ${plain(change.after)}`;
+      }
+      return `${label}：${plain(v)}`;
+    })
+    .join('；');
+}
+
 function Summary({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return <span className="muted">—</span>;
-  if (typeof value !== 'object') return <span>{String(value)}</span>;
-  const json = JSON.stringify(value, null, 2);
-  const oneLine = JSON.stringify(value);
+  const text = summaryText(value);
+  if (!text) return <span className="muted">—</span>;
+  if (typeof value !== 'object' || value === null) return <span>{text}</span>;
   return (
     <details className="json-details">
-      <summary>{oneLine.length > 48 ? `${oneLine.slice(0, 48)}…` : oneLine}</summary>
-      <pre>{json}</pre>
+      <summary title={text}>{text}</summary>
+      <pre>{JSON.stringify(value, null, 2)}</pre>
     </details>
   );
 }
@@ -107,7 +159,11 @@ export function AuditPage() {
       />
       <Card>
         <ListToolbar>
-          <SearchBox value={params.q} onSearch={(q) => params.update({ q })} placeholder="搜索操作人、对象或摘要" />
+          <SearchBox
+            value={params.q}
+            onSearch={(q) => params.update({ q })}
+            placeholder="搜索操作人、对象或摘要"
+          />
           <AutoComplete
             allowClear
             options={ACTION_SUGGESTIONS}
@@ -116,7 +172,9 @@ export function AuditPage() {
             defaultValue={params.filters.action}
             key={`action-${params.filters.action ?? ''}`}
             onSelect={(action: string) => params.update({ action })}
-            onBlur={(e) => params.update({ action: (e.target as HTMLInputElement).value.trim() || undefined })}
+            onBlur={(e) =>
+              params.update({ action: (e.target as HTMLInputElement).value.trim() || undefined })
+            }
             onClear={() => params.update({ action: undefined })}
             style={{ width: 200 }}
           />
@@ -128,7 +186,9 @@ export function AuditPage() {
             defaultValue={params.filters.targetType}
             key={`target-${params.filters.targetType ?? ''}`}
             onSelect={(targetType: string) => params.update({ targetType })}
-            onBlur={(e) => params.update({ targetType: (e.target as HTMLInputElement).value.trim() || undefined })}
+            onBlur={(e) =>
+              params.update({ targetType: (e.target as HTMLInputElement).value.trim() || undefined })
+            }
             onClear={() => params.update({ targetType: undefined })}
             style={{ width: 160 }}
           />
@@ -159,7 +219,11 @@ export function AuditPage() {
                 fixed: 'left',
                 render: (v: string) => <span className="nowrap">{formatDateTimeSeconds(v)}</span>,
               },
-              { title: '操作人', dataIndex: 'actorName', render: (v) => v ?? <span className="muted">系统/匿名</span> },
+              {
+                title: '操作人',
+                dataIndex: 'actorName',
+                render: (v) => v ?? <span className="muted">系统/匿名</span>,
+              },
               {
                 title: '角色',
                 dataIndex: 'role',

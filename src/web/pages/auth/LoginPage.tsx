@@ -52,12 +52,17 @@ export function LoginPage() {
           requiredMark={false}
           onFinish={(values) =>
             login.mutate(values, {
-              onSuccess: ({ user: me }) => navigate(me.mustChangePassword ? PASSWORD_PATH : next, { replace: true }),
+              onSuccess: ({ user: me }) =>
+                navigate(me.mustChangePassword ? PASSWORD_PATH : next, { replace: true }),
               onError: () => form.setFieldValue('password', ''),
             })
           }
         >
-          <Form.Item label="用户名" name="username" rules={[{ required: true, whitespace: true, message: '请填写用户名' }]}>
+          <Form.Item
+            label="用户名"
+            name="username"
+            rules={[{ required: true, whitespace: true, message: '请填写用户名' }]}
+          >
             <Input prefix={<UserOutlined />} autoComplete="username" size="large" autoFocus />
           </Form.Item>
           <Form.Item label="密码" name="password" rules={[{ required: true, message: '请填写密码' }]}>

@@ -51,7 +51,9 @@ export function DashboardPage() {
         </Card>
       ) : (
         <Card style={{ marginTop: 16 }}>
-          <Typography.Text type="secondary">更多功能（项目征集、申报、评审、实施、评估等）将陆续开放。</Typography.Text>
+          <Typography.Text type="secondary">
+            更多功能（项目征集、申报、评审、实施、评估等）将陆续开放。
+          </Typography.Text>
         </Card>
       )}
     </>

@@ -101,7 +101,11 @@ function ExpertForm(props: { editing: Expert | 'new'; onClose: () => void }) {
         initialValues={props.editing === 'new' ? { formerEmployerOrgIds: [] } : fromExpert(props.editing)}
         className="form-grid"
       >
-        <Form.Item label="姓名" name="name" rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}>
+        <Form.Item
+          label="姓名"
+          name="name"
+          rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}
+        >
           <Input maxLength={50} />
         </Form.Item>
         <Form.Item label="专业领域" name="field" rules={[{ required: true, message: '请选择专业领域' }]}>
@@ -125,7 +129,12 @@ function ExpertForm(props: { editing: Expert | 'new'; onClose: () => void }) {
         <Form.Item label="工作单位（平台内组织）" name="employerOrgId" className="span-2">
           <OrgSelect placeholder="在平台登记的单位中搜索" />
         </Form.Item>
-        <Form.Item label="工作单位名称" name="employerName" className="span-2" extra="工作单位不在平台内时填写，如高校、医院">
+        <Form.Item
+          label="工作单位名称"
+          name="employerName"
+          className="span-2"
+          extra="工作单位不在平台内时填写，如高校、医院"
+        >
           <Input maxLength={100} />
         </Form.Item>
         <Form.Item
@@ -203,7 +212,11 @@ export function ExpertsPage() {
             params={params}
             columns={[
               { title: '姓名', dataIndex: 'name', fixed: 'left' },
-              { title: '专业领域', dataIndex: 'field', render: (f: ExpertField) => expertFieldLabels[f] ?? f },
+              {
+                title: '专业领域',
+                dataIndex: 'field',
+                render: (f: ExpertField) => expertFieldLabels[f] ?? f,
+              },
               { title: '职称', dataIndex: 'title', render: (v) => v ?? '—' },
               { title: '工作单位', dataIndex: 'employerName', render: (v) => v ?? '—' },
               { title: '联系电话', dataIndex: 'phone', render: (v) => v ?? '—' },

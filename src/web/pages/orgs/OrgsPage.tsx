@@ -1,7 +1,20 @@
 /** 组织管理: buyers, street stations, providers, communities, evaluators, supervisors. */
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, Modal, Select, Tag } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Tag,
+} from 'antd';
 import { useState } from 'react';
 import type { Org } from '../../../domain/api';
 import { creditCodeMessages, creditCodeProblem } from '../../../domain/credit-code';
@@ -140,7 +153,9 @@ function OrgForm(props: { editing: Org | 'new'; onClose: () => void }) {
         form={form}
         layout="vertical"
         onFinish={submit}
-        initialValues={props.editing === 'new' ? { kind: 'provider', categories: [] } : fromOrg(props.editing)}
+        initialValues={
+          props.editing === 'new' ? { kind: 'provider', categories: [] } : fromOrg(props.editing)
+        }
         className="form-grid"
       >
         <Form.Item
@@ -242,7 +257,9 @@ function OrgDetail({ org, onClose }: { org: Org; onClose: () => void }) {
         <Descriptions.Item label="联系电话">{org.contactPhone ?? '—'}</Descriptions.Item>
         <Descriptions.Item label="地址">{org.address ?? '—'}</Descriptions.Item>
         <Descriptions.Item label="服务领域">
-          {org.categories.length ? org.categories.map((c) => <Tag key={c}>{serviceCategoryLabels[c]}</Tag>) : '—'}
+          {org.categories.length
+            ? org.categories.map((c) => <Tag key={c}>{serviceCategoryLabels[c]}</Tag>)
+            : '—'}
         </Descriptions.Item>
         <Descriptions.Item label="状态">
           <ActiveTag active={org.active} />
@@ -286,7 +303,11 @@ export function OrgsPage() {
       />
       <Card>
         <ListToolbar>
-          <SearchBox value={params.q} onSearch={(q) => params.update({ q })} placeholder="搜索名称或信用代码" />
+          <SearchBox
+            value={params.q}
+            onSearch={(q) => params.update({ q })}
+            placeholder="搜索名称或信用代码"
+          />
           <Select
             allowClear
             placeholder="单位类型"

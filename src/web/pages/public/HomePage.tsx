@@ -14,12 +14,36 @@ import { PLATFORM_NAME } from '../../components/Brand';
 import { useSession } from '../../session';
 
 const STAGES = [
-  { icon: NotificationOutlined, title: '发布', text: '购买主体公开年度发布计划和项目征集公告，渠道统一，不再零散。' },
-  { icon: FormOutlined, title: '申报', text: '社区 + 社会组织 + 项目社工 + 社区参与力量“1+1+1+N”联合申报，系统自动查重。' },
-  { icon: FileSearchOutlined, title: '评审', text: '从专家库随机抽取评审专家路演评审，回避利益冲突，去掉最高分和最低分。' },
-  { icon: SafetyCertificateOutlined, title: '监管', text: '资金按节点拨付、动态监管，异常自动预警，杜绝重复申报和重复资助。' },
-  { icon: AuditOutlined, title: '评估', text: '第三方评估机构开展中期、末期评估，评定等级，不合格项目整改或终止。' },
-  { icon: EyeOutlined, title: '公开', text: '立项和评估结果公示，居民留言评价，纪检、财政、审计随时查阅，开放数据下载。' },
+  {
+    icon: NotificationOutlined,
+    title: '发布',
+    text: '购买主体公开年度发布计划和项目征集公告，渠道统一，不再零散。',
+  },
+  {
+    icon: FormOutlined,
+    title: '申报',
+    text: '社区 + 社会组织 + 项目社工 + 社区参与力量“1+1+1+N”联合申报，系统自动查重。',
+  },
+  {
+    icon: FileSearchOutlined,
+    title: '评审',
+    text: '从专家库随机抽取评审专家路演评审，回避利益冲突，去掉最高分和最低分。',
+  },
+  {
+    icon: SafetyCertificateOutlined,
+    title: '监管',
+    text: '资金按节点拨付、动态监管，异常自动预警，杜绝重复申报和重复资助。',
+  },
+  {
+    icon: AuditOutlined,
+    title: '评估',
+    text: '第三方评估机构开展中期、末期评估，评定等级，不合格项目整改或终止。',
+  },
+  {
+    icon: EyeOutlined,
+    title: '公开',
+    text: '立项和评估结果公示，居民留言评价，纪检、财政、审计随时查阅，开放数据下载。',
+  },
 ];
 
 export function HomePage() {

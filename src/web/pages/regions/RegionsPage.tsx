@@ -92,7 +92,11 @@ function RegionForm(props: { editing: Region | 'new'; onClose: () => void }) {
               }
         }
       >
-        <Form.Item label="名称" name="name" rules={[{ required: true, whitespace: true, message: '请填写名称' }]}>
+        <Form.Item
+          label="名称"
+          name="name"
+          rules={[{ required: true, whitespace: true, message: '请填写名称' }]}
+        >
           <Input maxLength={50} placeholder="如：关上街道" />
         </Form.Item>
         <Form.Item
@@ -174,7 +178,11 @@ export function RegionsPage() {
               children: (
                 <>
                   <ListToolbar>
-                    <SearchBox value={params.q} onSearch={(q) => params.update({ q })} placeholder="搜索名称或代码" />
+                    <SearchBox
+                      value={params.q}
+                      onSearch={(q) => params.update({ q })}
+                      placeholder="搜索名称或代码"
+                    />
                     <Select
                       allowClear
                       placeholder="层级"
@@ -210,9 +218,17 @@ export function RegionsPage() {
                       columns={[
                         { title: '名称', dataIndex: 'name', fixed: 'left' },
                         { title: '区划代码', dataIndex: 'code' },
-                        { title: '层级', dataIndex: 'level', render: (l: RegionLevel) => regionLevelLabels[l] ?? l },
+                        {
+                          title: '层级',
+                          dataIndex: 'level',
+                          render: (l: RegionLevel) => regionLevelLabels[l] ?? l,
+                        },
                         { title: '上级区划', dataIndex: 'parentName', render: (v) => v ?? '—' },
-                        { title: '状态', dataIndex: 'active', render: (a: boolean) => <ActiveTag active={a} /> },
+                        {
+                          title: '状态',
+                          dataIndex: 'active',
+                          render: (a: boolean) => <ActiveTag active={a} />,
+                        },
                         {
                           title: '操作',
                           key: 'actions',

@@ -95,7 +95,11 @@ function UserForm(props: { editing: User | 'new'; onClose: () => void }) {
         initialValues={
           props.editing === 'new'
             ? { roles: [], orgId: null }
-            : { displayName: props.editing.displayName, orgId: props.editing.orgId, roles: props.editing.roles }
+            : {
+                displayName: props.editing.displayName,
+                orgId: props.editing.orgId,
+                roles: props.editing.roles,
+              }
         }
       >
         {isNew ? (
@@ -110,13 +114,21 @@ function UserForm(props: { editing: User | 'new'; onClose: () => void }) {
             <Input maxLength={32} autoComplete="off" />
           </Form.Item>
         ) : null}
-        <Form.Item label="姓名" name="displayName" rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}>
+        <Form.Item
+          label="姓名"
+          name="displayName"
+          rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}
+        >
           <Input maxLength={50} />
         </Form.Item>
         <Form.Item label="所属组织" name="orgId">
           <OrgSelect />
         </Form.Item>
-        <Form.Item label="角色" name="roles" rules={[{ required: true, type: 'array', min: 1, message: '至少选择一个角色' }]}>
+        <Form.Item
+          label="角色"
+          name="roles"
+          rules={[{ required: true, type: 'array', min: 1, message: '至少选择一个角色' }]}
+        >
           <Select mode="multiple" options={ROLE_OPTIONS} placeholder="可多选" />
         </Form.Item>
         {isNew ? (
@@ -190,7 +202,8 @@ function ResetPasswordForm(props: { user: User; onClose: () => void }) {
             { required: true, message: '请再次输入新密码' },
             ({ getFieldValue }) => ({
               validator: async (_rule, value: string) => {
-                if (value && value !== getFieldValue('newPassword')) throw new Error('两次输入的新密码不一致');
+                if (value && value !== getFieldValue('newPassword'))
+                  throw new Error('两次输入的新密码不一致');
               },
             }),
           ]}
@@ -259,7 +272,12 @@ export function UsersPage() {
             loading={list.isFetching}
             params={params}
             columns={[
-              { title: '用户名', dataIndex: 'username', fixed: 'left', render: (v) => <span className="mono">{v}</span> },
+              {
+                title: '用户名',
+                dataIndex: 'username',
+                fixed: 'left',
+                render: (v) => <span className="mono">{v}</span>,
+              },
               { title: '姓名', dataIndex: 'displayName' },
               { title: '所属组织', dataIndex: 'orgName', render: (v) => v ?? '—' },
               {
@@ -290,7 +308,11 @@ export function UsersPage() {
                   );
                 },
               },
-              { title: '最近登录', dataIndex: 'lastLoginAt', render: (v: string | null) => formatDateTime(v) },
+              {
+                title: '最近登录',
+                dataIndex: 'lastLoginAt',
+                render: (v: string | null) => formatDateTime(v),
+              },
               {
                 title: '操作',
                 key: 'actions',

@@ -17,18 +17,26 @@ export interface SentenceSpan {
 export const NUMBER_TOKEN = '0';
 
 const NUMBER_RUN = /\d+(?:[.,]\d+)*%?/g;
-const PUNCTUATION_OR_SPACE = /[\p{P}\p{S}\s]+/gu;
+// Fast pass over the common alphabet (Han, ASCII letters and digits); only runs of other characters
+// go through the slower Unicode-property test, to keep letters of other scripts.
+const NOT_COMMON = /[^\u3400-\u9fff\uf900-\ufaffa-z0-9\n]+/g;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}\p{M}\n]+/gu;
 // Full-width and ASCII sentence terminators; an ASCII '.' only when not inside a number.
 const SENTENCE_END = /[。！？!?；;…\r\n]+|\.(?!\d)/g;
 
-/** NFKC (full-width → half-width), lowercase, numbers → NUMBER_TOKEN, punctuation → single space. */
+/**
+ * NFKC (full-width → half-width), lowercase, numbers → NUMBER_TOKEN, everything that is not a letter
+ * or digit (punctuation, symbols, spaces) → a single space. Line breaks are kept.
+ */
 export function normalizeText(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
     .replace(NUMBER_RUN, ` ${NUMBER_TOKEN} `)
-    .replace(PUNCTUATION_OR_SPACE, ' ')
-    .trim();
+    .replace(NOT_COMMON, (run) => (LETTER_OR_DIGIT.test(run) ? run.replace(NOT_LETTER_OR_DIGIT, ' ') : ' '))
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/^ | $/g, '');
 }
 
 /** Sentences of the original text with their offsets; sentences without any letter or digit are dropped. */
@@ -105,7 +113,9 @@ function segmentChunks(chunks: readonly string[]): string[][] {
 /** Sentences with their normalized words; sentences without words are dropped. */
 export function tokenizeSentences(text: string): TokenizedSentence[] {
   const spans = splitSentences(text);
-  const chunked = spans.map((s) => normalizeText(s.text).split(' '));
+  // One normalization call for the whole text: per-sentence calls cost more than the work itself.
+  const normalized = normalizeText(spans.map((s) => s.text).join('\n')).split('\n');
+  const chunked = normalized.map((s) => (s === '' ? [] : s.split(' ')));
   const fresh = new Map<string, string[]>();
   for (const chunks of chunked) {
     for (const c of chunks) {

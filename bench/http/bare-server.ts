@@ -1,0 +1,11 @@
+// The baseline: a bare Fastify serving fixed JSON bodies from memory, no database, no hooks.
+import { readFileSync } from 'node:fs';
+import Fastify from 'fastify';
+
+const bodies: Record<string, string> = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const app = Fastify();
+for (const [url, body] of Object.entries(bodies)) {
+  app.get(url.split('?')[0], (_request, reply) => reply.type('application/json').send(body));
+}
+const address = await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`${address}\n`);

@@ -1,0 +1,106 @@
+/**
+ * Administrative commands: `npm run cli -- <command> [options]`.
+ * They use the same configuration as the server (DATA_DIR or DATABASE_URL).
+ */
+import '../domain/zod-locale.js';
+import { parseArgs } from 'node:util';
+import { passwordProblem } from '../domain/password-policy.js';
+import { ConfigError, loadConfig } from '../server/config.js';
+import { type Database, openDatabase } from '../server/db/client.js';
+import { hashPassword } from '../server/modules/accounts/passwords.js';
+import { users } from '../server/modules/accounts/schema.js';
+import { appendAudit, verifyAuditChain } from '../server/modules/audit/service.js';
+import { isEmpty, seedDemo } from '../server/seed/demo.js';
+
+const HELP = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  verify-audit                       walk the audit hash chain; exit 1 naming the first broken entry
+  seed-demo [--force]                load the demo district (only into an empty database unless --force)
+  create-admin --username U --name N  create an administrator; the password is read from ADMIN_PASSWORD
+  duplicates --input FILE.jsonl [--threshold 0.5]
+                                     find duplicate proposals in a JSON-lines file (see README)
+`;
+
+async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  try {
+    return await run(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  'verify-audit': () =>
+    withDatabase(async ({ db }) => {
+      const result = await verifyAuditChain(db);
+      if (result.ok) {
+        console.log(`audit chain intact: ${result.entries} entries verified`);
+        return 0;
+      }
+      console.error(
+        `audit chain BROKEN at entry #${result.brokenId} (${result.reason === 'hash_mismatch' ? 'its content does not match its hash' : 'it does not link to the entry before it'}); ${result.entries} entries before it verified`,
+      );
+      return 1;
+    }),
+
+  'seed-demo': (args) =>
+    withDatabase(async ({ db }) => {
+      const { values } = parseArgs({ args, options: { force: { type: 'boolean', default: false } } });
+      if (!values.force && !(await isEmpty(db))) {
+        console.error('the database already has data; pass --force to add the demo data anyway');
+        return 1;
+      }
+      await seedDemo(db);
+      console.log('demo data loaded');
+      return 0;
+    }),
+
+  'create-admin': (args) =>
+    withDatabase(async ({ db }) => {
+      const { values } = parseArgs({ args, options: { username: { type: 'string' }, name: { type: 'string' } } });
+      const password = process.env.ADMIN_PASSWORD ?? '';
+      const problem = passwordProblem(password);
+      if (!values.username || !values.name || problem) {
+        console.error(problem ? `ADMIN_PASSWORD: ${problem}` : HELP);
+        return 2;
+      }
+      const passwordHash = await hashPassword(password);
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(users)
+          .values({ username: values.username!, displayName: values.name!, roles: ['admin'], passwordHash, mustChangePassword: true })
+          .returning({ id: users.id });
+        await appendAudit(tx, { user: null, ip: null }, { action: 'user.created', targetType: 'user', targetId: row.id, summary: { username: values.username, roles: ['admin'], via: 'cli' } });
+      });
+      console.log(`administrator ${values.username} created; the password must be changed at first login`);
+      return 0;
+    }),
+
+  duplicates: async (args) => {
+    const { runDuplicatesBatch } = await import('../server/modules/duplicates/batch.js');
+    return runDuplicatesBatch(args, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  },
+};
+
+async function main() {
+  const [name, ...args] = process.argv.slice(2);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    process.stderr.write(name && name !== '--help' ? `unknown command: ${name}\n\n${HELP}` : HELP);
+    return name && name !== '--help' ? 2 : 0;
+  }
+  return command(args);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exitCode = 1;
+  },
+);
