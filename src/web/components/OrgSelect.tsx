@@ -1,7 +1,7 @@
 /** Picks one or more organizations with server-side search (GET /api/orgs?q=). */
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Select } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Org } from '../../domain/api';
 import type { OrgKind } from '../../domain/enums';
 import { api, type Page } from '../api';
@@ -19,6 +19,7 @@ type Props = {
   kind?: OrgKind;
   placeholder?: string;
   style?: React.CSSProperties;
+  className?: string;
   id?: string;
   allowClear?: boolean;
 } & (
@@ -44,13 +45,13 @@ export function OrgSelect(props: Props) {
       staleTime: 60_000,
     })),
   });
-  const options = useMemo(() => {
-    const all = [...(found.data?.items ?? []), ...extra.flatMap((r) => (r.data ? [r.data] : []))];
-    const seen = new Set<string>();
-    return all
-      .filter((o) => (seen.has(o.id) ? false : (seen.add(o.id), true)))
-      .map((o) => ({ value: o.id, label: o.active ? o.name : `${o.name}（已停用）` }));
-  }, [found.data, extra]);
+  const byId = new Map<string, Org>();
+  for (const o of found.data?.items ?? []) byId.set(o.id, o);
+  for (const r of extra) if (r.data) byId.set(r.data.id, r.data);
+  const options = [...byId.values()].map((o) => ({
+    value: o.id,
+    label: o.active ? o.name : `${o.name}（已停用）`,
+  }));
 
   return (
     <Select
@@ -67,7 +68,8 @@ export function OrgSelect(props: Props) {
       allowClear={props.allowClear ?? true}
       placeholder={props.placeholder ?? '输入名称搜索组织'}
       notFoundContent={found.isFetching ? '搜索中…' : '没有匹配的组织'}
-      style={props.style ?? { width: '100%' }}
+      className={props.className}
+      style={props.style ?? (props.className ? undefined : { width: '100%' })}
       onBlur={() => setSearch('')}
     />
   );

@@ -53,6 +53,7 @@ export function RegionTreeSelect(props: {
   placeholder?: string;
   allowClear?: boolean;
   style?: React.CSSProperties;
+  className?: string;
   id?: string;
 }) {
   const tree = useRegionTree();
@@ -68,7 +69,8 @@ export function RegionTreeSelect(props: {
       showSearch={{ treeNodeFilterProp: 'title' }}
       treeDefaultExpandAll
       placeholder={props.placeholder ?? (levelHint ? `选择${levelHint}` : '选择区划')}
-      style={props.style ?? { width: '100%' }}
+      className={props.className}
+      style={props.style ?? (props.className ? undefined : { width: '100%' })}
       popupMatchSelectWidth={false}
     />
   );

@@ -72,7 +72,7 @@ export function SearchBox(props: { value: string; onSearch: (q: string) => void;
       onSearch={(v) => props.onSearch(v.trim())}
       placeholder={props.placeholder}
       enterButton={<SearchOutlined aria-label="搜索" />}
-      style={{ width: '100%', maxWidth: 320 }}
+      className="filter-search"
       aria-label={props.placeholder}
     />
   );

@@ -176,7 +176,7 @@ export function AuditPage() {
               params.update({ action: (e.target as HTMLInputElement).value.trim() || undefined })
             }
             onClear={() => params.update({ action: undefined })}
-            style={{ width: 200 }}
+            className="filter-200"
           />
           <AutoComplete
             allowClear
@@ -190,7 +190,7 @@ export function AuditPage() {
               params.update({ targetType: (e.target as HTMLInputElement).value.trim() || undefined })
             }
             onClear={() => params.update({ targetType: undefined })}
-            style={{ width: 160 }}
+            className="filter-160"
           />
           <DatePicker.RangePicker
             aria-label="起止日期"
@@ -202,7 +202,7 @@ export function AuditPage() {
                 to: range?.[1]?.format('YYYY-MM-DD'),
               })
             }
-            style={{ width: 260 }}
+            className="filter-260"
           />
         </ListToolbar>
         {list.isError ? (

@@ -191,7 +191,7 @@ export function ExpertsPage() {
             options={FIELD_OPTIONS}
             value={params.filters.field}
             onChange={(field) => params.update({ field })}
-            style={{ width: 160 }}
+            className="filter-160"
           />
           <Select
             allowClear
@@ -200,7 +200,7 @@ export function ExpertsPage() {
             options={ACTIVE_OPTIONS}
             value={params.filters.active}
             onChange={(active) => params.update({ active })}
-            style={{ width: 110 }}
+            className="filter-110"
           />
         </ListToolbar>
         {list.isError ? (

@@ -315,13 +315,13 @@ export function OrgsPage() {
             options={KIND_OPTIONS}
             value={params.filters.kind}
             onChange={(kind) => params.update({ kind })}
-            style={{ width: 150 }}
+            className="filter-150"
           />
           <RegionTreeSelect
             placeholder="所属区划"
             value={params.filters.regionId ?? null}
             onChange={(regionId) => params.update({ regionId })}
-            style={{ width: 200 }}
+            className="filter-200"
           />
           <Select
             allowClear
@@ -330,7 +330,7 @@ export function OrgsPage() {
             options={ACTIVE_OPTIONS}
             value={params.filters.active}
             onChange={(active) => params.update({ active })}
-            style={{ width: 110 }}
+            className="filter-110"
           />
         </ListToolbar>
         {list.isError ? (

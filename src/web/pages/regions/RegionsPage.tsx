@@ -190,13 +190,13 @@ export function RegionsPage() {
                       options={LEVEL_OPTIONS}
                       value={params.filters.level}
                       onChange={(level) => params.update({ level })}
-                      style={{ width: 130 }}
+                      className="filter-130"
                     />
                     <RegionTreeSelect
                       placeholder="上级区划"
                       value={params.filters.parentId ?? null}
                       onChange={(parentId) => params.update({ parentId })}
-                      style={{ width: 200 }}
+                      className="filter-200"
                     />
                     <Select
                       allowClear
@@ -205,7 +205,7 @@ export function RegionsPage() {
                       options={ACTIVE_OPTIONS}
                       value={params.filters.active}
                       onChange={(active) => params.update({ active })}
-                      style={{ width: 110 }}
+                      className="filter-110"
                     />
                   </ListToolbar>
                   {list.isError ? (

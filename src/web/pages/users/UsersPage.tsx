@@ -246,13 +246,13 @@ export function UsersPage() {
             options={ROLE_OPTIONS}
             value={params.filters.role}
             onChange={(role) => params.update({ role })}
-            style={{ width: 130 }}
+            className="filter-130"
           />
           <OrgSelect
             placeholder="所属组织"
             value={params.filters.orgId ?? null}
             onChange={(orgId) => params.update({ orgId })}
-            style={{ width: 220 }}
+            className="filter-220"
           />
           <Select
             allowClear
@@ -261,7 +261,7 @@ export function UsersPage() {
             options={ACTIVE_OPTIONS}
             value={params.filters.active}
             onChange={(active) => params.update({ active })}
-            style={{ width: 110 }}
+            className="filter-110"
           />
         </ListToolbar>
         {list.isError ? (
