@@ -15,14 +15,14 @@ export default defineConfig({
         extends: true,
         test: { name: 'pglite', include: ['src/**/*.test.ts'], env: { TEST_DB: 'pglite' } },
       },
-      ...(postgres
+      ...((postgres
         ? [
             {
-              extends: true,
+              extends: true as const,
               test: { name: 'postgres', include: ['src/server/**/*.api.test.ts'], env: { TEST_DB: 'postgres' } },
             },
           ]
-        : []),
+        : []) as { extends: true; test: object }[]),
       {
         extends: true,
         test: { name: 'e2e', include: ['e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false },

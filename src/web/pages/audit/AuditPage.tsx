@@ -1,7 +1,14 @@
 /** 审计日志: the immutable trail of who did what, when, from where; filterable and exportable. */
 import { AutoComplete, Card, DatePicker, Tag, Tooltip } from 'antd';
 import type { AuditEntry } from '../../../domain/api';
-import { type Role, roleLabels } from '../../../domain/enums';
+import {
+  expertFieldLabels,
+  orgKindLabels,
+  type Role,
+  regionLevelLabels,
+  roleLabels,
+  serviceCategoryLabels,
+} from '../../../domain/enums';
 import { LoadFailed } from '../../components/ErrorPages';
 import { ExportButton } from '../../components/ImportExport';
 import { ListToolbar, PagedTable, SearchBox, useList, useListParams } from '../../components/list';
@@ -101,11 +108,20 @@ const fieldLabels: Record<string, string> = {
   names: '名称',
 };
 
-function plain(value: unknown): string {
+/** Enum values shown with their Chinese labels, by the field they belong to. */
+const valueLabels: Record<string, Record<string, string>> = {
+  kind: orgKindLabels,
+  level: regionLevelLabels,
+  categories: serviceCategoryLabels,
+  field: expertFieldLabels,
+  roles: roleLabels,
+};
+
+function plain(value: unknown, key = ''): string {
   if (value === null || value === undefined || value === '') return '空';
-  if (Array.isArray(value)) return value.length ? value.map(plain).join('、') : '空';
+  if (Array.isArray(value)) return value.length ? value.map((v) => plain(v, key)).join('、') : '空';
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return valueLabels[key]?.[String(value)] ?? String(value);
 }
 
 /** `{contactName: {before, after}}` → 联系人：张三 → 李四; `{name: 'x'}` → 名称：x. */
@@ -117,9 +133,9 @@ export function summaryText(value: unknown): string {
       const label = fieldLabels[key] ?? key;
       if (v && typeof v === 'object' && !Array.isArray(v) && 'before' in v && 'after' in v) {
         const change = v as { before: unknown; after: unknown };
-        return `${label}：${plain(change.before)} → ${plain(change.after)}`;
+        return `${label}：${plain(change.before, key)} → ${plain(change.after, key)}`;
       }
-      return `${label}：${plain(v)}`;
+      return `${label}：${plain(v, key)}`;
     })
     .join('；');
 }
