@@ -252,6 +252,54 @@ describe.skipIf(!chromiumPath)('browser tests', () => {
     expect(errors).toEqual([]);
   });
 
+  it('opens the other admin pages: regions (list and tree), experts, users', async () => {
+    const { page, errors } = await newPage();
+    await login(page, 'admin');
+    await page.waitForURL(/\/app$/);
+
+    await page.goto('/app/regions');
+    await visible(page.getByRole('row').filter({ hasText: '关上街道' }));
+    await page.getByRole('tab', { name: '树形' }).click();
+    await visible(page.getByRole('tree').getByText('官渡区（区）'));
+    await page.getByRole('button', { name: '新建' }).click();
+    const dialog = page.getByRole('dialog');
+    await visible(dialog.getByLabel('上级区划'));
+    await dialog.getByRole('button', { name: '取消' }).click();
+
+    await page.goto('/app/experts');
+    await visible(page.getByRole('columnheader', { name: '专业领域' }));
+    expect(await page.getByRole('row').count()).toBeGreaterThan(5);
+    await visible(page.getByRole('button', { name: '新增专家' }));
+
+    await page.goto('/app/users?q=provider');
+    const row = page.getByRole('row').filter({ hasText: '机构项目主管' });
+    await visible(row);
+    await row.getByRole('button', { name: '重置密码' }).click();
+    await visible(dialog.getByText('重置密码：机构项目主管（provider）'));
+    await dialog.getByLabel('新密码', { exact: true }).fill('weak');
+    await dialog.getByRole('button', { name: '重置' }).click();
+    await visible(dialog.getByText('密码至少需要10个字符'));
+    await dialog.getByRole('button', { name: '取消' }).click();
+    await screenshot(page, 'users');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the supervisor organizations read-only: no create, edit or deactivate buttons', async () => {
+    const { page, errors } = await newPage();
+    await login(page, 'supervisor');
+    await page.waitForURL(/\/app$/);
+    await page.goto('/app/orgs');
+    await visible(page.getByRole('row').nth(3));
+    await visible(page.getByRole('button', { name: '导出' }));
+    for (const name of ['新建', 'Excel 导入', '编辑', '停用', '启用']) {
+      expect(await page.getByRole('button', { name }).count()).toBe(0);
+    }
+    // The record itself is readable.
+    await page.getByRole('row').nth(1).getByRole('button').first().click();
+    await visible(page.getByText('统一社会信用代码'));
+    expect(errors).toEqual([]);
+  });
+
   it('shows every bad row of a rejected Excel import', async () => {
     const { page, errors } = await newPage();
     await login(page, 'admin');

@@ -1,0 +1,17 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Executor, Tx } from '../../db/client.js';
+import { timelineEvents } from './schema.js';
+
+/** Appends a public step to a project's timeline. Only public facts belong in `detail`. */
+export async function appendTimeline(
+  tx: Tx,
+  callId: string,
+  event: { kind: string; title: string; detail?: Record<string, unknown>; at?: Date },
+) {
+  await tx.insert(timelineEvents).values({ callId, kind: event.kind, title: event.title, detail: event.detail ?? {}, at: event.at ?? new Date() });
+}
+
+export async function callTimeline(db: Executor, callId: string) {
+  const rows = await db.select().from(timelineEvents).where(eq(timelineEvents.callId, callId)).orderBy(asc(timelineEvents.at));
+  return rows.map((r) => ({ at: r.at.toISOString(), kind: r.kind, title: r.title, detail: r.detail as Record<string, unknown> }));
+}
