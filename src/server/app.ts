@@ -20,7 +20,11 @@ import type { Database } from './db/client.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { accountRoutes } from './modules/accounts/routes.js';
+import { applicationRoutes } from './modules/applications/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { callRoutes } from './modules/calls/routes.js';
+import { diskStorage } from './modules/files/storage.js';
+import { fileRoutes } from './modules/files/routes.js';
 import { expertRoutes } from './modules/experts/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { regionRoutes } from './modules/regions/routes.js';
@@ -28,7 +32,16 @@ import { regionRoutes } from './modules/regions/routes.js';
 const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
 /** Every module, in one explicit list: a module not named here has no routes. */
-const modules = [accountRoutes, regionRoutes, orgRoutes, expertRoutes, auditRoutes];
+const modules = [
+  accountRoutes,
+  regionRoutes,
+  orgRoutes,
+  expertRoutes,
+  auditRoutes,
+  fileRoutes,
+  callRoutes,
+  applicationRoutes,
+];
 
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
   const app = Fastify({
@@ -74,7 +87,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   registerAuth(app, database.db, config);
 
-  const ctx: AppContext = { db: database.db, database, config };
+  const ctx: AppContext = { db: database.db, database, config, storage: diskStorage(path.join(config.DATA_DIR, 'files')) };
   typed(app).get(
     '/api/health',
     { schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }) } } },

@@ -28,6 +28,8 @@ export const calls = pgTable(
     category: text('category').notNull(),
     /** Communities (or streets) where the service may take place. */
     serviceAreaIds: uuid('service_area_ids').array().notNull().default([]),
+    /** The streets those areas lie in, derived on write, for filtering by street. */
+    streetIds: uuid('street_ids').array().notNull().default([]),
     targetGroups: text('target_groups').array().notNull().default([]),
     /** Cap for one application, and the total that may be awarded under this call. */
     budgetCapFen: bigint('budget_cap_fen', { mode: 'number' }).notNull(),
@@ -59,6 +61,8 @@ export const calls = pgTable(
     index('calls_buyer_idx').on(t.buyerOrgId),
     index('calls_region_idx').on(t.regionId),
     index('calls_category_idx').on(t.category),
+    index('calls_street_ids_idx').using('gin', t.streetIds),
+    index('calls_published_idx').on(t.publishedAt),
   ],
 );
 

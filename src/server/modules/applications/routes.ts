@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  applicationCreate,
+  applicationDraft,
+  applicationQuery,
+  applicationView,
+  eligibilityOverride,
+  explanationBody,
+} from '../../../domain/applications.js';
+import { APPLICATION_STATES } from '../../../domain/lifecycle.js';
+import { type AppContext, typed } from '../../context.js';
+import { signedInActor } from '../../http/auth.js';
+import { authorize } from '../../http/authorize.js';
+import { attachmentsOf, readUpload, storeAttachment } from '../files/service.js';
+import { applicationPolicy } from './policy.js';
+import * as service from './service.js';
+
+const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
+const listItem = z.object({
+  id: z.string(),
+  callId: z.string(),
+  callCode: z.string(),
+  callTitle: z.string(),
+  title: z.string(),
+  providerName: z.string(),
+  communityName: z.string().nullable(),
+  requestedFen: z.number(),
+  status: z.enum(APPLICATION_STATES),
+  cosignedAt: z.string().nullable(),
+  submittedAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+
+export function applicationRoutes(fastify: FastifyInstance, { db, storage }: AppContext) {
+  const app = typed(fastify);
+  const tags = ['applications'];
+  const view = { 200: applicationView };
+
+  app.get(
+    '/api/applications',
+    {
+      schema: {
+        tags,
+        querystring: applicationQuery,
+        response: { 200: z.object({ items: z.array(listItem), total: z.number(), page: z.number(), pageSize: z.number() }) },
+      },
+    },
+    async (request) => service.listApplications(db, signedInActor(request).user, request.query),
+  );
+
+  app.post('/api/applications', { schema: { tags, body: applicationCreate, response: { 201: applicationView } } }, async (request, reply) => {
+    authorize(request.user, applicationPolicy, 'create', null);
+    return reply.status(201).send(await service.createApplication(db, signedInActor(request), request.body));
+  });
+
+  app.get('/api/applications/:id', { schema: { tags, params: idParams, response: view } }, async (request) =>
+    service.getApplication(db, signedInActor(request).user, request.params.id),
+  );
+
+  app.patch('/api/applications/:id', { schema: { tags, params: idParams, body: applicationDraft, response: view } }, async (request) =>
+    service.updateDraft(db, signedInActor(request), request.params.id, request.body),
+  );
+
+  app.post('/api/applications/:id/request-cosign', { schema: { tags, params: idParams } }, async (request, reply) => {
+    await service.requestCosign(db, signedInActor(request), request.params.id);
+    return reply.status(204).send();
+  });
+
+  const simple = {
+    cosign: service.cosign,
+    submit: service.submit,
+    withdraw: service.withdraw,
+  };
+  for (const [name, run] of Object.entries(simple)) {
+    app.post(`/api/applications/:id/${name}`, { schema: { tags, params: idParams, response: view } }, async (request) =>
+      run(db, signedInActor(request), request.params.id),
+    );
+  }
+
+  app.post('/api/applications/:id/eligibility', { schema: { tags, params: idParams, body: eligibilityOverride, response: view } }, async (request) =>
+    service.overrideEligibility(db, signedInActor(request), request.params.id, request.body),
+  );
+
+  app.post('/api/applications/:id/explanation', { schema: { tags, params: idParams, body: explanationBody, response: view } }, async (request) =>
+    service.explainDuplicates(db, signedInActor(request), request.params.id, request.body.explanation),
+  );
+
+  app.get('/api/applications/:id/attachments', { schema: { tags, params: idParams } }, async (request) => {
+    await service.loadFor(db, signedInActor(request).user, request.params.id, 'view');
+    return (await attachmentsOf(db, 'application', [request.params.id])).map(({ id, name, size, mime, url }) => ({ id, name, size, mime, url }));
+  });
+
+  app.post('/api/applications/:id/attachments', { schema: { tags, params: idParams } }, async (request, reply) => {
+    const actor = signedInActor(request);
+    await service.loadFor(db, actor.user, request.params.id, 'edit');
+    const row = await storeAttachment(db, storage, actor, { type: 'application', id: request.params.id }, await readUpload(request));
+    return reply.status(201).send({ id: row.id, name: row.name, url: `/api/files/${row.id}` });
+  });
+}
