@@ -75,3 +75,16 @@ export const visible = (locator: Locator, timeout = 15_000) =>
   locator.first().waitFor({ state: 'visible', timeout });
 export const hidden = (locator: Locator, timeout = 15_000) =>
   locator.first().waitFor({ state: 'hidden', timeout });
+
+/** Polls until the condition holds (for counts, which locators do not wait for). */
+export async function until(
+  condition: () => Promise<boolean>,
+  timeout = 15_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -13,6 +13,7 @@ import {
   hidden,
   launchBrowser,
   screenshot,
+  until,
   visible,
   watchErrors,
 } from './browser';
@@ -208,7 +209,8 @@ describe.skipIf(!chromiumPath)('browser tests', () => {
     await page.waitForURL(/q=/);
     const row = page.getByRole('row').filter({ hasText: name });
     await visible(row);
-    expect(await page.getByRole('row').count()).toBe(2); // header + our organization
+    // Only the header and our organization are left.
+    await until(async () => (await page.getByRole('row').count()) === 2, 15_000, 'the search result');
     await row.getByRole('button', { name: '编辑' }).click();
     await visible(dialog);
     await dialog.getByLabel('联系人').fill('李修改');

@@ -52,7 +52,8 @@ for (const config of CONFIGS) {
       js.map((o) => o.jaccard),
       0.05,
     ).toFixed(2);
-    row[kind] = `${p05} ${share((o) => o.jaccard >= 0.5)} ${share((o) => Math.max(o.jaccard, o.containment) >= 0.5)}`;
+    row[kind] =
+      `${p05} ${share((o) => o.jaccard >= 0.5)} ${share((o) => Math.max(o.jaccard, o.containment) >= 0.5)}`;
   }
   rows.push(row);
 }

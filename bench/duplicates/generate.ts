@@ -5,7 +5,15 @@
  */
 import { mulberry32 } from '../../src/server/modules/duplicates/lib/hash';
 import { ACTIVITY, NEED, OBJECTIVE, OUTCOME, PADDING, TITLE } from './templates';
-import { CATEGORIES, CATEGORY_KEYS, COMMUNITY_SYLLABLES, type CategoryVocabulary, GENERAL, PLACES, SYNONYMS } from './vocabulary';
+import {
+  CATEGORIES,
+  CATEGORY_KEYS,
+  type CategoryVocabulary,
+  COMMUNITY_SYLLABLES,
+  GENERAL,
+  PLACES,
+  SYNONYMS,
+} from './vocabulary';
 
 export const VARIANT_KINDS = [
   'reorder',
@@ -128,18 +136,22 @@ function newDraft(p: Picker, category: string): Draft {
   const sections = SECTIONS.map((s) => ({ heading: s.heading, sentences: [] as string[] }));
   const draft: Draft = { category, place: randomPlace(p), numberSeed: p.int(1, 2 ** 30), title, sections };
   const used = SECTIONS.map(() => new Set<number>());
+  // Placeholders are about as long as what replaces them, so the raw length is a good estimate.
+  let length = title.length + SECTIONS.reduce((n, s) => n + s.heading.length + 1, 0);
   const addTo = (i: number) => {
     const templates = SECTIONS[i].templates;
     if (used[i].size === templates.length) return;
     let t = p.int(0, templates.length - 1);
     while (used[i].has(t)) t = (t + 1) % templates.length;
     used[i].add(t);
-    sections[i].sentences.push(expandTemplate(p, templates[t], c));
+    const sentence = expandTemplate(p, templates[t], c);
+    sections[i].sentences.push(sentence);
+    length += sentence.length;
   };
   SECTIONS.forEach((s, i) => {
     for (let k = 0; k < s.min; k++) addTo(i);
   });
-  for (let guard = 0; render(draft).length < target && guard < 40; guard++) addTo(guard % SECTIONS.length);
+  for (let guard = 0; length < target && guard < 40; guard++) addTo(guard % SECTIONS.length);
   return draft;
 }
 
@@ -157,7 +169,11 @@ function render(d: Draft): string {
 }
 
 function cloneDraft(d: Draft): Draft {
-  return { ...d, place: { ...d.place }, sections: d.sections.map((s) => ({ ...s, sentences: [...s.sentences] })) };
+  return {
+    ...d,
+    place: { ...d.place },
+    sections: d.sections.map((s) => ({ ...s, sentences: [...s.sentences] })),
+  };
 }
 
 function swapSynonyms(p: Picker, s: string): string {
@@ -182,7 +198,11 @@ const transforms: Record<Exclude<VariantKind, 'combined'>, (p: Picker, d: Draft)
     for (let k = p.int(1, 2); k > 0; k--) {
       const i = p.int(0, SECTIONS.length - 1);
       const s = d.sections.find((x) => x.heading === SECTIONS[i].heading)!;
-      s.sentences.splice(p.int(0, s.sentences.length), 0, expandTemplate(p, p.pick(SECTIONS[i].templates), c));
+      s.sentences.splice(
+        p.int(0, s.sentences.length),
+        0,
+        expandTemplate(p, p.pick(SECTIONS[i].templates), c),
+      );
     }
   },
   dropped: (p, d) => {
@@ -202,7 +222,8 @@ const transforms: Record<Exclude<VariantKind, 'combined'>, (p: Picker, d: Draft)
     const target = length * (1.3 + p.random() * 0.7);
     const c = CATEGORIES[p.pick(CATEGORY_KEYS)];
     const pool = [...PADDING, ...NEED, ...ACTIVITY];
-    for (let guard = 0; render(d).length < target && guard < 40; guard++) extra.sentences.push(expandTemplate(p, p.pick(pool), c));
+    for (let guard = 0; render(d).length < target && guard < 40; guard++)
+      extra.sentences.push(expandTemplate(p, p.pick(pool), c));
   },
   split: (p, d) => {
     d.title = `${d.title}（一期）`;
@@ -217,7 +238,8 @@ const transforms: Record<Exclude<VariantKind, 'combined'>, (p: Picker, d: Draft)
 function variantDraft(p: Picker, base: Draft, kind: VariantKind): Draft {
   const d = cloneDraft(base);
   if (kind === 'combined') {
-    for (const k of ['reorder', 'synonym', 'numbers_places', 'added', 'dropped'] as const) transforms[k](p, d);
+    for (const k of ['reorder', 'synonym', 'numbers_places', 'added', 'dropped'] as const)
+      transforms[k](p, d);
   } else transforms[kind](p, d);
   return d;
 }
@@ -296,7 +318,12 @@ export function generateQueries(corpus: readonly Proposal[], count: number, seed
   const out = generateCorpus({ docs: Math.ceil(count / 2), seed: seed + 1, variantRate: 0, idPrefix: 'Q' });
   for (let i = 1; out.length < count; i++) {
     const base = p.pick(corpus);
-    out.push({ ...base, id: `R${String(i).padStart(6, '0')}`, text: rewordText(p, base.text), variantOf: base.id });
+    out.push({
+      ...base,
+      id: `R${String(i).padStart(6, '0')}`,
+      text: rewordText(p, base.text),
+      variantOf: base.id,
+    });
   }
   return out;
 }
@@ -311,5 +338,6 @@ function parseArgs(argv: string[]): { docs: number; seed: number } {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { docs, seed } = parseArgs(process.argv.slice(2));
-  for (const proposal of generateProposals({ docs, seed })) process.stdout.write(`${JSON.stringify(proposal)}\n`);
+  for (const proposal of generateProposals({ docs, seed }))
+    process.stdout.write(`${JSON.stringify(proposal)}\n`);
 }

@@ -8,10 +8,10 @@ export function median(values: readonly number[]): number {
   return percentile(values, 0.5);
 }
 
-export function numberArg(argv: readonly string[], name: string, fallback: number): number {
+export function numberArg(argv: readonly string[], name: string, fallback: number, min = 1): number {
   const i = argv.indexOf(name);
   if (i < 0) return fallback;
   const value = Number(argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number`);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} needs an integer ≥ ${min}`);
   return value;
 }

@@ -4,7 +4,15 @@
  */
 import { z } from 'zod';
 import { creditCodeMessages, creditCodeProblem } from './credit-code.js';
-import { AUDIT_VISIBILITY, EXPERT_FIELDS, GRADES, ORG_KINDS, REGION_LEVELS, ROLES, SERVICE_CATEGORIES } from './enums.js';
+import {
+  AUDIT_VISIBILITY,
+  EXPERT_FIELDS,
+  GRADES,
+  ORG_KINDS,
+  REGION_LEVELS,
+  ROLES,
+  SERVICE_CATEGORIES,
+} from './enums.js';
 import { passwordProblem } from './password-policy.js';
 
 const id = z.string().uuid();
@@ -15,7 +23,12 @@ const trimmed = (max: number, label: string) =>
     .min(1, `请填写${label}`)
     .max(max, `${label}不能超过${max}个字符`);
 const optionalText = (max: number, label: string) =>
-  z.string().trim().max(max, `${label}不能超过${max}个字符`).nullish().transform((v) => v || null);
+  z
+    .string()
+    .trim()
+    .max(max, `${label}不能超过${max}个字符`)
+    .nullish()
+    .transform((v) => v || null);
 const phone = z
   .string()
   .trim()
@@ -46,10 +59,28 @@ export const pageQuery = z.object({
 });
 
 export const pageOf = <T extends z.ZodTypeAny>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
 
 /** What the current user may do with a resource, so the UI shows only buttons that work. */
 export const actions = z.array(z.string());
+
+/** A page of a list, with what the user may do on the list itself (create, import, export). */
+export const listOf = <T extends z.ZodTypeAny>(item: T) => pageOf(item).extend({ actions });
+export type ListResponse<T> = {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+  actions: string[];
+};
+
+/** A rejected import lists every bad row under `details.rows`. */
+export type ImportProblems = { rows: { row: number; field: string; message: string }[] };
 
 // ---------- errors ----------
 export const errorBody = z.object({
@@ -100,7 +131,10 @@ export const regionQuery = pageQuery.extend({
 });
 export const regionCreate = z.object({
   name: trimmed(50, '名称'),
-  code: z.string().trim().regex(/^\d{6,12}$/, '区划代码应为6到12位数字'),
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6,12}$/, '区划代码应为6到12位数字'),
   level: z.enum(REGION_LEVELS, { error: '请选择层级' }),
   parentId: id.nullable().default(null),
 });
@@ -134,10 +168,19 @@ export const orgQuery = pageQuery.extend({
 const orgFields = z.object({
   name: trimmed(100, '名称'),
   kind: z.enum(ORG_KINDS, { error: '请选择单位类型' }),
-  creditCode: creditCode.nullish().or(z.literal('').transform(() => null)).transform((v) => v || null),
+  creditCode: creditCode
+    .nullish()
+    .or(z.literal('').transform(() => null))
+    .transform((v) => v || null),
   regionId: id.nullable().default(null),
-  registeredOn: isoDate.nullish().or(z.literal('').transform(() => null)).transform((v) => v || null),
-  grade: z.enum(GRADES, { error: '评估等级应为1A到5A' }).nullish().transform((v) => v ?? null),
+  registeredOn: isoDate
+    .nullish()
+    .or(z.literal('').transform(() => null))
+    .transform((v) => v || null),
+  grade: z
+    .enum(GRADES, { error: '评估等级应为1A到5A' })
+    .nullish()
+    .transform((v) => v ?? null),
   legalRepresentative: optionalText(50, '法定代表人'),
   contactName: optionalText(50, '联系人'),
   contactPhone: phone,
@@ -215,7 +258,10 @@ export const userUpdate = userCreate.pick({ displayName: true, orgId: true, role
 export const residentRegister = z.object({
   username: userCreate.shape.username,
   displayName: trimmed(50, '昵称'),
-  phone: z.string().trim().regex(/^1\d{10}$/, '请填写11位手机号'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^1\d{10}$/, '请填写11位手机号'),
   password,
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { APPLICATION_STATES } from './lifecycle.js';
 import { GRADES } from './enums.js';
+import { APPLICATION_STATES } from './lifecycle.js';
 
 const id = z.string().uuid();
 const text = (max: number) => z.string().max(max, `不能超过${max}个字`);
@@ -16,7 +16,15 @@ export const indicator = z.object({
   target: z.number().min(0, '目标值不能为负').max(1e9),
   unit: z.string().trim().min(1, '请填写单位').max(20),
 });
-export const BUDGET_CATEGORIES = ['personnel', 'activities', 'materials', 'travel', 'training', 'management', 'other'] as const;
+export const BUDGET_CATEGORIES = [
+  'personnel',
+  'activities',
+  'materials',
+  'travel',
+  'training',
+  'management',
+  'other',
+] as const;
 export const budgetCategoryLabels: Record<(typeof BUDGET_CATEGORIES)[number], string> = {
   personnel: '人员经费',
   activities: '活动经费',
@@ -38,8 +46,14 @@ export const proposal = z.object({
   activities: text(5000).default(''),
   indicators: z.array(indicator).max(50).default([]),
   budget: z.array(budgetLine).max(100).default([]),
-  timeline: z.array(z.object({ period: text(50), work: text(500) })).max(50).default([]),
-  team: z.array(z.object({ name: text(50), role: text(50), qualification: text(100) })).max(50).default([]),
+  timeline: z
+    .array(z.object({ period: text(50), work: text(500) }))
+    .max(50)
+    .default([]),
+  team: z
+    .array(z.object({ name: text(50), role: text(50), qualification: text(100) }))
+    .max(50)
+    .default([]),
 });
 export type ProposalInput = z.infer<typeof proposal>;
 
@@ -63,7 +77,9 @@ export const eligibilityOverride = z.object({
   eligible: z.boolean({ error: '请选择审查结论' }),
   reason: z.string().trim().min(5, '请填写至少5个字的理由').max(1000),
 });
-export const explanationBody = z.object({ explanation: z.string().trim().min(5, '请填写至少5个字的说明').max(2000) });
+export const explanationBody = z.object({
+  explanation: z.string().trim().min(5, '请填写至少5个字的说明').max(2000),
+});
 
 export const applicationQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
@@ -105,7 +121,12 @@ export type ApplicationView = z.infer<typeof applicationView>;
 // ---------- rules ----------
 export interface EligibilityInput {
   today: string;
-  org: { creditCodeValid: boolean; active: boolean; grade: (typeof GRADES)[number] | null; registeredOn: string | null };
+  org: {
+    creditCodeValid: boolean;
+    active: boolean;
+    grade: (typeof GRADES)[number] | null;
+    registeredOn: string | null;
+  };
   blacklisted: { list: string; reason: string } | null;
   call: { budgetCapFen: number; minGrade: string | null; minYearsRegistered: number | null };
   requestedFen: number;
@@ -121,15 +142,26 @@ const yearsBetween = (from: string, to: string) => {
 /** The system's eligibility checks (资格审查) of a submitted application; each gives its reason. */
 export function checkEligibility(input: EligibilityInput) {
   const checks: z.infer<typeof eligibilityCheck>[] = [];
-  const add = (rule: string, passed: boolean, ok: string, fail: string) => checks.push({ rule, passed, message: passed ? ok : fail });
-  add('credit_code', input.org.creditCodeValid && input.org.active, '统一社会信用代码有效', '申报单位统一社会信用代码无效或单位已停用');
+  const add = (rule: string, passed: boolean, ok: string, fail: string) =>
+    checks.push({ rule, passed, message: passed ? ok : fail });
+  add(
+    'credit_code',
+    input.org.creditCodeValid && input.org.active,
+    '统一社会信用代码有效',
+    '申报单位统一社会信用代码无效或单位已停用',
+  );
   add(
     'black_list',
     !input.blacklisted,
     '未列入黑榜',
     `申报单位在黑榜（${input.blacklisted?.list === 'black_dishonest' ? '严重违法失信名单' : '活动异常名录'}）中：${input.blacklisted?.reason ?? ''}`,
   );
-  add('service_area', input.insideServiceArea, '服务社区在征集服务区域内', '服务社区不在本次征集的服务区域内');
+  add(
+    'service_area',
+    input.insideServiceArea,
+    '服务社区在征集服务区域内',
+    '服务社区不在本次征集的服务区域内',
+  );
   add(
     'budget_cap',
     input.requestedFen <= input.call.budgetCapFen,
@@ -137,8 +169,14 @@ export function checkEligibility(input: EligibilityInput) {
     `申请金额超过单个项目预算上限`,
   );
   if (input.call.minGrade) {
-    const ok = !!input.org.grade && GRADES.indexOf(input.org.grade) >= GRADES.indexOf(input.call.minGrade as never);
-    add('grade', ok, `评估等级达到${input.call.minGrade}`, `评估等级须达到${input.call.minGrade}（当前：${input.org.grade ?? '无'}）`);
+    const ok =
+      !!input.org.grade && GRADES.indexOf(input.org.grade) >= GRADES.indexOf(input.call.minGrade as never);
+    add(
+      'grade',
+      ok,
+      `评估等级达到${input.call.minGrade}`,
+      `评估等级须达到${input.call.minGrade}（当前：${input.org.grade ?? '无'}）`,
+    );
   }
   if (input.call.minYearsRegistered) {
     const years = input.org.registeredOn ? yearsBetween(input.org.registeredOn, input.today) : 0;

@@ -4,12 +4,21 @@ import { CALL_STATES } from './lifecycle.js';
 
 const id = z.string().uuid();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
-const dateTime = z.string().datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-12-01T09:00:00+08:00' });
+const dateTime = z
+  .string()
+  .datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-12-01T09:00:00+08:00' });
 const fen = (label: string) =>
-  z.number({ error: `请填写${label}` }).int(`${label}应以分为单位的整数`).min(1, `${label}必须大于0`).max(1e13, `${label}过大`);
+  z
+    .number({ error: `请填写${label}` })
+    .int(`${label}应以分为单位的整数`)
+    .min(1, `${label}必须大于0`)
+    .max(1e13, `${label}过大`);
 
 export const rubricCriterion = z.object({
-  key: z.string().trim().regex(/^[a-z][a-z0-9_]{0,31}$/, '评分项代码为小写字母开头的字母、数字或下划线'),
+  key: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_]{0,31}$/, '评分项代码为小写字母开头的字母、数字或下划线'),
   label: z.string().trim().min(1, '请填写评分项名称').max(50),
   weight: z.number().int('权重应为整数').min(1, '权重至少为1').max(100),
 });
@@ -26,23 +35,35 @@ export const eligibilityRules = z.object({
 });
 
 const callFields = z.object({
-  planLineId: id.nullable().default(null),
+  planLineId: id.nullable(),
   title: z.string().trim().min(4, '标题至少4个字').max(100, '标题不能超过100个字'),
   category: z.enum(SERVICE_CATEGORIES, { error: '请选择服务领域' }),
-  regionId: id.nullable().default(null),
+  regionId: id.nullable(),
   serviceAreaIds: z.array(id).min(1, '请选择服务区域'),
-  targetGroups: z.array(z.string().trim().min(1).max(30)).max(10).default([]),
+  targetGroups: z.array(z.string().trim().min(1).max(30)).max(10),
   budgetCapFen: fen('单个项目预算上限'),
   totalBudgetFen: fen('总预算'),
   servicePeriodStart: isoDate,
   servicePeriodEnd: isoDate,
   applicationOpensAt: dateTime,
   applicationClosesAt: dateTime,
-  reviewMethod: z.enum(['roadshow', 'written']).default('roadshow'),
-  aggregation: z.enum(['trimmed_mean', 'mean', 'zscore']).default('trimmed_mean'),
+  reviewMethod: z.enum(['roadshow', 'written']),
+  aggregation: z.enum(['trimmed_mean', 'mean', 'zscore']),
+  rubric: rubric,
+  eligibility: eligibilityRules,
+  descriptionHtml: z.string().max(50_000, '说明过长'),
+});
+
+/** Creation fills what is left out; an update (partial) must not, or it would overwrite. */
+const creationDefaults = callFields.extend({
+  planLineId: callFields.shape.planLineId.default(null),
+  regionId: callFields.shape.regionId.default(null),
+  targetGroups: callFields.shape.targetGroups.default([]),
+  reviewMethod: callFields.shape.reviewMethod.default('roadshow'),
+  aggregation: callFields.shape.aggregation.default('trimmed_mean'),
   rubric: rubric.optional(),
   eligibility: eligibilityRules.default({ minGrade: null, minYearsRegistered: null }),
-  descriptionHtml: z.string().max(50_000, '说明过长').default(''),
+  descriptionHtml: callFields.shape.descriptionHtml.default(''),
 });
 
 type CallShape = z.infer<typeof callFields>;
@@ -53,16 +74,22 @@ const consistent = (v: Partial<CallShape>, ctx: z.RefinementCtx) => {
   if (v.servicePeriodStart && v.servicePeriodEnd && v.servicePeriodStart > v.servicePeriodEnd) {
     ctx.addIssue({ code: 'custom', path: ['servicePeriodEnd'], message: '服务期结束日期不能早于开始日期' });
   }
-  if (v.applicationOpensAt && v.applicationClosesAt && Date.parse(v.applicationOpensAt) >= Date.parse(v.applicationClosesAt)) {
+  if (
+    v.applicationOpensAt &&
+    v.applicationClosesAt &&
+    Date.parse(v.applicationOpensAt) >= Date.parse(v.applicationClosesAt)
+  ) {
     ctx.addIssue({ code: 'custom', path: ['applicationClosesAt'], message: '申报截止时间必须晚于开始时间' });
   }
 };
-export const callCreate = callFields.superRefine(consistent);
+export const callCreate = creationDefaults.superRefine(consistent);
 export const callUpdate = callFields
   .partial()
   .extend({ changeReason: z.string().trim().max(500).optional() })
   .superRefine(consistent);
-export const reasonBody = z.object({ reason: z.string().trim().min(2, '请填写原因').max(1000, '原因不能超过1000字') });
+export const reasonBody = z.object({
+  reason: z.string().trim().min(2, '请填写原因').max(1000, '原因不能超过1000字'),
+});
 
 export const callQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
@@ -95,7 +122,13 @@ export const callSummary = z.object({
 });
 export type CallSummary = z.infer<typeof callSummary>;
 
-export const attachmentInfo = z.object({ id, name: z.string(), size: z.number(), mime: z.string(), url: z.string() });
+export const attachmentInfo = z.object({
+  id,
+  name: z.string(),
+  size: z.number(),
+  mime: z.string(),
+  url: z.string(),
+});
 
 export const callDetail = callSummary.extend({
   planLineId: id.nullable(),

@@ -1,6 +1,15 @@
 /** Enumerations shared by server and browser, each with its Chinese label. */
 
-export const ROLES = ['admin', 'buyer', 'provider', 'community', 'expert', 'evaluator', 'supervisor', 'resident'] as const;
+export const ROLES = [
+  'admin',
+  'buyer',
+  'provider',
+  'community',
+  'expert',
+  'evaluator',
+  'supervisor',
+  'resident',
+] as const;
 export type Role = (typeof ROLES)[number];
 export const roleLabels: Record<Role, string> = {
   admin: '平台管理员',
@@ -13,7 +22,15 @@ export const roleLabels: Record<Role, string> = {
   resident: '居民',
 };
 
-export const ORG_KINDS = ['admin', 'buyer', 'station', 'provider', 'community', 'evaluator', 'supervisor'] as const;
+export const ORG_KINDS = [
+  'admin',
+  'buyer',
+  'station',
+  'provider',
+  'community',
+  'evaluator',
+  'supervisor',
+] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
 export const orgKindLabels: Record<OrgKind, string> = {
   admin: '平台管理单位',

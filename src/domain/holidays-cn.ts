@@ -31,7 +31,12 @@ export interface HolidayArrangement {
 export const CN_HOLIDAYS: readonly HolidayArrangement[] = [
   // ---- 2025 (国办发明电〔2024〕12号) ----
   { year: 2025, name: '元旦', off: { from: '2025-01-01', to: '2025-01-01' }, workdays: [] },
-  { year: 2025, name: '春节', off: { from: '2025-01-28', to: '2025-02-04' }, workdays: ['2025-01-26', '2025-02-08'] },
+  {
+    year: 2025,
+    name: '春节',
+    off: { from: '2025-01-28', to: '2025-02-04' },
+    workdays: ['2025-01-26', '2025-02-08'],
+  },
   { year: 2025, name: '清明节', off: { from: '2025-04-04', to: '2025-04-06' }, workdays: [] },
   { year: 2025, name: '劳动节', off: { from: '2025-05-01', to: '2025-05-05' }, workdays: ['2025-04-27'] },
   { year: 2025, name: '端午节', off: { from: '2025-05-31', to: '2025-06-02' }, workdays: [] },
@@ -43,10 +48,20 @@ export const CN_HOLIDAYS: readonly HolidayArrangement[] = [
   },
   // ---- 2026 (notice of 2025-11-04) ----
   { year: 2026, name: '元旦', off: { from: '2026-01-01', to: '2026-01-03' }, workdays: ['2026-01-04'] },
-  { year: 2026, name: '春节', off: { from: '2026-02-15', to: '2026-02-23' }, workdays: ['2026-02-14', '2026-02-28'] },
+  {
+    year: 2026,
+    name: '春节',
+    off: { from: '2026-02-15', to: '2026-02-23' },
+    workdays: ['2026-02-14', '2026-02-28'],
+  },
   { year: 2026, name: '清明节', off: { from: '2026-04-04', to: '2026-04-06' }, workdays: [] },
   { year: 2026, name: '劳动节', off: { from: '2026-05-01', to: '2026-05-05' }, workdays: ['2026-05-09'] },
   { year: 2026, name: '端午节', off: { from: '2026-06-19', to: '2026-06-21' }, workdays: [] },
   { year: 2026, name: '中秋节', off: { from: '2026-09-25', to: '2026-09-27' }, workdays: [] },
-  { year: 2026, name: '国庆节', off: { from: '2026-10-01', to: '2026-10-07' }, workdays: ['2026-09-20', '2026-10-10'] },
+  {
+    year: 2026,
+    name: '国庆节',
+    off: { from: '2026-10-01', to: '2026-10-07' },
+    workdays: ['2026-09-20', '2026-10-10'],
+  },
 ];

@@ -70,10 +70,34 @@ export const callTransitions = {
   publish: { from: ['draft'], to: 'published', roles: ['buyer'], public: true, label: '发布征集' },
   close: { from: ['published'], to: 'closed', roles: ['buyer', 'system'], public: true, label: '截止征集' },
   startReview: { from: ['closed'], to: 'in_review', roles: ['buyer'], public: true, label: '开始评审' },
-  award: { from: ['in_review', 'approved'], to: 'awarded', roles: ['buyer'], public: false, label: '确定拟立项' },
-  openPublicity: { from: ['awarded'], to: 'in_publicity', roles: ['buyer'], public: true, label: '开始立项公示' },
-  closePublicity: { from: ['in_publicity'], to: 'approved', roles: ['buyer', 'system'], public: true, label: '公示结束，立项' },
-  contract: { from: ['approved'], to: 'contracted', roles: ['buyer', 'provider', 'system'], public: true, label: '合同签订' },
+  award: {
+    from: ['in_review', 'approved'],
+    to: 'awarded',
+    roles: ['buyer'],
+    public: false,
+    label: '确定拟立项',
+  },
+  openPublicity: {
+    from: ['awarded'],
+    to: 'in_publicity',
+    roles: ['buyer'],
+    public: true,
+    label: '开始立项公示',
+  },
+  closePublicity: {
+    from: ['in_publicity'],
+    to: 'approved',
+    roles: ['buyer', 'system'],
+    public: true,
+    label: '公示结束，立项',
+  },
+  contract: {
+    from: ['approved'],
+    to: 'contracted',
+    roles: ['buyer', 'provider', 'system'],
+    public: true,
+    label: '合同签订',
+  },
   cancel: {
     from: ['draft', 'published', 'closed', 'in_review'],
     to: 'cancelled',
@@ -82,12 +106,25 @@ export const callTransitions = {
     label: '取消项目',
     needsReason: true,
   },
-  fail: { from: ['closed', 'in_review', 'in_publicity'], to: 'failed', roles: ['buyer'], public: true, label: '流标', needsReason: true },
+  fail: {
+    from: ['closed', 'in_review', 'in_publicity'],
+    to: 'failed',
+    roles: ['buyer'],
+    public: true,
+    label: '流标',
+    needsReason: true,
+  },
 } as const satisfies Record<string, Transition<CallState>>;
 export type CallTransition = keyof typeof callTransitions;
 
 export const applicationTransitions = {
-  submit: { from: ['draft', 'withdrawn'], to: 'submitted', roles: ['provider'], public: false, label: '提交申报' },
+  submit: {
+    from: ['draft', 'withdrawn'],
+    to: 'submitted',
+    roles: ['provider'],
+    public: false,
+    label: '提交申报',
+  },
   withdraw: {
     from: ['submitted', 'eligible', 'ineligible'],
     to: 'withdrawn',
@@ -95,12 +132,31 @@ export const applicationTransitions = {
     public: false,
     label: '撤回申报',
   },
-  pass: { from: ['submitted', 'ineligible'], to: 'eligible', roles: ['system', 'buyer'], public: false, label: '资格审查通过' },
-  reject: { from: ['submitted', 'eligible'], to: 'ineligible', roles: ['system', 'buyer'], public: false, label: '资格审查不通过' },
+  pass: {
+    from: ['submitted', 'ineligible'],
+    to: 'eligible',
+    roles: ['system', 'buyer'],
+    public: false,
+    label: '资格审查通过',
+  },
+  reject: {
+    from: ['submitted', 'eligible'],
+    to: 'ineligible',
+    roles: ['system', 'buyer'],
+    public: false,
+    label: '资格审查不通过',
+  },
   score: { from: ['eligible'], to: 'scored', roles: ['system'], public: false, label: '评分完成' },
   award: { from: ['scored', 'not_awarded'], to: 'awarded', roles: ['buyer'], public: true, label: '拟立项' },
   notAward: { from: ['scored'], to: 'not_awarded', roles: ['buyer'], public: false, label: '未入选' },
-  revoke: { from: ['awarded'], to: 'revoked', roles: ['buyer'], public: true, label: '撤销立项', needsReason: true },
+  revoke: {
+    from: ['awarded'],
+    to: 'revoked',
+    roles: ['buyer'],
+    public: true,
+    label: '撤销立项',
+    needsReason: true,
+  },
 } as const satisfies Record<string, Transition<ApplicationState>>;
 export type ApplicationTransition = keyof typeof applicationTransitions;
 

@@ -70,7 +70,10 @@ export function sheetTotalCenti(scores: readonly CriterionScore[]): number {
 }
 
 /** Every criterion of the rubric scored once, each from 0 to its weight with at most one decimal. */
-export function sheetProblems(rubric: readonly RubricCriterion[], scores: readonly CriterionScore[]): FieldProblem[] {
+export function sheetProblems(
+  rubric: readonly RubricCriterion[],
+  scores: readonly CriterionScore[],
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const byKey = new Map(rubric.map((c) => [c.key, c]));
   const seen = new Set<string>();
@@ -80,16 +83,25 @@ export function sheetProblems(rubric: readonly RubricCriterion[], scores: readon
       problems.push({ path: `scores.${i}.key`, message: `评分项“${s.key}”不在本项目的评分标准中` });
       return;
     }
-    if (seen.has(s.key)) problems.push({ path: `scores.${i}.key`, message: `评分项“${criterion.label}”重复` });
+    if (seen.has(s.key))
+      problems.push({ path: `scores.${i}.key`, message: `评分项“${criterion.label}”重复` });
     seen.add(s.key);
     const tenths = scoreTenths(s.score);
-    if (tenths === null) problems.push({ path: `scores.${i}.score`, message: `“${criterion.label}”的得分最多保留一位小数` });
+    if (tenths === null)
+      problems.push({ path: `scores.${i}.score`, message: `“${criterion.label}”的得分最多保留一位小数` });
     else if (tenths < 0 || tenths > Math.round(criterion.weight * 10)) {
-      problems.push({ path: `scores.${i}.score`, message: `“${criterion.label}”的得分应在0到${criterion.weight}分之间` });
+      problems.push({
+        path: `scores.${i}.score`,
+        message: `“${criterion.label}”的得分应在0到${criterion.weight}分之间`,
+      });
     }
   });
   const missing = rubric.filter((c) => !seen.has(c.key));
-  if (missing.length) problems.push({ path: 'scores', message: `请为每个评分项打分，缺少：${missing.map((c) => c.label).join('、')}` });
+  if (missing.length)
+    problems.push({
+      path: 'scores',
+      message: `请为每个评分项打分，缺少：${missing.map((c) => c.label).join('、')}`,
+    });
   return problems;
 }
 
@@ -162,7 +174,9 @@ export function zscores(rows: readonly ScoreRow[]): Map<string, ZScore> {
   const grandSd = n ? Math.sqrt(Math.max(0, n * squares - sum * sum)) / n : 0;
   const result = new Map<string, ZScore>();
   for (const row of rows) {
-    const z = row.totals.length ? row.totals.reduce((s, t) => s + zOf(t.expertId, t.totalCenti), 0) / row.totals.length : 0;
+    const z = row.totals.length
+      ? row.totals.reduce((s, t) => s + zOf(t.expertId, t.totalCenti), 0) / row.totals.length
+      : 0;
     result.set(row.applicationId, {
       z,
       milli: Math.round(z * 1000) + 0,
@@ -173,8 +187,13 @@ export function zscores(rows: readonly ScoreRow[]): Map<string, ZScore> {
 }
 
 /** Competition ranks (1, 2, 2, 4) of items sorted best first; ties keep the given order. */
-export function competitionRanks<T>(items: readonly T[], compare: (a: T, b: T) => number): { item: T; rank: number }[] {
-  const sorted = items.map((item, index) => ({ item, index })).sort((a, b) => compare(a.item, b.item) || a.index - b.index);
+export function competitionRanks<T>(
+  items: readonly T[],
+  compare: (a: T, b: T) => number,
+): { item: T; rank: number }[] {
+  const sorted = items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => compare(a.item, b.item) || a.index - b.index);
   const ranked: { item: T; rank: number }[] = [];
   sorted.forEach(({ item }, i) => {
     const rank = i > 0 && compare(sorted[i - 1].item, item) === 0 ? ranked[i - 1].rank : i + 1;
@@ -240,10 +259,16 @@ export function aggregateScores(rows: readonly ScoreRow[]): Aggregated {
  * Whether choosing `chosen` out of `pool` departs from a ranking: some application left out
  * ranks strictly better than one chosen. Choosing among tied applications is no departure.
  */
-export function departsFromRanking(ranks: ReadonlyMap<string, number>, pool: readonly string[], chosen: readonly string[]): boolean {
+export function departsFromRanking(
+  ranks: ReadonlyMap<string, number>,
+  pool: readonly string[],
+  chosen: readonly string[],
+): boolean {
   const picked = new Set(chosen);
   const worstChosen = Math.max(...chosen.map((id) => ranks.get(id) ?? Number.POSITIVE_INFINITY));
-  const bestLeftOut = Math.min(...pool.filter((id) => !picked.has(id)).map((id) => ranks.get(id) ?? Number.POSITIVE_INFINITY));
+  const bestLeftOut = Math.min(
+    ...pool.filter((id) => !picked.has(id)).map((id) => ranks.get(id) ?? Number.POSITIVE_INFINITY),
+  );
   return bestLeftOut < worstChosen;
 }
 
@@ -278,7 +303,10 @@ export const respondBody = z
     accept: z.boolean({ error: '请选择接受或回避' }),
     conflictReason: z.string().trim().max(500, '回避原因不能超过500个字符').optional(),
   })
-  .refine((v) => v.accept || !!v.conflictReason, { path: ['conflictReason'], message: '声明回避时请填写回避原因' });
+  .refine((v) => v.accept || !!v.conflictReason, {
+    path: ['conflictReason'],
+    message: '声明回避时请填写回避原因',
+  });
 
 export const sheetBody = z.object({
   scores: z
@@ -352,7 +380,13 @@ export const reviewSession = z.object({
 
 export const reviewView = z.object({
   session: reviewSession,
-  call: z.object({ id, code: z.string(), title: z.string(), status: z.string(), aggregation: z.enum(AGGREGATIONS) }),
+  call: z.object({
+    id,
+    code: z.string(),
+    title: z.string(),
+    status: z.string(),
+    aggregation: z.enum(AGGREGATIONS),
+  }),
   panel: z.array(panelMember),
   draw: drawRecord,
   applications: z.array(z.object({ id, providerOrgName: z.string(), title: z.string() })),
@@ -398,7 +432,9 @@ export const reviewApplication = z.object({
     needAssessment: z.string(),
     objectives: z.string(),
     activities: z.string(),
-    indicators: z.array(z.object({ kind: z.string(), name: z.string(), target: z.number(), unit: z.string() })),
+    indicators: z.array(
+      z.object({ kind: z.string(), name: z.string(), target: z.number(), unit: z.string() }),
+    ),
     budget: z.array(z.object({ category: z.string(), item: z.string(), amountFen: z.number().int() })),
     timeline: z.array(z.object({ period: z.string(), work: z.string() })),
     team: z.array(z.object({ name: z.string(), role: z.string(), qualification: z.string() })),
@@ -438,16 +474,28 @@ export const reviewResults = z.object({
       mean: average,
       zscore: z.object({ z: z.number(), milli: z.number().int(), scaledCenti: z.number().int() }),
       ranks: z.object({ trimmed_mean: z.number().int(), mean: z.number().int(), zscore: z.number().int() }),
-      scoreCenti: z.object({ trimmed_mean: z.number().int(), mean: z.number().int(), zscore: z.number().int() }),
+      scoreCenti: z.object({
+        trimmed_mean: z.number().int(),
+        mean: z.number().int(),
+        zscore: z.number().int(),
+      }),
     }),
   ),
   rankings: z.object({ trimmed_mean: z.array(id), mean: z.array(id), zscore: z.array(id) }),
   /** Remarks on the computation, e.g. a trimmed mean that fell back to the plain mean. */
   notes: z.array(z.string()),
-  budget: z.object({ budgetCapFen: z.number().int(), totalBudgetFen: z.number().int(), awardedFen: z.number().int() }),
+  budget: z.object({
+    budgetCapFen: z.number().int(),
+    totalBudgetFen: z.number().int(),
+    awardedFen: z.number().int(),
+  }),
   awards: z.array(awardRow),
   actions,
 });
 export type ReviewResults = z.infer<typeof reviewResults>;
 
-export const awardResult = z.object({ awards: z.array(awardRow), callStatus: z.string(), departure: z.boolean() });
+export const awardResult = z.object({
+  awards: z.array(awardRow),
+  callStatus: z.string(),
+  departure: z.boolean(),
+});

@@ -13,11 +13,14 @@ export function searchTokens(text: string): string[] {
   return tokens;
 }
 
-export const searchText = (...parts: (string | null | undefined)[]) => searchTokens(parts.filter(Boolean).join(' ')).join(' ');
+export const searchText = (...parts: (string | null | undefined)[]) =>
+  searchTokens(parts.filter(Boolean).join(' ')).join(' ');
 
 /** A tsquery matching documents that contain every word of the query (prefix match on the last). */
 export function toTsQuery(query: string): string | null {
-  const tokens = searchTokens(query).map((t) => t.replace(/[&|!():*<>'\\]/g, '')).filter(Boolean);
+  const tokens = searchTokens(query)
+    .map((t) => t.replace(/[&|!():*<>'\\]/g, ''))
+    .filter(Boolean);
   if (tokens.length === 0) return null;
   return tokens.map((t, i) => (i === tokens.length - 1 ? `'${t}':*` : `'${t}'`)).join(' & ');
 }

@@ -74,7 +74,9 @@ describe('addWorkingDays (the opening day does not count)', () => {
     expect(addWorkingDays('2026-09-30', 5)).toBe('2026-10-13');
     // Without the adjusted Saturday the same period would end on 10-14: the calendar matters.
     const noMakeup = buildCalendar(
-      CN_HOLIDAYS.map((a) => (a.year === 2026 && a.name === '国庆节' ? { ...a, workdays: ['2026-09-20'] } : a)),
+      CN_HOLIDAYS.map((a) =>
+        a.year === 2026 && a.name === '国庆节' ? { ...a, workdays: ['2026-09-20'] } : a,
+      ),
     );
     expect(addWorkingDays('2026-09-30', 5, noMakeup)).toBe('2026-10-14');
   });
@@ -146,14 +148,20 @@ describe('deployment overrides', () => {
   });
 
   it('rejects malformed files and contradictory days', () => {
-    expect(holidayFile.safeParse({ arrangements: [{ year: 2027, name: 'x', off: { from: '2027-01-05', to: '2027-01-01' } }] }).success).toBe(
-      false,
-    );
-    expect(holidayFile.safeParse({ arrangements: [{ year: 2027, name: 'x', off: { from: '2027-13-01', to: '2027-13-02' } }] }).success).toBe(
-      false,
-    );
+    expect(
+      holidayFile.safeParse({
+        arrangements: [{ year: 2027, name: 'x', off: { from: '2027-01-05', to: '2027-01-01' } }],
+      }).success,
+    ).toBe(false);
+    expect(
+      holidayFile.safeParse({
+        arrangements: [{ year: 2027, name: 'x', off: { from: '2027-13-01', to: '2027-13-02' } }],
+      }).success,
+    ).toBe(false);
     expect(() =>
-      buildCalendar([{ year: 2027, name: 'x', off: { from: '2027-01-01', to: '2027-01-03' }, workdays: ['2027-01-02'] }]),
+      buildCalendar([
+        { year: 2027, name: 'x', off: { from: '2027-01-01', to: '2027-01-03' }, workdays: ['2027-01-02'] },
+      ]),
     ).toThrow(/both/);
   });
 });

@@ -25,7 +25,11 @@ export function isIsoDate(value: string): boolean {
   const m = ISO_DATE.exec(value);
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  return (
+    d.getUTCFullYear() === Number(m[1]) &&
+    d.getUTCMonth() === Number(m[2]) - 1 &&
+    d.getUTCDate() === Number(m[3])
+  );
 }
 
 function toUtc(date: string): number {
@@ -113,7 +117,8 @@ export function buildCalendar(arrangements: readonly HolidayArrangement[]): Work
     }
   }
   for (const day of workdays.keys()) {
-    if (holidays.has(day)) throw new RangeError(`${day} is both a day off (${holidays.get(day)}) and a working day`);
+    if (holidays.has(day))
+      throw new RangeError(`${day} is both a day off (${holidays.get(day)}) and a working day`);
   }
   return { holidays, workdays, years, arrangements: [...arrangements] };
 }
@@ -151,7 +156,11 @@ export function addWorkingDays(start: string, n: number, calendar: WorkingDayCal
  * Working days d with from < d ≤ to (the first day excluded, the last included), so that
  * `workingDaysBetween(s, addWorkingDays(s, n)) === n`. Negative when `to` is before `from`.
  */
-export function workingDaysBetween(from: string, to: string, calendar: WorkingDayCalendar = CN_CALENDAR): number {
+export function workingDaysBetween(
+  from: string,
+  to: string,
+  calendar: WorkingDayCalendar = CN_CALENDAR,
+): number {
   const a = toUtc(from);
   const b = toUtc(to);
   if (b < a) return -workingDaysBetween(to, from, calendar);

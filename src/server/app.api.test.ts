@@ -13,14 +13,21 @@ describe('system endpoints', () => {
   it('reports health with the database kind', async () => {
     const res = await t.app.inject('/api/health');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', database: process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite' });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      database: process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite',
+    });
   });
 
   it('publishes OpenAPI 3 generated from the schemas, and Swagger UI', async () => {
     const spec = (await t.app.inject('/api/openapi.json')).json();
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/orgs', '/api/audit', '/api/health']));
-    expect(spec.paths['/api/orgs'].post.requestBody.content['application/json'].schema.properties.creditCode).toBeDefined();
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/orgs', '/api/audit', '/api/health']),
+    );
+    expect(
+      spec.paths['/api/orgs'].post.requestBody.content['application/json'].schema.properties.creditCode,
+    ).toBeDefined();
     expect((await t.app.inject('/api/docs')).statusCode).toBeLessThan(400);
   });
 
@@ -29,7 +36,9 @@ describe('system endpoints', () => {
     expect(notFound.statusCode).toBe(404);
     expect(notFound.json()).toMatchObject({ error: 'not_found' });
     const c = await t.client();
-    const malformed = await c.request('POST', '/api/auth/login', '{"username":', { 'content-type': 'application/json' });
+    const malformed = await c.request('POST', '/api/auth/login', '{"username":', {
+      'content-type': 'application/json',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toEqual({ error: 'bad_request', message: expect.any(String) });
   });
@@ -63,7 +72,8 @@ describe('configuration', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems.join('\n');
-      for (const key of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'SESSION_SECRET']) expect(problems).toContain(key);
+      for (const key of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'SESSION_SECRET'])
+        expect(problems).toContain(key);
     }
   });
   it('generates a session secret once and keeps it in DATA_DIR', () => {

@@ -23,11 +23,14 @@ import { accountRoutes } from './modules/accounts/routes.js';
 import { applicationRoutes } from './modules/applications/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { callRoutes } from './modules/calls/routes.js';
-import { diskStorage } from './modules/files/storage.js';
-import { fileRoutes } from './modules/files/routes.js';
+import { contractRoutes } from './modules/contracts/routes.js';
 import { expertRoutes } from './modules/experts/routes.js';
+import { fileRoutes } from './modules/files/routes.js';
+import { diskStorage } from './modules/files/storage.js';
 import { orgRoutes } from './modules/orgs/routes.js';
+import { publicityRoutes } from './modules/publicity/routes.js';
 import { regionRoutes } from './modules/regions/routes.js';
+import { reviewRoutes } from './modules/reviews/routes.js';
 
 const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
@@ -41,6 +44,9 @@ const modules = [
   fileRoutes,
   callRoutes,
   applicationRoutes,
+  publicityRoutes,
+  contractRoutes,
+  reviewRoutes,
 ];
 
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
@@ -87,10 +93,20 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   registerAuth(app, database.db, config);
 
-  const ctx: AppContext = { db: database.db, database, config, storage: diskStorage(path.join(config.DATA_DIR, 'files')) };
+  const ctx: AppContext = {
+    db: database.db,
+    database,
+    config,
+    storage: diskStorage(path.join(config.DATA_DIR, 'files')),
+  };
   typed(app).get(
     '/api/health',
-    { schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }) } } },
+    {
+      schema: {
+        tags: ['system'],
+        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }) },
+      },
+    },
     async () => {
       await database.db.execute(sql`select 1`);
       return { status: 'ok' as const, database: database.kind };

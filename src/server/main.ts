@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
+import { type Role, roleLabels } from '../domain/enums.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { roleLabels, type Role } from '../domain/enums.js';
 import { DEMO_PASSWORD, demoAccounts, isEmpty, seedDemo } from './seed/demo.js';
 
 async function main() {
@@ -27,13 +27,19 @@ async function main() {
   const app = await buildApp(config, database);
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`\n社会工作服务项目管理平台 is serving on ${address}  (database: ${database.kind}, ready in ${seconds} s)`);
+  console.log(
+    `\n社会工作服务项目管理平台 is serving on ${address}  (database: ${database.kind}, ready in ${seconds} s)`,
+  );
   const accounts = config.SEED_DEMO === 'auto' ? await demoAccounts(database.db) : [];
   if (accounts.length) {
-    console.log(`\n演示账号 (demo accounts)${seeded ? '' : '; unless changed since,'} password for all: ${DEMO_PASSWORD}`);
+    console.log(
+      `\n演示账号 (demo accounts)${seeded ? '' : '; unless changed since,'} password for all: ${DEMO_PASSWORD}`,
+    );
     for (const a of accounts) {
       const roles = a.roles.map((r) => roleLabels[r as Role]).join('、');
-      console.log(`  ${a.username.padEnd(11)} ${roles.padEnd(6, '　')} ${a.displayName}，${a.orgName ?? '—'}`);
+      console.log(
+        `  ${a.username.padEnd(11)} ${roles.padEnd(6, '　')} ${a.displayName}，${a.orgName ?? '—'}`,
+      );
     }
     console.log('');
   }

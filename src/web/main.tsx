@@ -45,6 +45,9 @@ onUnauthenticated(() => {
 });
 
 const theme = {
+  components: {
+    Menu: { itemSelectedBg: '#e8effb', itemSelectedColor: '#1d4fa3' },
+  },
   token: {
     // 政务蓝 for controls; red stays the brand accent (logo) so that focus never looks like an error.
     colorPrimary: '#1d4fa3',

@@ -1,7 +1,7 @@
 import { and, count, eq, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Executor } from './client.js';
 import { notFound, staleVersion } from '../http/errors.js';
+import type { Executor } from './client.js';
 
 export interface Page {
   page: number;
@@ -51,7 +51,10 @@ export async function findById<T extends PgTable & { id: PgColumn }>(
   id: string,
   label: string,
 ): Promise<T['$inferSelect']> {
-  const [row] = await db.select().from(table as PgTable).where(eq(table.id, id));
+  const [row] = await db
+    .select()
+    .from(table as PgTable)
+    .where(eq(table.id, id));
   if (!row) throw notFound(label);
   return row as T['$inferSelect'];
 }

@@ -48,7 +48,10 @@ export function registerAuth(app: FastifyInstance, db: Db, config: Config) {
     if (!request.url.startsWith('/api/')) return;
     const csrfCookie = request.cookies[CSRF_COOKIE];
     if (!csrfCookie) {
-      reply.setCookie(CSRF_COOKIE, randomBytes(24).toString('base64url'), { ...cookieBase(request), httpOnly: false });
+      reply.setCookie(CSRF_COOKIE, randomBytes(24).toString('base64url'), {
+        ...cookieBase(request),
+        httpOnly: false,
+      });
     }
     if (!SAFE_METHODS.has(request.method)) {
       const header = request.headers[CSRF_HEADER];
@@ -59,7 +62,10 @@ export function registerAuth(app: FastifyInstance, db: Db, config: Config) {
     const raw = request.cookies[SESSION_COOKIE];
     if (!raw) return;
     const unsigned = request.unsignCookie(raw);
-    request.user = unsigned.valid && unsigned.value ? await resolveSession(db, unsigned.value, config.SESSION_IDLE_MINUTES) : null;
+    request.user =
+      unsigned.valid && unsigned.value
+        ? await resolveSession(db, unsigned.value, config.SESSION_IDLE_MINUTES)
+        : null;
     if (!request.user) clearSessionCookie(request, reply);
   });
 }

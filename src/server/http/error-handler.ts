@@ -26,7 +26,9 @@ const statusMessages: Record<number, string> = {
 export function registerErrorHandler(app: FastifyInstance, webRoot: string | null) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
-      return reply.status(err.statusCode).send({ error: err.errorId, message: err.message, details: err.details });
+      return reply
+        .status(err.statusCode)
+        .send({ error: err.errorId, message: err.message, details: err.details });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const fields = err.validation.map((v) => ({
@@ -60,6 +62,8 @@ export function registerErrorHandler(app: FastifyInstance, webRoot: string | nul
     if (webRoot && request.method === 'GET' && !request.url.startsWith('/api')) {
       return reply.type('text/html').sendFile('index.html', webRoot);
     }
-    return reply.status(404).send({ error: 'not_found', message: `接口不存在：${request.method} ${request.url.split('?')[0]}` });
+    return reply
+      .status(404)
+      .send({ error: 'not_found', message: `接口不存在：${request.method} ${request.url.split('?')[0]}` });
   });
 }

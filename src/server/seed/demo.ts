@@ -28,8 +28,11 @@ export function demoCreditCode(random: Random, areaCode = names.DISTRICT.code, p
 }
 
 const personName = (random: Random) =>
-  random.pick([...names.SURNAMES]) + random.pick([...names.GIVEN_CHARS]) + (random.next() < 0.6 ? random.pick([...names.GIVEN_CHARS]) : '');
-const mobile = (random: Random) => `1${random.pick(['38', '39', '58', '87', '36', '51'])}${String(random.int(0, 99_999_999)).padStart(8, '0')}`;
+  random.pick([...names.SURNAMES]) +
+  random.pick([...names.GIVEN_CHARS]) +
+  (random.next() < 0.6 ? random.pick([...names.GIVEN_CHARS]) : '');
+const mobile = (random: Random) =>
+  `1${random.pick(['38', '39', '58', '87', '36', '51'])}${String(random.int(0, 99_999_999)).padStart(8, '0')}`;
 
 type OrgInsert = typeof orgs.$inferInsert;
 
@@ -67,7 +70,12 @@ export async function seedDemo(db: Db, seed = 2022) {
     );
     const communities = await tx.insert(regions).values(communityValues).returning();
 
-    const org = (kind: OrgKind, name: string, regionId: string, extra: Partial<OrgInsert> = {}): OrgInsert => ({
+    const org = (
+      kind: OrgKind,
+      name: string,
+      regionId: string,
+      extra: Partial<OrgInsert> = {},
+    ): OrgInsert => ({
       kind,
       name,
       regionId,
@@ -80,15 +88,26 @@ export async function seedDemo(db: Db, seed = 2022) {
     const orgValues: OrgInsert[] = [
       ...names.BUYER_DEPARTMENTS.map((n) => org('buyer', n, district.id)),
       ...streets.map((s) => org('station', `官渡区${s.name}社会工作服务站`, s.id)),
-      ...communities.map((c) => org('community', `${c.name.endsWith('村') ? c.name.replace(/村$/, '村民委员会') : `${c.name}居民委员会`}`, c.id)),
+      ...communities.map((c) =>
+        org(
+          'community',
+          `${c.name.endsWith('村') ? c.name.replace(/村$/, '村民委员会') : `${c.name}居民委员会`}`,
+          c.id,
+        ),
+      ),
       ...names.EVALUATORS.map((n) =>
-        org('evaluator', n, district.id, { creditCode: demoCreditCode(random, '530100', '52'), grade: random.pick(['4A', '5A'] as const) }),
+        org('evaluator', n, district.id, {
+          creditCode: demoCreditCode(random, '530100', '52'),
+          grade: random.pick(['4A', '5A'] as const),
+        }),
       ),
       ...names.SUPERVISORS.map((n) => org('supervisor', n, district.id)),
     ];
     const providerNames = new Set<string>();
     while (providerNames.size < 60) {
-      providerNames.add(`昆明市官渡区${random.pick(names.PROVIDER_STEMS)}${random.pick(names.PROVIDER_SUFFIXES)}`);
+      providerNames.add(
+        `昆明市官渡区${random.pick(names.PROVIDER_STEMS)}${random.pick(names.PROVIDER_SUFFIXES)}`,
+      );
     }
     for (const name of providerNames) {
       const street = random.pick(streets);
@@ -104,7 +123,10 @@ export async function seedDemo(db: Db, seed = 2022) {
         }),
       );
     }
-    const insertedOrgs = await tx.insert(orgs).values(orgValues).returning({ id: orgs.id, name: orgs.name, kind: orgs.kind });
+    const insertedOrgs = await tx
+      .insert(orgs)
+      .values(orgValues)
+      .returning({ id: orgs.id, name: orgs.name, kind: orgs.kind });
     const byKind = (kind: OrgKind) => insertedOrgs.filter((o) => o.kind === kind);
     const providers = byKind('provider');
 
@@ -121,10 +143,18 @@ export async function seedDemo(db: Db, seed = 2022) {
         phone: mobile(random),
       };
     });
-    const insertedExperts = await tx.insert(experts).values(expertValues).returning({ id: experts.id, name: experts.name });
+    const insertedExperts = await tx
+      .insert(experts)
+      .values(expertValues)
+      .returning({ id: experts.id, name: experts.name });
 
     const civilAffairs = insertedOrgs.find((o) => o.name === '昆明市官渡区民政局')!;
-    const accountSpecs: { username: string; role: Role; org: { id: string; name: string } | null; displayName: string }[] = [
+    const accountSpecs: {
+      username: string;
+      role: Role;
+      org: { id: string; name: string } | null;
+      displayName: string;
+    }[] = [
       { username: 'admin', role: 'admin', org: civilAffairs, displayName: '平台管理员' },
       { username: 'buyer', role: 'buyer', org: civilAffairs, displayName: '民政局项目专员' },
       { username: 'station', role: 'buyer', org: byKind('station')[0], displayName: '关上社工站站长' },
@@ -150,30 +180,46 @@ export async function seedDemo(db: Db, seed = 2022) {
       )
       .returning({ id: users.id, username: users.username });
     const expertAccount = accounts.find((a) => a.username === 'expert')!;
-    await tx
-      .update(experts)
-      .set({ userId: expertAccount.id })
-      .where(eq(experts.id, insertedExperts[0].id));
+    await tx.update(experts).set({ userId: expertAccount.id }).where(eq(experts.id, insertedExperts[0].id));
 
-    await appendAudit(tx, { user: null, ip: null }, {
-      action: 'system.demo_seeded',
-      targetType: 'system',
-      summary: {
-        seed,
-        regions: 1 + streets.length + communities.length,
-        orgs: insertedOrgs.length,
-        experts: insertedExperts.length,
-        users: accounts.length,
+    await appendAudit(
+      tx,
+      { user: null, ip: null },
+      {
+        action: 'system.demo_seeded',
+        targetType: 'system',
+        summary: {
+          seed,
+          regions: 1 + streets.length + communities.length,
+          orgs: insertedOrgs.length,
+          experts: insertedExperts.length,
+          users: accounts.length,
+        },
       },
-    });
+    );
   });
 }
 
 /** The demo accounts as they are in the database, for the start-up banner. */
 export async function demoAccounts(db: Db) {
-  const usernames = ['admin', 'buyer', 'station', 'provider', 'community', 'expert', 'evaluator', 'supervisor', 'resident'];
+  const usernames = [
+    'admin',
+    'buyer',
+    'station',
+    'provider',
+    'community',
+    'expert',
+    'evaluator',
+    'supervisor',
+    'resident',
+  ];
   const rows = await db
-    .select({ username: users.username, roles: users.roles, displayName: users.displayName, orgName: orgs.name })
+    .select({
+      username: users.username,
+      roles: users.roles,
+      displayName: users.displayName,
+      orgName: orgs.name,
+    })
     .from(users)
     .leftJoin(orgs, eq(orgs.id, users.orgId))
     .where(inArray(users.username, usernames));

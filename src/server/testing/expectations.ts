@@ -29,7 +29,11 @@ export async function expectDeniedToEach(
   const before = await snapshotCounts(t, tables);
   for (const [i, username] of usernames.entries()) {
     const client = clients[i];
-    const res = await client.request(request.method, request.url, request.body ?? (request.method === 'GET' ? undefined : {}));
+    const res = await client.request(
+      request.method,
+      request.url,
+      request.body ?? (request.method === 'GET' ? undefined : {}),
+    );
     expect({ username, status: res.statusCode }).toEqual({ username, status: username ? 403 : 401 });
     expect(res.json().error).toBe(username ? 'forbidden' : 'unauthenticated');
   }

@@ -78,9 +78,10 @@ export async function insertApplication(
   const { providerUsername, ...values } = overrides;
   const providerOrgId = values.providerOrgId ?? (await orgOf(db, providerUsername ?? 'provider'));
   const areas = await communitiesOf(db);
-  const taken = await db.select({ c: applications.communityRegionId }).from(applications).where(
-    and(eq(applications.callId, call.id), eq(applications.providerOrgId, providerOrgId)),
-  );
+  const taken = await db
+    .select({ c: applications.communityRegionId })
+    .from(applications)
+    .where(and(eq(applications.callId, call.id), eq(applications.providerOrgId, providerOrgId)));
   const area = areas.find((a) => !taken.some((t) => t.c === a.region.id))!;
   const proposal = values.proposal ?? sampleProposal();
   const [row] = await db

@@ -46,7 +46,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(options: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  options: { seed?: boolean; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const database = await freshDatabase();
   if (options.seed !== false) await seedDemo(database.db);
   const config = loadConfig({
@@ -67,7 +69,8 @@ export async function buildTestApp(options: { seed?: boolean; env?: Record<strin
       await client.get('/api/auth/session');
       if (username) {
         const res = await client.post('/api/auth/login', { username, password });
-        if (res.statusCode !== 200) throw new Error(`login as ${username} failed: ${res.statusCode} ${res.body}`);
+        if (res.statusCode !== 200)
+          throw new Error(`login as ${username} failed: ${res.statusCode} ${res.body}`);
       }
       return client;
     },
@@ -82,7 +85,12 @@ export class TestClient {
   readonly cookies = new Map<string, string>();
   constructor(private readonly app: FastifyInstance) {}
 
-  async request(method: InjectOptions['method'], url: string, body?: unknown, headers: Record<string, string> = {}) {
+  async request(
+    method: InjectOptions['method'],
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const csrf = this.cookies.get('csrf_token');
     const res = await this.app.inject({
       method,
@@ -107,4 +115,14 @@ export class TestClient {
   patch = (url: string, body?: unknown) => this.request('PATCH', url, body ?? {});
 }
 
-export const ALL_ROLES_USERS = ['admin', 'buyer', 'station', 'provider', 'community', 'expert', 'evaluator', 'supervisor', 'resident'] as const;
+export const ALL_ROLES_USERS = [
+  'admin',
+  'buyer',
+  'station',
+  'provider',
+  'community',
+  'expert',
+  'evaluator',
+  'supervisor',
+  'resident',
+] as const;

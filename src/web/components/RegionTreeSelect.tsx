@@ -52,6 +52,7 @@ export function RegionTreeSelect(props: {
   levels?: readonly RegionLevel[];
   placeholder?: string;
   allowClear?: boolean;
+  disabled?: boolean;
   style?: React.CSSProperties;
   className?: string;
   id?: string;
@@ -66,6 +67,7 @@ export function RegionTreeSelect(props: {
       treeData={toOptions(tree.data ?? [], props.levels)}
       loading={tree.isLoading}
       allowClear={props.allowClear ?? true}
+      disabled={props.disabled}
       showSearch={{ treeNodeFilterProp: 'title' }}
       treeDefaultExpandAll
       placeholder={props.placeholder ?? (levelHint ? `选择${levelHint}` : '选择区划')}

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
 import { buildApp } from '../../app.js';
-import { buildTestApp, TestClient, type TestApp } from '../../testing/test-app.js';
+import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
+import { buildTestApp, type TestApp, TestClient } from '../../testing/test-app.js';
 import { auditLog } from '../audit/schema.js';
 import { sessions, users } from './schema.js';
 
@@ -20,7 +20,11 @@ describe('login and sessions', () => {
     expect((await c.get('/api/auth/session')).json()).toEqual({ user: null });
     const res = await c.post('/api/auth/login', { username: 'buyer', password: 'Guandu@2026' });
     expect(res.statusCode).toBe(200);
-    expect(res.json().user).toMatchObject({ username: 'buyer', roles: ['buyer'], org: { name: '昆明市官渡区民政局' } });
+    expect(res.json().user).toMatchObject({
+      username: 'buyer',
+      roles: ['buyer'],
+      org: { name: '昆明市官渡区民政局' },
+    });
     const sid = res.cookies.find((k) => k.name === 'sid')!;
     expect(sid).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect((await c.get('/api/auth/session')).json().user.username).toBe('buyer');
@@ -41,7 +45,9 @@ describe('login and sessions', () => {
   it('locks an account for 15 minutes after 5 failures, even for the right password', async () => {
     const c = await t.client();
     for (let i = 0; i < 4; i++) {
-      expect((await c.post('/api/auth/login', { username: 'evaluator', password: 'wrong-Pass-1' })).statusCode).toBe(401);
+      expect(
+        (await c.post('/api/auth/login', { username: 'evaluator', password: 'wrong-Pass-1' })).statusCode,
+      ).toBe(401);
     }
     const fifth = await c.post('/api/auth/login', { username: 'evaluator', password: 'wrong-Pass-1' });
     expect(fifth.statusCode).toBe(423);
@@ -56,8 +62,13 @@ describe('login and sessions', () => {
     const audit = await t.database.db.select().from(auditLog).where(eq(auditLog.action, 'account.locked'));
     expect(audit).toHaveLength(1);
     // After the lock expires the right password works again.
-    await t.database.db.update(users).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(users.id, row.id));
-    expect((await c.post('/api/auth/login', { username: 'evaluator', password: 'Guandu@2026' })).statusCode).toBe(200);
+    await t.database.db
+      .update(users)
+      .set({ lockedUntil: new Date(Date.now() - 1000) })
+      .where(eq(users.id, row.id));
+    expect(
+      (await c.post('/api/auth/login', { username: 'evaluator', password: 'Guandu@2026' })).statusCode,
+    ).toBe(200);
   });
 
   it('ends a session idle for more than 30 minutes', async () => {
@@ -86,15 +97,24 @@ describe('CSRF protection', () => {
   it('refuses a state-changing request without the token, and writes nothing', async () => {
     const c = await t.client('admin');
     const before = await snapshotCounts(t, [users]);
-    const res = await c.request('POST', '/api/users', { username: 'x1', displayName: 'x', roles: ['buyer'], password: NEW_PASSWORD }, {
-      'x-csrf-token': 'forged',
-    });
+    const res = await c.request(
+      'POST',
+      '/api/users',
+      { username: 'x1', displayName: 'x', roles: ['buyer'], password: NEW_PASSWORD },
+      {
+        'x-csrf-token': 'forged',
+      },
+    );
     expect(res.statusCode).toBe(403);
     expect(res.json().error).toBe('csrf_failed');
     expect(await snapshotCounts(t, [users])).toEqual(before);
   });
   it('refuses login without the token', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'Guandu@2026' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: 'Guandu@2026' },
+    });
     expect(res.statusCode).toBe(403);
   });
 });
@@ -107,7 +127,8 @@ describe('rate limit on login', () => {
       const c = new TestClient(app);
       await c.get('/api/auth/session');
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await c.post('/api/auth/login', { username: 'a', password: 'b' })).statusCode);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await c.post('/api/auth/login', { username: 'a', password: 'b' })).statusCode);
       expect(statuses).toEqual([401, 401, 401, 429]);
     } finally {
       await app.close();
@@ -121,17 +142,27 @@ describe('passwords', () => {
     const weak = await c.post('/api/auth/password', { currentPassword: 'Guandu@2026', newPassword: 'short' });
     expect(weak.statusCode).toBe(422);
     expect(weak.json().details.fields[0]).toMatchObject({ path: 'newPassword' });
-    const wrong = await c.post('/api/auth/password', { currentPassword: 'Wrong@2026xx', newPassword: NEW_PASSWORD });
+    const wrong = await c.post('/api/auth/password', {
+      currentPassword: 'Wrong@2026xx',
+      newPassword: NEW_PASSWORD,
+    });
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json().details.fields[0]).toEqual({ path: 'currentPassword', message: '当前密码不正确' });
-    expect((await c.post('/api/auth/password', { currentPassword: 'Guandu@2026', newPassword: NEW_PASSWORD })).statusCode).toBe(204);
+    expect(
+      (await c.post('/api/auth/password', { currentPassword: 'Guandu@2026', newPassword: NEW_PASSWORD }))
+        .statusCode,
+    ).toBe(204);
     const again = await t.client();
-    expect((await again.post('/api/auth/login', { username: 'station', password: NEW_PASSWORD })).statusCode).toBe(200);
+    expect(
+      (await again.post('/api/auth/login', { username: 'station', password: NEW_PASSWORD })).statusCode,
+    ).toBe(200);
   });
 
   it('needs a signed-in user to change a password', async () => {
     const c = await t.client();
-    expect((await c.post('/api/auth/password', { currentPassword: 'a', newPassword: NEW_PASSWORD })).statusCode).toBe(401);
+    expect(
+      (await c.post('/api/auth/password', { currentPassword: 'a', newPassword: NEW_PASSWORD })).statusCode,
+    ).toBe(401);
   });
 
   it('lets an admin reset a password, ending the sessions and forcing a change', async () => {
@@ -141,7 +172,10 @@ describe('passwords', () => {
     const res = await admin.post(`/api/users/${expert.id}/reset-password`, { newPassword: NEW_PASSWORD });
     expect(res.statusCode).toBe(204);
     expect((await victim.get('/api/auth/session')).json().user).toBeNull();
-    const login = await (await t.client()).post('/api/auth/login', { username: 'expert', password: NEW_PASSWORD });
+    const login = await (await t.client()).post('/api/auth/login', {
+      username: 'expert',
+      password: NEW_PASSWORD,
+    });
     expect(login.json().user.mustChangePassword).toBe(true);
   });
 
@@ -181,25 +215,43 @@ describe('user administration', () => {
 
     const login = await t.client('sw.li', NEW_PASSWORD);
     const deactivated = await admin.post(`/api/users/${u.id}/deactivate`);
-    expect(deactivated.json()).toMatchObject({ active: false, actions: ['update', 'resetPassword', 'activate'] });
+    expect(deactivated.json()).toMatchObject({
+      active: false,
+      actions: ['update', 'resetPassword', 'activate'],
+    });
     expect((await login.get('/api/auth/session')).json().user).toBeNull();
-    const denied = await (await t.client()).post('/api/auth/login', { username: 'sw.li', password: NEW_PASSWORD });
+    const denied = await (await t.client()).post('/api/auth/login', {
+      username: 'sw.li',
+      password: NEW_PASSWORD,
+    });
     expect(denied.statusCode).toBe(403);
     expect(denied.json().error).toBe('account_disabled');
     expect((await admin.post(`/api/users/${u.id}/deactivate`)).statusCode).toBe(409);
 
-    const actions = (await t.database.db.select().from(auditLog).where(eq(auditLog.targetId, u.id))).map((a) => a.action);
+    const actions = (await t.database.db.select().from(auditLog).where(eq(auditLog.targetId, u.id))).map(
+      (a) => a.action,
+    );
     expect(actions).toEqual(expect.arrayContaining(['user.created', 'user.updated', 'user.deactivated']));
   });
 
   it('rejects bad input with field messages and writes nothing', async () => {
     const admin = await t.client('admin');
     const before = await snapshotCounts(t, [users]);
-    const res = await admin.post('/api/users', { username: 'a', displayName: '', roles: [], password: 'short' });
+    const res = await admin.post('/api/users', {
+      username: 'a',
+      displayName: '',
+      roles: [],
+      password: 'short',
+    });
     expect(res.statusCode).toBe(422);
     const paths = res.json().details.fields.map((f: { path: string }) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['username', 'displayName', 'roles', 'password']));
-    const dup = await admin.post('/api/users', { username: 'buyer', displayName: 'x', roles: ['buyer'], password: NEW_PASSWORD });
+    const dup = await admin.post('/api/users', {
+      username: 'buyer',
+      displayName: 'x',
+      roles: ['buyer'],
+      password: NEW_PASSWORD,
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().message).toContain('已被使用');
     expect(await snapshotCounts(t, [users])).toEqual(before);
@@ -220,7 +272,10 @@ describe('user administration', () => {
       { method: 'POST', url: '/api/users', body },
       [users],
     );
-    await expectDeniedToEach(t, [null, 'buyer', 'provider', 'community', 'evaluator', 'resident'], { method: 'GET', url: '/api/users' });
+    await expectDeniedToEach(t, [null, 'buyer', 'provider', 'community', 'evaluator', 'resident'], {
+      method: 'GET',
+      url: '/api/users',
+    });
   });
 
   it('lets supervisors read the user list but not change it', async () => {
@@ -235,7 +290,12 @@ describe('user administration', () => {
 describe('resident registration', () => {
   it('registers a resident whose phone never appears in responses', async () => {
     const c = await t.client();
-    const res = await c.post('/api/auth/register', { username: 'jumin01', displayName: '张阿姨', phone: '13888889999', password: NEW_PASSWORD });
+    const res = await c.post('/api/auth/register', {
+      username: 'jumin01',
+      displayName: '张阿姨',
+      phone: '13888889999',
+      password: NEW_PASSWORD,
+    });
     expect(res.statusCode).toBe(201);
     const login = await c.post('/api/auth/login', { username: 'jumin01', password: NEW_PASSWORD });
     expect(login.json().user.roles).toEqual(['resident']);

@@ -5,7 +5,10 @@ import { activationRules } from '../shared/activation.js';
 type UserRow = { active: boolean } | null;
 const isAdmin = (u: CurrentUser) => hasRole(u, 'admin');
 
-export const userPolicy: Policy<UserRow, 'list' | 'create' | 'update' | 'deactivate' | 'activate' | 'resetPassword'> = {
+export const userPolicy: Policy<
+  UserRow,
+  'list' | 'create' | 'update' | 'deactivate' | 'activate' | 'resetPassword'
+> = {
   list: (u) => hasRole(u, 'admin', 'supervisor'),
   create: isAdmin,
   update: isAdmin,

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
   changePasswordBody,
+  listOf,
   loginBody,
-  pageOf,
   resetPasswordBody,
   residentRegister,
   sessionResponse,
@@ -13,7 +13,13 @@ import {
   userUpdate,
 } from '../../../domain/api.js';
 import { type AppContext, typed } from '../../context.js';
-import { actorOf, clearSessionCookie, SESSION_COOKIE, setSessionCookie, signedInActor } from '../../http/auth.js';
+import {
+  actorOf,
+  clearSessionCookie,
+  SESSION_COOKIE,
+  setSessionCookie,
+  signedInActor,
+} from '../../http/auth.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
 import { unprocessable } from '../../http/errors.js';
 import { registerActivationRoutes } from '../shared/activation.js';
@@ -28,9 +34,13 @@ export function accountRoutes(fastify: FastifyInstance, ctx: AppContext) {
   const { db, config } = ctx;
   const app = typed(fastify);
 
-  app.get('/api/auth/session', { schema: { tags: ['auth'], response: { 200: sessionResponse } } }, async (request) => ({
-    user: request.user,
-  }));
+  app.get(
+    '/api/auth/session',
+    { schema: { tags: ['auth'], response: { 200: sessionResponse } } },
+    async (request) => ({
+      user: request.user,
+    }),
+  );
 
   app.post(
     '/api/auth/login',
@@ -56,10 +66,14 @@ export function accountRoutes(fastify: FastifyInstance, ctx: AppContext) {
     return reply.status(204).send();
   });
 
-  app.post('/api/auth/password', { schema: { tags: ['auth'], body: changePasswordBody } }, async (request, reply) => {
-    await service.changePassword(db, signedInActor(request), request.body);
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/auth/password',
+    { schema: { tags: ['auth'], body: changePasswordBody } },
+    async (request, reply) => {
+      await service.changePassword(db, signedInActor(request), request.body);
+      return reply.status(204).send();
+    },
+  );
 
   app.post(
     '/api/auth/register',
@@ -75,7 +89,7 @@ export function accountRoutes(fastify: FastifyInstance, ctx: AppContext) {
 
   app.get(
     '/api/users',
-    { schema: { tags: ['users'], querystring: userQuery, response: { 200: pageOf(user).extend({ actions: z.array(z.string()) }) } } },
+    { schema: { tags: ['users'], querystring: userQuery, response: { 200: listOf(user) } } },
     async (request) => {
       authorize(request.user, userPolicy, 'list', null);
       const page = await service.listUsers(db, request.user, request.query);
@@ -83,15 +97,23 @@ export function accountRoutes(fastify: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get('/api/users/:id', { schema: { tags: ['users'], params: idParams, response: { 200: user } } }, async (request) => {
-    authorize(request.user, userPolicy, 'list', null);
-    return service.getUser(db, request.user, request.params.id);
-  });
+  app.get(
+    '/api/users/:id',
+    { schema: { tags: ['users'], params: idParams, response: { 200: user } } },
+    async (request) => {
+      authorize(request.user, userPolicy, 'list', null);
+      return service.getUser(db, request.user, request.params.id);
+    },
+  );
 
-  app.post('/api/users', { schema: { tags: ['users'], body: userCreate, response: { 201: user } } }, async (request, reply) => {
-    authorize(request.user, userPolicy, 'create', null);
-    return reply.status(201).send(await service.createUser(db, actorOf(request), request.body));
-  });
+  app.post(
+    '/api/users',
+    { schema: { tags: ['users'], body: userCreate, response: { 201: user } } },
+    async (request, reply) => {
+      authorize(request.user, userPolicy, 'create', null);
+      return reply.status(201).send(await service.createUser(db, actorOf(request), request.body));
+    },
+  );
 
   app.patch(
     '/api/users/:id',
@@ -128,4 +150,3 @@ export function accountRoutes(fastify: FastifyInstance, ctx: AppContext) {
     },
   );
 }
-

@@ -1,6 +1,12 @@
 import { and, arrayContains, asc, eq, ilike, or, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { changePasswordBody, residentRegister, userCreate, userQuery, userUpdate } from '../../../domain/api.js';
+import type {
+  changePasswordBody,
+  residentRegister,
+  userCreate,
+  userQuery,
+  userUpdate,
+} from '../../../domain/api.js';
 import type { OrgKind } from '../../../domain/enums.js';
 import type { Db } from '../../db/client.js';
 import { containsPattern, countWhere, findById, paginate, updateVersioned } from '../../db/helpers.js';
@@ -49,35 +55,58 @@ export async function login(
         })
         .where(eq(users.id, user.id));
       if (locks) {
-        await appendAudit(tx, { user: null, ip: meta.ip }, {
-          action: 'account.locked',
-          targetType: 'user',
-          targetId: user.id,
-          summary: { username: user.username, failures },
-        });
+        await appendAudit(
+          tx,
+          { user: null, ip: meta.ip },
+          {
+            action: 'account.locked',
+            targetType: 'user',
+            targetId: user.id,
+            summary: { username: user.username, failures },
+          },
+        );
       }
     });
     if (locks) {
-      throw new AppError(423, 'account_locked', `密码连续错误${MAX_FAILED_LOGINS}次，账号已锁定${LOCKOUT_MINUTES}分钟`);
+      throw new AppError(
+        423,
+        'account_locked',
+        `密码连续错误${MAX_FAILED_LOGINS}次，账号已锁定${LOCKOUT_MINUTES}分钟`,
+      );
     }
     throw invalidCredentials();
   }
   if (!user.active) throw new AppError(403, 'account_disabled', '该账号已停用，请联系平台管理员');
-  const current = toCurrentUser(user, row.orgId ? { id: row.orgId, name: row.orgName!, kind: row.orgKind as OrgKind } : null);
+  const current = toCurrentUser(
+    user,
+    row.orgId ? { id: row.orgId, name: row.orgName!, kind: row.orgKind as OrgKind } : null,
+  );
   const token = await db.transaction(async (tx) => {
-    await tx.update(users).set({ failedLogins: 0, lockedUntil: null, lastLoginAt: new Date(now) }).where(eq(users.id, user.id));
-    await appendAudit(tx, { user: current, ip: meta.ip }, { action: 'auth.login', targetType: 'user', targetId: user.id });
+    await tx
+      .update(users)
+      .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: new Date(now) })
+      .where(eq(users.id, user.id));
+    await appendAudit(
+      tx,
+      { user: current, ip: meta.ip },
+      { action: 'auth.login', targetType: 'user', targetId: user.id },
+    );
     return createSession(tx, user.id, meta);
   });
   return { user: current, token };
 }
 
-export async function changePassword(db: Db, actor: Actor & { user: CurrentUser }, input: z.infer<typeof changePasswordBody>) {
+export async function changePassword(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  input: z.infer<typeof changePasswordBody>,
+) {
   const user = await findById(db, users, actor.user.id, '用户');
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw fieldError('currentPassword', '当前密码不正确');
   }
-  if (input.currentPassword === input.newPassword) throw fieldError('newPassword', '新密码不能与当前密码相同');
+  if (input.currentPassword === input.newPassword)
+    throw fieldError('newPassword', '新密码不能与当前密码相同');
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
     await updateVersioned(tx, users, user.id, user.version, { passwordHash, mustChangePassword: false });
@@ -116,7 +145,8 @@ function presentUser(viewer: CurrentUser | null, row: UserRow, orgName: string |
     orgName,
     roles: row.roles as CurrentUser['roles'],
     active: row.active,
-    lockedUntil: row.lockedUntil && row.lockedUntil.getTime() > Date.now() ? row.lockedUntil.toISOString() : null,
+    lockedUntil:
+      row.lockedUntil && row.lockedUntil.getTime() > Date.now() ? row.lockedUntil.toISOString() : null,
     lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
     actions: permittedActions(viewer, userPolicy, row, ['update', 'resetPassword', 'deactivate', 'activate']),
   };
@@ -163,7 +193,10 @@ async function assertOrgExists(db: Db, orgId: string | null | undefined) {
 
 async function assertUsernameFree(db: Db, username: string) {
   const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.username, username));
-  if (taken) throw conflict(`用户名“${username}”已被使用`, { fields: [{ path: 'username', message: '用户名已被使用' }] });
+  if (taken)
+    throw conflict(`用户名“${username}”已被使用`, {
+      fields: [{ path: 'username', message: '用户名已被使用' }],
+    });
 }
 
 export async function createUser(db: Db, actor: Actor, input: z.infer<typeof userCreate>) {
@@ -192,21 +225,36 @@ export async function registerResident(db: Db, ip: string | null, input: z.infer
   await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(users)
-      .values({ username: input.username, displayName: input.displayName, phone: input.phone, roles: ['resident'], passwordHash })
+      .values({
+        username: input.username,
+        displayName: input.displayName,
+        phone: input.phone,
+        roles: ['resident'],
+        passwordHash,
+      })
       .returning({ id: users.id });
-    await appendAudit(tx, { user: null, ip }, {
-      action: 'user.registered',
-      targetType: 'user',
-      targetId: row.id,
-      summary: { username: input.username },
-    });
+    await appendAudit(
+      tx,
+      { user: null, ip },
+      {
+        action: 'user.registered',
+        targetType: 'user',
+        targetId: row.id,
+        summary: { username: input.username },
+      },
+    );
   });
 }
 
 export async function updateUser(db: Db, actor: Actor, id: string, input: z.infer<typeof userUpdate>) {
   const before = await findById(db, users, id, '用户');
   await assertOrgExists(db, input.orgId);
-  if (before.id === actor.user?.id && input.roles && !input.roles.includes('admin') && before.roles.includes('admin')) {
+  if (
+    before.id === actor.user?.id &&
+    input.roles &&
+    !input.roles.includes('admin') &&
+    before.roles.includes('admin')
+  ) {
     throw unprocessable('self_demotion', '不能移除自己的管理员角色');
   }
   await db.transaction(async (tx) => {

@@ -10,9 +10,15 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 // Writing last_seen_at on every request is wasteful; a minute of slack on a 30-minute timeout is not.
 const TOUCH_INTERVAL_MS = 60_000;
 
-export async function createSession(db: Executor, userId: string, meta: { ip: string | null; userAgent: string | null }) {
+export async function createSession(
+  db: Executor,
+  userId: string,
+  meta: { ip: string | null; userAgent: string | null },
+) {
   const token = randomBytes(32).toString('base64url');
-  await db.insert(sessions).values({ tokenHash: tokenHash(token), userId, ip: meta.ip, userAgent: meta.userAgent });
+  await db
+    .insert(sessions)
+    .values({ tokenHash: tokenHash(token), userId, ip: meta.ip, userAgent: meta.userAgent });
   return token;
 }
 
@@ -25,7 +31,11 @@ export async function deleteUserSessions(db: Executor, userId: string) {
 }
 
 /** The signed-in user of a session token, or null when unknown, idle too long or deactivated. */
-export async function resolveSession(db: Db, token: string, idleMinutes: number): Promise<CurrentUser | null> {
+export async function resolveSession(
+  db: Db,
+  token: string,
+  idleMinutes: number,
+): Promise<CurrentUser | null> {
   const hash = tokenHash(token);
   const [row] = await db
     .select({
@@ -46,9 +56,15 @@ export async function resolveSession(db: Db, token: string, idleMinutes: number)
     return null;
   }
   if (now - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.tokenHash, hash));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(now) })
+      .where(eq(sessions.tokenHash, hash));
   }
-  return toCurrentUser(row.user, row.orgId ? { id: row.orgId, name: row.orgName!, kind: row.orgKind! } : null);
+  return toCurrentUser(
+    row.user,
+    row.orgId ? { id: row.orgId, name: row.orgName!, kind: row.orgKind! } : null,
+  );
 }
 
 export function toCurrentUser(

@@ -43,29 +43,48 @@ export function applicationRoutes(fastify: FastifyInstance, { db, storage }: App
       schema: {
         tags,
         querystring: applicationQuery,
-        response: { 200: z.object({ items: z.array(listItem), total: z.number(), page: z.number(), pageSize: z.number() }) },
+        response: {
+          200: z.object({
+            items: z.array(listItem),
+            total: z.number(),
+            page: z.number(),
+            pageSize: z.number(),
+          }),
+        },
       },
     },
     async (request) => service.listApplications(db, signedInActor(request).user, request.query),
   );
 
-  app.post('/api/applications', { schema: { tags, body: applicationCreate, response: { 201: applicationView } } }, async (request, reply) => {
-    authorize(request.user, applicationPolicy, 'create', null);
-    return reply.status(201).send(await service.createApplication(db, signedInActor(request), request.body));
-  });
+  app.post(
+    '/api/applications',
+    { schema: { tags, body: applicationCreate, response: { 201: applicationView } } },
+    async (request, reply) => {
+      authorize(request.user, applicationPolicy, 'create', null);
+      return reply
+        .status(201)
+        .send(await service.createApplication(db, signedInActor(request), request.body));
+    },
+  );
 
   app.get('/api/applications/:id', { schema: { tags, params: idParams, response: view } }, async (request) =>
     service.getApplication(db, signedInActor(request).user, request.params.id),
   );
 
-  app.patch('/api/applications/:id', { schema: { tags, params: idParams, body: applicationDraft, response: view } }, async (request) =>
-    service.updateDraft(db, signedInActor(request), request.params.id, request.body),
+  app.patch(
+    '/api/applications/:id',
+    { schema: { tags, params: idParams, body: applicationDraft, response: view } },
+    async (request) => service.updateDraft(db, signedInActor(request), request.params.id, request.body),
   );
 
-  app.post('/api/applications/:id/request-cosign', { schema: { tags, params: idParams } }, async (request, reply) => {
-    await service.requestCosign(db, signedInActor(request), request.params.id);
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/applications/:id/request-cosign',
+    { schema: { tags, params: idParams } },
+    async (request, reply) => {
+      await service.requestCosign(db, signedInActor(request), request.params.id);
+      return reply.status(204).send();
+    },
+  );
 
   const simple = {
     cosign: service.cosign,
@@ -73,28 +92,48 @@ export function applicationRoutes(fastify: FastifyInstance, { db, storage }: App
     withdraw: service.withdraw,
   };
   for (const [name, run] of Object.entries(simple)) {
-    app.post(`/api/applications/:id/${name}`, { schema: { tags, params: idParams, response: view } }, async (request) =>
-      run(db, signedInActor(request), request.params.id),
+    app.post(
+      `/api/applications/:id/${name}`,
+      { schema: { tags, params: idParams, response: view } },
+      async (request) => run(db, signedInActor(request), request.params.id),
     );
   }
 
-  app.post('/api/applications/:id/eligibility', { schema: { tags, params: idParams, body: eligibilityOverride, response: view } }, async (request) =>
-    service.overrideEligibility(db, signedInActor(request), request.params.id, request.body),
+  app.post(
+    '/api/applications/:id/eligibility',
+    { schema: { tags, params: idParams, body: eligibilityOverride, response: view } },
+    async (request) =>
+      service.overrideEligibility(db, signedInActor(request), request.params.id, request.body),
   );
 
-  app.post('/api/applications/:id/explanation', { schema: { tags, params: idParams, body: explanationBody, response: view } }, async (request) =>
-    service.explainDuplicates(db, signedInActor(request), request.params.id, request.body.explanation),
+  app.post(
+    '/api/applications/:id/explanation',
+    { schema: { tags, params: idParams, body: explanationBody, response: view } },
+    async (request) =>
+      service.explainDuplicates(db, signedInActor(request), request.params.id, request.body.explanation),
   );
 
   app.get('/api/applications/:id/attachments', { schema: { tags, params: idParams } }, async (request) => {
     await service.loadFor(db, signedInActor(request).user, request.params.id, 'view');
-    return (await attachmentsOf(db, 'application', [request.params.id])).map(({ id, name, size, mime, url }) => ({ id, name, size, mime, url }));
+    return (await attachmentsOf(db, 'application', [request.params.id])).map(
+      ({ id, name, size, mime, url }) => ({ id, name, size, mime, url }),
+    );
   });
 
-  app.post('/api/applications/:id/attachments', { schema: { tags, params: idParams } }, async (request, reply) => {
-    const actor = signedInActor(request);
-    await service.loadFor(db, actor.user, request.params.id, 'edit');
-    const row = await storeAttachment(db, storage, actor, { type: 'application', id: request.params.id }, await readUpload(request));
-    return reply.status(201).send({ id: row.id, name: row.name, url: `/api/files/${row.id}` });
-  });
+  app.post(
+    '/api/applications/:id/attachments',
+    { schema: { tags, params: idParams } },
+    async (request, reply) => {
+      const actor = signedInActor(request);
+      await service.loadFor(db, actor.user, request.params.id, 'edit');
+      const row = await storeAttachment(
+        db,
+        storage,
+        actor,
+        { type: 'application', id: request.params.id },
+        await readUpload(request),
+      );
+      return reply.status(201).send({ id: row.id, name: row.name, url: `/api/files/${row.id}` });
+    },
+  );
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNull, lte, gte, type SQL, notInArray } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNull, lte, notInArray, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import {
   type applicationCreate,
@@ -64,14 +64,21 @@ export async function canViewApplication(db: Db, user: CurrentUser, id: string) 
 async function present(db: Db, viewer: CurrentUser, a: ApplicationRow, call: CallRow) {
   const [[provider], community, committee] = await Promise.all([
     db.select({ name: orgs.name }).from(orgs).where(eq(orgs.id, a.providerOrgId)),
-    a.communityRegionId ? db.select({ name: regions.name }).from(regions).where(eq(regions.id, a.communityRegionId)) : [],
+    a.communityRegionId
+      ? db.select({ name: regions.name }).from(regions).where(eq(regions.id, a.communityRegionId))
+      : [],
     a.communityOrgId ? db.select({ name: orgs.name }).from(orgs).where(eq(orgs.id, a.communityOrgId)) : [],
   ]);
   const proposal = proposalSchema.parse(a.proposal);
   const acc = access(a, call);
-  const actions = permittedActions(viewer, applicationPolicy, acc, ['edit', 'cosign', 'submit', 'withdraw', 'override', 'explain']).filter(
-    (action) => action !== 'cosign' || !a.cosignedAt,
-  );
+  const actions = permittedActions(viewer, applicationPolicy, acc, [
+    'edit',
+    'cosign',
+    'submit',
+    'withdraw',
+    'override',
+    'explain',
+  ]).filter((action) => action !== 'cosign' || !a.cosignedAt);
   return {
     id: a.id,
     callId: call.id,
@@ -108,7 +115,9 @@ export async function getApplication(db: Db, viewer: CurrentUser, id: string) {
 async function resolveCommunity(db: Executor, call: CallRow, communityRegionId: string) {
   const [region] = await db.select().from(regions).where(eq(regions.id, communityRegionId));
   if (!region || region.level !== 'community') throw fieldError('communityRegionId', '请选择一个社区/村');
-  const inside = call.serviceAreaIds.includes(region.id) || (!!region.parentId && call.serviceAreaIds.includes(region.parentId));
+  const inside =
+    call.serviceAreaIds.includes(region.id) ||
+    (!!region.parentId && call.serviceAreaIds.includes(region.parentId));
   if (!inside) throw fieldError('communityRegionId', '该社区不在本次征集的服务区域内');
   const [committee] = await db
     .select({ id: orgs.id })
@@ -127,12 +136,18 @@ function assertWindowOpen(call: CallRow) {
   if (now > call.applicationClosesAt.getTime()) throw conflict('申报已截止，申报材料已封存');
 }
 
-export async function createApplication(db: Db, actor: Actor & { user: CurrentUser }, input: z.infer<typeof applicationCreate>) {
+export async function createApplication(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  input: z.infer<typeof applicationCreate>,
+) {
   const call = await findById(db, calls, input.callId, '项目');
   if (call.status === 'draft') throw notFound('项目');
   assertWindowOpen(call);
   const providerOrgId = actor.user.org!.id;
-  const communityOrgId = input.communityRegionId ? await resolveCommunity(db, call, input.communityRegionId) : null;
+  const communityOrgId = input.communityRegionId
+    ? await resolveCommunity(db, call, input.communityRegionId)
+    : null;
   const proposal = proposalSchema.parse(input.proposal ?? {});
   const id = await db.transaction(async (tx) => {
     const [row] = await tx
@@ -151,18 +166,30 @@ export async function createApplication(db: Db, actor: Actor & { user: CurrentUs
       .onConflictDoNothing()
       .returning({ id: applications.id });
     if (!row) throw conflict('本机构已在该社区申报过本项目，请编辑已有申报');
-    await appendAudit(tx, actor, { action: 'application.created', targetType: 'application', targetId: row.id, summary: { callId: call.id } });
+    await appendAudit(tx, actor, {
+      action: 'application.created',
+      targetType: 'application',
+      targetId: row.id,
+      summary: { callId: call.id },
+    });
     return row.id;
   });
   return getApplication(db, actor.user, id);
 }
 
 /** Auto-save of a draft. Changing what the community co-signed clears the co-signature. */
-export async function updateDraft(db: Db, actor: Actor & { user: CurrentUser }, id: string, input: z.infer<typeof applicationDraft>) {
+export async function updateDraft(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  id: string,
+  input: z.infer<typeof applicationDraft>,
+) {
   const { application: before, call } = await loadFor(db, actor.user, id, 'edit');
-  if (input.version !== undefined && input.version !== before.version) throw conflict('申报已在别处修改，请刷新后再编辑');
+  if (input.version !== undefined && input.version !== before.version)
+    throw conflict('申报已在别处修改，请刷新后再编辑');
   assertWindowOpen(call);
-  const communityRegionId = input.communityRegionId === undefined ? before.communityRegionId : input.communityRegionId;
+  const communityRegionId =
+    input.communityRegionId === undefined ? before.communityRegionId : input.communityRegionId;
   const communityOrgId = communityRegionId ? await resolveCommunity(db, call, communityRegionId) : null;
   const proposal = input.proposal ? proposalSchema.parse(input.proposal) : before.proposal;
   const next = {
@@ -174,17 +201,28 @@ export async function updateDraft(db: Db, actor: Actor & { user: CurrentUser }, 
     proposal,
     requestedFen: sumBudget(proposalSchema.parse(proposal)),
   };
-  const cosignedContentChanged = JSON.stringify({ ...before, cosignedAt: 0 }) !== JSON.stringify({ ...before, ...next, cosignedAt: 0 });
+  const cosignedContentChanged =
+    JSON.stringify({ ...before, cosignedAt: 0 }) !== JSON.stringify({ ...before, ...next, cosignedAt: 0 });
   const clearCosign = !!before.cosignedAt && cosignedContentChanged;
   await db.transaction(async (tx) => {
     const updated = await tx
       .update(applications)
-      .set({ ...next, ...(clearCosign ? { cosignedAt: null, cosignedBy: null } : {}), version: before.version + 1, updatedAt: new Date() })
+      .set({
+        ...next,
+        ...(clearCosign ? { cosignedAt: null, cosignedBy: null } : {}),
+        version: before.version + 1,
+        updatedAt: new Date(),
+      })
       .where(and(eq(applications.id, id), eq(applications.version, before.version)))
       .returning({ id: applications.id });
     if (updated.length === 0) throw conflict('申报已在别处修改，请刷新后再编辑');
     if (clearCosign) {
-      await appendAudit(tx, actor, { action: 'application.cosign_cleared', targetType: 'application', targetId: id, summary: { reason: 'content changed' } });
+      await appendAudit(tx, actor, {
+        action: 'application.cosign_cleared',
+        targetType: 'application',
+        targetId: id,
+        summary: { reason: 'content changed' },
+      });
     }
   });
   return getApplication(db, actor.user, id);
@@ -194,7 +232,8 @@ export async function requestCosign(db: Db, actor: Actor & { user: CurrentUser }
   const { application, call } = await loadFor(db, actor.user, id, 'edit');
   if (!application.communityOrgId) throw fieldError('communityRegionId', '请先选择服务社区');
   const recipients = await usersOfOrg(db, application.communityOrgId, 'community');
-  if (recipients.length === 0) throw unprocessable('no_community_user', '该社区尚无平台账号，请联系平台管理员开通');
+  if (recipients.length === 0)
+    throw unprocessable('no_community_user', '该社区尚无平台账号，请联系平台管理员开通');
   await db.transaction(async (tx) => {
     await notify(tx, recipients, {
       kind: 'application.cosign_requested',
@@ -203,7 +242,11 @@ export async function requestCosign(db: Db, actor: Actor & { user: CurrentUser }
       link: `/app/applications/${id}`,
       dedupeKey: `cosign:${id}:${application.version}`,
     });
-    await appendAudit(tx, actor, { action: 'application.cosign_requested', targetType: 'application', targetId: id });
+    await appendAudit(tx, actor, {
+      action: 'application.cosign_requested',
+      targetType: 'application',
+      targetId: id,
+    });
   });
 }
 
@@ -213,8 +256,19 @@ export async function cosign(db: Db, actor: Actor & { user: CurrentUser }, id: s
   await db.transaction(async (tx) => {
     const updated = await tx
       .update(applications)
-      .set({ cosignedAt: new Date(), cosignedBy: actor.user.id, version: application.version + 1, updatedAt: new Date() })
-      .where(and(eq(applications.id, id), eq(applications.version, application.version), isNull(applications.cosignedAt)))
+      .set({
+        cosignedAt: new Date(),
+        cosignedBy: actor.user.id,
+        version: application.version + 1,
+        updatedAt: new Date(),
+      })
+      .where(
+        and(
+          eq(applications.id, id),
+          eq(applications.version, application.version),
+          isNull(applications.cosignedAt),
+        ),
+      )
       .returning({ id: applications.id });
     if (updated.length === 0) throw conflict('申报已在别处修改，请刷新后重试');
     await appendAudit(tx, actor, { action: 'application.cosigned', targetType: 'application', targetId: id });
@@ -249,10 +303,13 @@ export async function submit(db: Db, actor: Actor & { user: CurrentUser }, id: s
   assertWindowOpen(call);
   const proposal = proposalSchema.parse(application.proposal);
   const missing = missingForSubmission({ ...application, proposal, cosigned: !!application.cosignedAt });
-  if (missing.length) throw unprocessable('application_incomplete', `申报材料不完整：${missing.join('；')}`, { missing });
+  if (missing.length)
+    throw unprocessable('application_incomplete', `申报材料不完整：${missing.join('；')}`, { missing });
   const today = todayInChina();
   const org = await findById(db, orgs, application.providerOrgId, '单位');
-  const community = application.communityRegionId ? await findById(db, regions, application.communityRegionId, '社区') : null;
+  const community = application.communityRegionId
+    ? await findById(db, regions, application.communityRegionId, '社区')
+    : null;
   const checks = checkEligibility({
     today,
     org: {
@@ -262,10 +319,16 @@ export async function submit(db: Db, actor: Actor & { user: CurrentUser }, id: s
       registeredOn: org.registeredOn,
     },
     blacklisted: await activeBlackListing(db, org.id, today),
-    call: { budgetCapFen: call.budgetCapFen, minGrade: call.eligibility.minGrade, minYearsRegistered: call.eligibility.minYearsRegistered },
+    call: {
+      budgetCapFen: call.budgetCapFen,
+      minGrade: call.eligibility.minGrade,
+      minYearsRegistered: call.eligibility.minYearsRegistered,
+    },
     requestedFen: application.requestedFen,
     insideServiceArea:
-      !!community && (call.serviceAreaIds.includes(community.id) || (!!community.parentId && call.serviceAreaIds.includes(community.parentId))),
+      !!community &&
+      (call.serviceAreaIds.includes(community.id) ||
+        (!!community.parentId && call.serviceAreaIds.includes(community.parentId))),
   });
   const failed = checks.filter((c) => !c.passed);
   await db.transaction(async (tx) => {
@@ -289,15 +352,23 @@ export async function withdraw(db: Db, actor: Actor & { user: CurrentUser }, id:
   const { application, call } = await loadFor(db, actor.user, id, 'withdraw');
   assertWindowOpen(call);
   await db.transaction(async (tx) => {
-    await transitionApplication(tx, actor, application, 'withdraw', { set: { cosignedAt: null, cosignedBy: null } });
+    await transitionApplication(tx, actor, application, 'withdraw', {
+      set: { cosignedAt: null, cosignedBy: null },
+    });
   });
   return getApplication(db, actor.user, id);
 }
 
-export async function overrideEligibility(db: Db, actor: Actor & { user: CurrentUser }, id: string, input: { eligible: boolean; reason: string }) {
+export async function overrideEligibility(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  id: string,
+  input: { eligible: boolean; reason: string },
+) {
   const { application } = await loadFor(db, actor.user, id, 'override');
   const target = input.eligible ? 'eligible' : 'ineligible';
-  if (application.status === target) throw conflict(`该申报已是“${input.eligible ? '资格审查通过' : '资格审查未通过'}”`);
+  if (application.status === target)
+    throw conflict(`该申报已是“${input.eligible ? '资格审查通过' : '资格审查未通过'}”`);
   await db.transaction(async (tx) => {
     await transitionApplication(tx, actor, application, input.eligible ? 'pass' : 'reject', {
       reason: input.reason,
@@ -308,11 +379,23 @@ export async function overrideEligibility(db: Db, actor: Actor & { user: Current
   return getApplication(db, actor.user, id);
 }
 
-export async function explainDuplicates(db: Db, actor: Actor & { user: CurrentUser }, id: string, explanation: string) {
+export async function explainDuplicates(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  id: string,
+  explanation: string,
+) {
   const { application } = await loadFor(db, actor.user, id, 'explain');
   await db.transaction(async (tx) => {
-    await tx.update(applications).set({ duplicateExplanation: explanation, updatedAt: new Date() }).where(eq(applications.id, application.id));
-    await appendAudit(tx, actor, { action: 'application.duplicate_explained', targetType: 'application', targetId: id });
+    await tx
+      .update(applications)
+      .set({ duplicateExplanation: explanation, updatedAt: new Date() })
+      .where(eq(applications.id, application.id));
+    await appendAudit(tx, actor, {
+      action: 'application.duplicate_explained',
+      targetType: 'application',
+      targetId: id,
+    });
   });
   return getApplication(db, actor.user, id);
 }
@@ -359,7 +442,11 @@ export async function listApplications(db: Db, viewer: CurrentUser, query: z.inf
       .orderBy(desc(applications.updatedAt))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
-    db.select({ total: count() }).from(applications).innerJoin(calls, eq(calls.id, applications.callId)).where(where),
+    db
+      .select({ total: count() })
+      .from(applications)
+      .innerJoin(calls, eq(calls.id, applications.callId))
+      .where(where),
   ]);
   return {
     items: rows.map((r) => ({

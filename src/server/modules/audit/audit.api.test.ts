@@ -15,16 +15,29 @@ afterAll(() => t.close());
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}',
+    );
   });
 });
 
 describe('audit trail', () => {
   it('records who did what, from where, and chains every entry', async () => {
     const admin = await t.client('admin');
-    await admin.post('/api/regions', { name: '审计测试社区', code: '530111001099', level: 'community', parentId: (await admin.get('/api/regions?q=关上街道')).json().items[0].id });
+    await admin.post('/api/regions', {
+      name: '审计测试社区',
+      code: '530111001099',
+      level: 'community',
+      parentId: (await admin.get('/api/regions?q=关上街道')).json().items[0].id,
+    });
     const page = (await admin.get('/api/audit?action=region.created')).json();
-    expect(page.items[0]).toMatchObject({ actorName: '平台管理员', role: 'admin', orgName: '昆明市官渡区民政局', visibility: 'public', ip: '127.0.0.1' });
+    expect(page.items[0]).toMatchObject({
+      actorName: '平台管理员',
+      role: 'admin',
+      orgName: '昆明市官渡区民政局',
+      visibility: 'public',
+      ip: '127.0.0.1',
+    });
     expect(page.items[0].summary).toMatchObject({ name: '审计测试社区' });
     expect(await verifyAuditChain(t.database.db)).toMatchObject({ ok: true });
   });
@@ -32,7 +45,9 @@ describe('audit trail', () => {
   it('keeps the chain under concurrent writes', async () => {
     const admin = await t.client('admin');
     const orgs = (await admin.get('/api/orgs?kind=community&pageSize=20')).json().items;
-    const results = await Promise.all(orgs.map((o: { id: string }) => admin.patch(`/api/orgs/${o.id}`, { contactName: '并发测试' })));
+    const results = await Promise.all(
+      orgs.map((o: { id: string }) => admin.patch(`/api/orgs/${o.id}`, { contactName: '并发测试' })),
+    );
     expect(results.every((r) => r.statusCode === 200)).toBe(true);
     expect(await verifyAuditChain(t.database.db)).toMatchObject({ ok: true });
   });
@@ -54,7 +69,11 @@ describe('audit trail', () => {
       await tx.execute(sql`update audit_log set summary = '{"forged":true}'::jsonb where id = ${target}`);
       await tx.execute(sql`alter table audit_log enable trigger audit_log_append_only`);
     });
-    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, brokenId: target, reason: 'hash_mismatch' });
+    expect(await verifyAuditChain(db)).toMatchObject({
+      ok: false,
+      brokenId: target,
+      reason: 'hash_mismatch',
+    });
   });
 
   it('exports the filtered trail to Excel for supervisors', async () => {

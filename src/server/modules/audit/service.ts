@@ -4,8 +4,8 @@ import type { auditQuery } from '../../../domain/api.js';
 import type { AuditVisibility } from '../../../domain/enums.js';
 import type { Db, Tx } from '../../db/client.js';
 import type { Actor } from '../../http/current-user.js';
-import { auditLog } from './schema.js';
 import { entryHash, GENESIS_HASH } from './chain.js';
+import { auditLog } from './schema.js';
 
 // Any constant works; it only has to be the same for every writer of the chain.
 const CHAIN_LOCK_KEY = 7_262_001;
@@ -47,7 +47,8 @@ export function changeSummary<T extends Record<string, unknown>>(before: T, afte
   const changed: Record<string, { before: unknown; after: unknown }> = {};
   for (const [key, value] of Object.entries(after)) {
     if (value === undefined) continue;
-    if (JSON.stringify(before[key]) !== JSON.stringify(value)) changed[key] = { before: before[key], after: value };
+    if (JSON.stringify(before[key]) !== JSON.stringify(value))
+      changed[key] = { before: before[key], after: value };
   }
   return changed;
 }
@@ -60,7 +61,8 @@ function auditFilters(query: Omit<AuditQuery, 'page' | 'pageSize'>): SQL | undef
   if (query.targetType) conditions.push(eq(auditLog.targetType, query.targetType));
   if (query.actorId) conditions.push(eq(auditLog.actorId, query.actorId));
   if (query.from) conditions.push(gte(auditLog.at, new Date(`${query.from}T00:00:00+08:00`)));
-  if (query.to) conditions.push(lt(auditLog.at, new Date(new Date(`${query.to}T00:00:00+08:00`).getTime() + 86_400_000)));
+  if (query.to)
+    conditions.push(lt(auditLog.at, new Date(new Date(`${query.to}T00:00:00+08:00`).getTime() + 86_400_000)));
   if (query.q) {
     const pattern = `%${query.q}%`;
     conditions.push(
@@ -134,7 +136,8 @@ export async function verifyAuditChain(db: Db): Promise<VerifyResult> {
     if (rows.length === 0) return { ok: true, entries };
     for (const row of rows) {
       if (row.prevHash !== prevHash) return { ok: false, entries, brokenId: row.id, reason: 'chain_broken' };
-      if (entryHash(prevHash, row) !== row.hash) return { ok: false, entries, brokenId: row.id, reason: 'hash_mismatch' };
+      if (entryHash(prevHash, row) !== row.hash)
+        return { ok: false, entries, brokenId: row.id, reason: 'hash_mismatch' };
       prevHash = row.hash;
       entries++;
     }

@@ -2,7 +2,13 @@ import { and, arrayContains, count, desc, eq, inArray, type SQL, sql } from 'dri
 import type { z } from 'zod';
 import type { callCreate, callQuery, callUpdate } from '../../../domain/calls.js';
 import { type ServiceCategory, serviceCategoryLabels } from '../../../domain/enums.js';
-import { availableTransitions, type CallState, type CallTransition, callTransitions, DEFAULT_RUBRIC } from '../../../domain/lifecycle.js';
+import {
+  availableTransitions,
+  type CallState,
+  type CallTransition,
+  callTransitions,
+  DEFAULT_RUBRIC,
+} from '../../../domain/lifecycle.js';
 import { searchText, toTsQuery } from '../../../domain/search.js';
 import type { Config } from '../../config.js';
 import type { Db, Executor, Tx } from '../../db/client.js';
@@ -31,7 +37,9 @@ type CallQuery = z.infer<typeof callQuery>;
 type RegionIndex = Map<string, { id: string; name: string; level: string; parentId: string | null }>;
 
 async function regionIndex(db: Executor): Promise<RegionIndex> {
-  const rows = await db.select({ id: regions.id, name: regions.name, level: regions.level, parentId: regions.parentId }).from(regions);
+  const rows = await db
+    .select({ id: regions.id, name: regions.name, level: regions.level, parentId: regions.parentId })
+    .from(regions);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -83,7 +91,10 @@ async function presentDetail(db: Db, row: CallRow) {
     ...presentSummary(row, buyer.name, index),
     planLineId: row.planLineId,
     regionId: row.regionId,
-    serviceAreas: row.serviceAreaIds.map((id) => index.get(id)).filter((r) => !!r).map((r) => ({ id: r.id, name: r.name, level: r.level })),
+    serviceAreas: row.serviceAreaIds
+      .map((id) => index.get(id))
+      .filter((r) => !!r)
+      .map((r) => ({ id: r.id, name: r.name, level: r.level })),
     targetGroups: row.targetGroups,
     reviewMethod: row.reviewMethod,
     aggregation: row.aggregation,
@@ -98,14 +109,24 @@ async function presentDetail(db: Db, row: CallRow) {
   };
 }
 
-export const SUBMITTED_STATES = ['submitted', 'eligible', 'ineligible', 'scored', 'awarded', 'not_awarded', 'revoked'];
+export const SUBMITTED_STATES = [
+  'submitted',
+  'eligible',
+  'ineligible',
+  'scored',
+  'awarded',
+  'not_awarded',
+  'revoked',
+];
 
 /** Transitions this user may trigger by hand on a call, as UI action names. */
 function callActions(viewer: CurrentUser | null, row: CallRow) {
   const base = permittedActions(viewer, callPolicy, row, ['update']);
   if (!viewer || !callPolicy.manage(viewer, row)) return base;
   const manual: CallTransition[] = ['publish', 'close', 'cancel', 'fail'];
-  const open = availableTransitions(callTransitions, row.status as CallState, viewer.roles).filter((t) => manual.includes(t));
+  const open = availableTransitions(callTransitions, row.status as CallState, viewer.roles).filter((t) =>
+    manual.includes(t),
+  );
   return [...base, ...open];
 }
 
@@ -135,7 +156,8 @@ function listFilters(query: Omit<CallQuery, 'page' | 'pageSize'>): SQL[] {
   if (query.streetId) conditions.push(arrayContains(calls.streetIds, [query.streetId]));
   if (query.year) conditions.push(eq(calls.year, query.year));
   const tsQuery = query.q ? toTsQuery(query.q) : null;
-  if (tsQuery) conditions.push(sql`to_tsvector('simple', ${calls.searchText}) @@ to_tsquery('simple', ${tsQuery})`);
+  if (tsQuery)
+    conditions.push(sql`to_tsvector('simple', ${calls.searchText}) @@ to_tsquery('simple', ${tsQuery})`);
   return conditions;
 }
 
@@ -153,10 +175,16 @@ async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
     db.select({ total: count() }).from(calls).where(where),
     regionIndex(db),
   ]);
-  return { items: rows.map((r) => presentSummary(r.call, r.buyerName, index)), total, page: query.page, pageSize: query.pageSize };
+  return {
+    items: rows.map((r) => presentSummary(r.call, r.buyerName, index)),
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+  };
 }
 
-export const listPublicCalls = (db: Db, query: CallQuery) => listCalls(db, query, [sql`${calls.status} <> 'draft'`]);
+export const listPublicCalls = (db: Db, query: CallQuery) =>
+  listCalls(db, query, [sql`${calls.status} <> 'draft'`]);
 
 export async function listManagedCalls(db: Db, viewer: CurrentUser, query: CallQuery) {
   if (callPolicy.view(viewer, { buyerOrgId: '', status: '' })) return listCalls(db, query, []);
@@ -174,11 +202,22 @@ async function nextCode(tx: Tx, year: number) {
 async function assertAreas(db: Db, index: RegionIndex, ids: string[]) {
   for (const id of ids) {
     const region = index.get(id);
-    if (!region || region.level === 'district') throw fieldError('serviceAreaIds', '服务区域应为街道或社区，且必须存在');
+    if (!region || region.level === 'district')
+      throw fieldError('serviceAreaIds', '服务区域应为街道或社区，且必须存在');
   }
 }
 
-async function derived(db: Db, input: { title: string; descriptionHtml: string; category: string; targetGroups: string[]; serviceAreaIds: string[] }, buyerName: string) {
+async function derived(
+  db: Db,
+  input: {
+    title: string;
+    descriptionHtml: string;
+    category: string;
+    targetGroups: string[];
+    serviceAreaIds: string[];
+  },
+  buyerName: string,
+) {
   const index = await regionIndex(db);
   await assertAreas(db, index, input.serviceAreaIds);
   const streetIds = streetsOf(index, input.serviceAreaIds);
@@ -197,11 +236,16 @@ async function derived(db: Db, input: { title: string; descriptionHtml: string; 
   };
 }
 
-export async function createCall(db: Db, actor: Actor & { user: CurrentUser }, input: z.infer<typeof callCreate>) {
+export async function createCall(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  input: z.infer<typeof callCreate>,
+) {
   const buyerOrgId = actor.user.org!.id;
   if (input.planLineId) {
     const [line] = await db.select().from(planLines).where(eq(planLines.id, input.planLineId));
-    if (!line || line.buyerOrgId !== buyerOrgId) throw fieldError('planLineId', '所选年度计划不存在或不属于本单位');
+    if (!line || line.buyerOrgId !== buyerOrgId)
+      throw fieldError('planLineId', '所选年度计划不存在或不属于本单位');
   }
   const extra = await derived(db, input, actor.user.org!.name);
   const year = Number(input.servicePeriodStart.slice(0, 4));
@@ -220,15 +264,40 @@ export async function createCall(db: Db, actor: Actor & { user: CurrentUser }, i
         status: 'draft',
       })
       .returning({ id: calls.id, code: calls.code });
-    await appendAudit(tx, actor, { action: 'call.created', targetType: 'call', targetId: row.id, summary: { code: row.code, title: input.title } });
+    await appendAudit(tx, actor, {
+      action: 'call.created',
+      targetType: 'call',
+      targetId: row.id,
+      summary: { code: row.code, title: input.title },
+    });
     return row.id;
   });
   return managedCall(db, actor.user, id);
 }
 
-const publicFields = ['title', 'category', 'serviceAreaIds', 'targetGroups', 'budgetCapFen', 'totalBudgetFen', 'servicePeriodStart', 'servicePeriodEnd', 'applicationOpensAt', 'applicationClosesAt', 'reviewMethod', 'rubric', 'eligibility', 'descriptionHtml'] as const;
+const publicFields = [
+  'title',
+  'category',
+  'serviceAreaIds',
+  'targetGroups',
+  'budgetCapFen',
+  'totalBudgetFen',
+  'servicePeriodStart',
+  'servicePeriodEnd',
+  'applicationOpensAt',
+  'applicationClosesAt',
+  'reviewMethod',
+  'rubric',
+  'eligibility',
+  'descriptionHtml',
+] as const;
 
-export async function updateCall(db: Db, actor: Actor & { user: CurrentUser }, id: string, input: z.infer<typeof callUpdate>) {
+export async function updateCall(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  id: string,
+  input: z.infer<typeof callUpdate>,
+) {
   const before = await findById(db, calls, id, '项目');
   const { changeReason, ...changes } = input;
   const merged = {
@@ -239,9 +308,11 @@ export async function updateCall(db: Db, actor: Actor & { user: CurrentUser }, i
     serviceAreaIds: changes.serviceAreaIds ?? before.serviceAreaIds,
   };
   const cap = changes.budgetCapFen ?? before.budgetCapFen;
-  if (cap > (changes.totalBudgetFen ?? before.totalBudgetFen)) throw fieldError('budgetCapFen', '单个项目预算上限不能超过总预算');
+  if (cap > (changes.totalBudgetFen ?? before.totalBudgetFen))
+    throw fieldError('budgetCapFen', '单个项目预算上限不能超过总预算');
   const published = before.status !== 'draft';
-  if (published && !changeReason) throw fieldError('changeReason', '征集发布后修改，须填写修改原因（将公开）');
+  if (published && !changeReason)
+    throw fieldError('changeReason', '征集发布后修改，须填写修改原因（将公开）');
   const buyerName = (await findById(db, orgs, before.buyerOrgId, '单位')).name;
   const extra = await derived(db, merged, buyerName);
   const { applicationOpensAt, applicationClosesAt, ...rest } = changes;
@@ -252,18 +323,35 @@ export async function updateCall(db: Db, actor: Actor & { user: CurrentUser }, i
     ...(applicationClosesAt ? { applicationClosesAt: new Date(applicationClosesAt) } : {}),
   };
   const diff = changeSummary(
-    Object.fromEntries(publicFields.map((f) => [f, f.startsWith('application') ? (before[f] as Date).toISOString() : before[f]])),
-    Object.fromEntries(publicFields.filter((f) => changes[f] !== undefined).map((f) => [f, f === 'descriptionHtml' ? extra.descriptionHtml : changes[f]])),
+    Object.fromEntries(
+      publicFields.map((f) => [
+        f,
+        f.startsWith('application') ? (before[f] as Date).toISOString() : before[f],
+      ]),
+    ),
+    Object.fromEntries(
+      publicFields
+        .filter((f) => changes[f] !== undefined)
+        .map((f) => [f, f === 'descriptionHtml' ? extra.descriptionHtml : changes[f]]),
+    ),
   );
   await db.transaction(async (tx) => {
     const updated = await tx
       .update(calls)
       .set({ ...values, version: sql`${calls.version} + 1`, updatedAt: new Date() })
-      .where(and(eq(calls.id, id), eq(calls.version, before.version), inArray(calls.status, ['draft', 'published'])))
+      .where(
+        and(
+          eq(calls.id, id),
+          eq(calls.version, before.version),
+          inArray(calls.status, ['draft', 'published']),
+        ),
+      )
       .returning({ id: calls.id });
     if (updated.length === 0) throw conflict('该项目刚刚被他人更新或已截止，请刷新后重试');
     if (published && Object.keys(diff).length) {
-      await tx.insert(callChanges).values({ callId: id, changedBy: actor.user.id, changes: diff, reason: changeReason ?? null });
+      await tx
+        .insert(callChanges)
+        .values({ callId: id, changedBy: actor.user.id, changes: diff, reason: changeReason ?? null });
     }
     await appendAudit(tx, actor, {
       action: 'call.updated',
@@ -281,9 +369,14 @@ const DAY = 86_400_000;
 export async function publishCall(db: Db, config: Config, actor: Actor & { user: CurrentUser }, id: string) {
   const call = await findById(db, calls, id, '项目');
   const now = Date.now();
-  if (call.applicationClosesAt.getTime() <= now) throw fieldError('applicationClosesAt', '申报截止时间已过，请先修改后再发布');
-  const openDays = (call.applicationClosesAt.getTime() - Math.max(now, call.applicationOpensAt.getTime())) / DAY;
-  const flag = openDays < config.CALL_MIN_OPEN_DAYS ? `征集期仅${Math.max(0, Math.floor(openDays * 10) / 10)}天，少于${config.CALL_MIN_OPEN_DAYS}天` : null;
+  if (call.applicationClosesAt.getTime() <= now)
+    throw fieldError('applicationClosesAt', '申报截止时间已过，请先修改后再发布');
+  const openDays =
+    (call.applicationClosesAt.getTime() - Math.max(now, call.applicationOpensAt.getTime())) / DAY;
+  const flag =
+    openDays < config.CALL_MIN_OPEN_DAYS
+      ? `征集期仅${Math.max(0, Math.floor(openDays * 10) / 10)}天，少于${config.CALL_MIN_OPEN_DAYS}天`
+      : null;
   await db.transaction(async (tx) => {
     await transitionCall(tx, actor, call, 'publish', {
       set: { publishedAt: new Date(now), shortWindowFlag: flag },
@@ -291,13 +384,20 @@ export async function publishCall(db: Db, config: Config, actor: Actor & { user:
       timelineTitle: `发布项目征集（${call.code}）`,
     });
     if (flag) {
-      const admins = await tx.select({ id: users.id }).from(users).where(and(arrayContains(users.roles, ['admin']), eq(users.active, true)));
-      await notify(tx, admins.map((a) => a.id), {
-        kind: 'call.short_window',
-        title: `征集期过短：${call.title}`,
-        body: flag,
-        link: `/app/calls/${id}`,
-      });
+      const admins = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(arrayContains(users.roles, ['admin']), eq(users.active, true)));
+      await notify(
+        tx,
+        admins.map((a) => a.id),
+        {
+          kind: 'call.short_window',
+          title: `征集期过短：${call.title}`,
+          body: flag,
+          link: `/app/calls/${id}`,
+        },
+      );
     }
   });
   return managedCall(db, actor.user, id);
@@ -314,7 +414,13 @@ export async function closeCall(db: Db, actor: Actor & { user: CurrentUser }, id
   return managedCall(db, actor.user, id);
 }
 
-export async function endCall(db: Db, actor: Actor & { user: CurrentUser }, id: string, name: 'cancel' | 'fail', reason: string) {
+export async function endCall(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  id: string,
+  name: 'cancel' | 'fail',
+  reason: string,
+) {
   const call = await findById(db, calls, id, '项目');
   await db.transaction(async (tx) => {
     await transitionCall(tx, actor, call, name, { reason });

@@ -50,7 +50,8 @@ describe('duplicates batch CLI', () => {
     const { code, stdout, stderr } = await run(['--input', inputFile(fixture)]);
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    for (const line of lines) expect(line).toMatch(/^\{"a":"[^"]+","b":"[^"]+","score":[\d.]+,"kind":"(text|structure|file)"\}$/);
+    for (const line of lines)
+      expect(line).toMatch(/^\{"a":"[^"]+","b":"[^"]+","score":[\d.]+,"kind":"(text|structure|file)"\}$/);
     const pairs = lines.map((l) => JSON.parse(l) as { a: string; b: string; score: number; kind: string });
     const scores = pairs.map((p) => p.score);
     expect(scores).toEqual([...scores].sort((x, y) => y - x));

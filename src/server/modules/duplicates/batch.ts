@@ -36,7 +36,9 @@ highest score first; "a" is the application that comes first in the input.
 
 const requiredString = (name: string) =>
   z
-    .string({ error: (issue) => (issue.input === undefined ? `${name} is required` : `${name} must be a string`) })
+    .string({
+      error: (issue) => (issue.input === undefined ? `${name} is required` : `${name} must be a string`),
+    })
     .refine((s) => s.trim() !== '', `${name} must not be empty`);
 
 const optionalString = z.string({ error: 'must be a string' }).nullish();
@@ -63,7 +65,9 @@ export const BatchRecordSchema = z
       legalRep: optionalString,
       phone: optionalString,
       address: optionalString,
-      fileHashes: z.array(z.string({ error: 'must be a string' }), { error: 'must be an array of strings' }).nullish(),
+      fileHashes: z
+        .array(z.string({ error: 'must be a string' }), { error: 'must be an array of strings' })
+        .nullish(),
     },
     { error: 'must be a JSON object' },
   )
@@ -78,7 +82,11 @@ function parseArguments(argv: string[]): { input: string; threshold: number } | 
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { input: { type: 'string' }, threshold: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        input: { type: 'string' },
+        threshold: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -91,7 +99,8 @@ function parseArguments(argv: string[]): { input: string; threshold: number } | 
   if (values.threshold !== undefined && !/^\s*[\d.eE+-]+\s*$/.test(values.threshold)) {
     return { error: `--threshold must be a number, got "${values.threshold}"` };
   }
-  if (!(threshold > 0 && threshold <= 1)) return { error: `--threshold must be in (0, 1], got "${values.threshold}"` };
+  if (!(threshold > 0 && threshold <= 1))
+    return { error: `--threshold must be in (0, 1], got "${values.threshold}"` };
   return { input: values.input, threshold };
 }
 
@@ -183,7 +192,9 @@ function progressReporter(stderr: NodeJS.WritableStream, total: number): (done: 
   return (done) => {
     if (done % step !== 0 && done !== total) return;
     const filled = Math.round((done / total) * 30);
-    stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(30 - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+    stderr.write(
+      `\r[${'#'.repeat(filled)}${' '.repeat(30 - filled)}] ${done}/${total}${done === total ? '\n' : ''}`,
+    );
   };
 }
 
@@ -222,16 +233,24 @@ export async function runDuplicatesBatch(argv: string[], io: BatchIo): Promise<n
   }
   if (result.errors.length > 0) {
     const s = result.errors.length === 1 ? '' : 's';
-    await write(io.stderr, `${result.errors.join('\n')}\n${result.errors.length} invalid line${s}; nothing compared\n`);
+    await write(
+      io.stderr,
+      `${result.errors.join('\n')}\n${result.errors.length} invalid line${s}; nothing compared\n`,
+    );
     return 1;
   }
 
   const { records } = result;
   const pairs = findAllDuplicates(records, args.threshold, progressReporter(io.stderr, records.length));
-  const lines = pairs.map((p) => JSON.stringify({ a: p.a, b: p.b, score: Math.round(p.score * 1e4) / 1e4, kind: p.kind }));
+  const lines = pairs.map((p) =>
+    JSON.stringify({ a: p.a, b: p.b, score: Math.round(p.score * 1e4) / 1e4, kind: p.kind }),
+  );
   if (lines.length > 0) await write(io.stdout, `${lines.join('\n')}\n`);
   const byKind = DUPLICATE_KINDS.map((k) => `${k} ${pairs.filter((p) => p.kind === k).length}`).join(', ');
   const elapsed = ((performance.now() - started) / 1000).toFixed(1);
-  await write(io.stderr, `duplicates: ${records.length} applications, ${pairs.length} pairs (${byKind}) in ${elapsed} s\n`);
+  await write(
+    io.stderr,
+    `duplicates: ${records.length} applications, ${pairs.length} pairs (${byKind}) in ${elapsed} s\n`,
+  );
   return 0;
 }

@@ -47,8 +47,17 @@ describe('expert pool', () => {
     const before = await snapshotCounts(t, [experts]);
     const bad = await admin.post('/api/experts', { name: '', field: 'astrology', phone: '123' });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['field', 'name', 'phone']);
-    const unknown = await admin.post('/api/experts', { name: '某人', field: 'youth', employerOrgId: '00000000-0000-4000-8000-000000000000' });
+    expect(
+      bad
+        .json()
+        .details.fields.map((f: { path: string }) => f.path)
+        .sort(),
+    ).toEqual(['field', 'name', 'phone']);
+    const unknown = await admin.post('/api/experts', {
+      name: '某人',
+      field: 'youth',
+      employerOrgId: '00000000-0000-4000-8000-000000000000',
+    });
     expect(unknown.json().details.fields[0]).toEqual({ path: 'employerOrgId', message: '所选单位不存在' });
     expect(await snapshotCounts(t, [experts])).toEqual(before);
   });
@@ -61,10 +70,35 @@ describe('expert pool', () => {
 
   it('forbids changes to everyone but admins', async () => {
     const one = (await (await t.client('admin')).get('/api/experts?pageSize=1')).json().items[0];
-    const others = [null, 'buyer', 'station', 'provider', 'community', 'expert', 'evaluator', 'supervisor', 'resident'];
-    await expectDeniedToEach(t, others, { method: 'POST', url: '/api/experts', body: { name: '越权', field: 'youth' } }, [experts]);
-    await expectDeniedToEach(t, others, { method: 'PATCH', url: `/api/experts/${one.id}`, body: { name: '越权' } }, [experts]);
-    await expectDeniedToEach(t, others, { method: 'POST', url: `/api/experts/${one.id}/deactivate` }, [experts]);
-    await expectDeniedToEach(t, [null, 'provider', 'community', 'expert', 'evaluator', 'resident'], { method: 'GET', url: '/api/experts' });
+    const others = [
+      null,
+      'buyer',
+      'station',
+      'provider',
+      'community',
+      'expert',
+      'evaluator',
+      'supervisor',
+      'resident',
+    ];
+    await expectDeniedToEach(
+      t,
+      others,
+      { method: 'POST', url: '/api/experts', body: { name: '越权', field: 'youth' } },
+      [experts],
+    );
+    await expectDeniedToEach(
+      t,
+      others,
+      { method: 'PATCH', url: `/api/experts/${one.id}`, body: { name: '越权' } },
+      [experts],
+    );
+    await expectDeniedToEach(t, others, { method: 'POST', url: `/api/experts/${one.id}/deactivate` }, [
+      experts,
+    ]);
+    await expectDeniedToEach(t, [null, 'provider', 'community', 'expert', 'evaluator', 'resident'], {
+      method: 'GET',
+      url: '/api/experts',
+    });
   });
 });

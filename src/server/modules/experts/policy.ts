@@ -5,7 +5,10 @@ import { activationRules } from '../shared/activation.js';
 type ExpertRow = { active: boolean } | null;
 const isAdmin = (u: CurrentUser) => hasRole(u, 'admin');
 
-export const expertPolicy: Policy<ExpertRow, 'list' | 'create' | 'update' | 'import' | 'export' | 'deactivate' | 'activate' | 'viewPhone'> = {
+export const expertPolicy: Policy<
+  ExpertRow,
+  'list' | 'create' | 'update' | 'import' | 'export' | 'deactivate' | 'activate' | 'viewPhone'
+> = {
   list: (u) => hasRole(u, 'admin', 'supervisor', 'buyer'),
   create: isAdmin,
   update: isAdmin,

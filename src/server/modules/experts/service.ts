@@ -33,7 +33,10 @@ const present = (viewer: CurrentUser, row: ExpertRow, employerOrgName: string | 
 export type PresentedExpert = ReturnType<typeof present>;
 
 const selectWithEmployer = (db: Db) =>
-  db.select({ expert: experts, orgName: orgs.name }).from(experts).leftJoin(orgs, eq(orgs.id, experts.employerOrgId));
+  db
+    .select({ expert: experts, orgName: orgs.name })
+    .from(experts)
+    .leftJoin(orgs, eq(orgs.id, experts.employerOrgId));
 
 function expertFilters(query: Omit<ExpertQuery, 'page' | 'pageSize'>) {
   const conditions: (SQL | undefined)[] = [];
@@ -51,15 +54,21 @@ export async function listExperts(db: Db, viewer: CurrentUser, query: ExpertQuer
   return paginate(
     query,
     async (limit, offset) =>
-      (await selectWithEmployer(db).where(where).orderBy(asc(experts.field), asc(experts.name)).limit(limit).offset(offset)).map(
-        (r) => present(viewer, r.expert, r.orgName),
-      ),
+      (
+        await selectWithEmployer(db)
+          .where(where)
+          .orderBy(asc(experts.field), asc(experts.name))
+          .limit(limit)
+          .offset(offset)
+      ).map((r) => present(viewer, r.expert, r.orgName)),
     () => countWhere(db, experts, where),
   );
 }
 
 export async function allExperts(db: Db, viewer: CurrentUser, query: Omit<ExpertQuery, 'page' | 'pageSize'>) {
-  const rows = await selectWithEmployer(db).where(expertFilters(query)).orderBy(asc(experts.field), asc(experts.name));
+  const rows = await selectWithEmployer(db)
+    .where(expertFilters(query))
+    .orderBy(asc(experts.field), asc(experts.name));
   return rows.map((r) => present(viewer, r.expert, r.orgName));
 }
 
@@ -83,18 +92,32 @@ const auditedFields = (input: Partial<z.infer<typeof expertCreate>>) => {
   return rest;
 };
 
-export async function createExpert(db: Db, actor: Actor & { user: CurrentUser }, input: z.infer<typeof expertCreate>) {
+export async function createExpert(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  input: z.infer<typeof expertCreate>,
+) {
   await assertOrgsExist(db, [input.employerOrgId], 'employerOrgId');
   await assertOrgsExist(db, input.formerEmployerOrgIds, 'formerEmployerOrgIds');
   const id = await db.transaction(async (tx) => {
     const [row] = await tx.insert(experts).values(input).returning({ id: experts.id });
-    await appendAudit(tx, actor, { action: 'expert.created', targetType: 'expert', targetId: row.id, summary: auditedFields(input) });
+    await appendAudit(tx, actor, {
+      action: 'expert.created',
+      targetType: 'expert',
+      targetId: row.id,
+      summary: auditedFields(input),
+    });
     return row.id;
   });
   return getExpert(db, actor.user, id);
 }
 
-export async function updateExpert(db: Db, actor: Actor & { user: CurrentUser }, id: string, input: z.infer<typeof expertUpdate>) {
+export async function updateExpert(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  id: string,
+  input: z.infer<typeof expertUpdate>,
+) {
   const before = await findById(db, experts, id, '专家');
   await assertOrgsExist(db, [input.employerOrgId], 'employerOrgId');
   await assertOrgsExist(db, input.formerEmployerOrgIds ?? [], 'formerEmployerOrgIds');
@@ -122,7 +145,13 @@ export const expertColumns: Column<PresentedExpert>[] = [
   { header: '状态', value: (e) => (e.active ? '启用' : '停用') },
 ];
 export const expertImportHeaders = expertColumns.filter((c) => c.header !== '状态').map((c) => c.header);
-const fieldHeaders: Record<string, string> = { name: '姓名', field: '专业领域', title: '职称', employerName: '工作单位', phone: '联系电话' };
+const fieldHeaders: Record<string, string> = {
+  name: '姓名',
+  field: '专业领域',
+  title: '职称',
+  employerName: '工作单位',
+  phone: '联系电话',
+};
 
 export async function importExperts(db: Db, actor: Actor, rows: RawRow[]) {
   if (rows.length === 0) throw unprocessable('import_invalid', '文件中没有数据行', { rows: [] });
@@ -132,7 +161,12 @@ export async function importExperts(db: Db, actor: Actor, rows: RawRow[]) {
   const valid: z.infer<typeof expertCreate>[] = [];
   for (const { row, values } of rows) {
     const field = fieldByLabel.get(values['专业领域']);
-    if (!field) problems.push({ row, field: '专业领域', message: `专业领域“${values['专业领域']}”无效，应为：${[...fieldByLabel.keys()].join('、')}` });
+    if (!field)
+      problems.push({
+        row,
+        field: '专业领域',
+        message: `专业领域“${values['专业领域']}”无效，应为：${[...fieldByLabel.keys()].join('、')}`,
+      });
     const employer = values['工作单位'];
     const parsed = expertCreate.safeParse({
       name: values['姓名'],
@@ -144,12 +178,18 @@ export async function importExperts(db: Db, actor: Actor, rows: RawRow[]) {
     });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        problems.push({ row, field: fieldHeaders[String(issue.path[0])] ?? String(issue.path[0]), message: issue.message });
+        problems.push({
+          row,
+          field: fieldHeaders[String(issue.path[0])] ?? String(issue.path[0]),
+          message: issue.message,
+        });
       }
     } else if (field) valid.push(parsed.data);
   }
   if (problems.length) {
-    throw unprocessable('import_invalid', `导入失败：${problems.length}处错误，未写入任何数据`, { rows: problems });
+    throw unprocessable('import_invalid', `导入失败：${problems.length}处错误，未写入任何数据`, {
+      rows: problems,
+    });
   }
   await db.transaction(async (tx) => {
     await tx.insert(experts).values(valid);

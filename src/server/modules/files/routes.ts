@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type AppContext, typed } from '../../context.js';
 import type { Db } from '../../db/client.js';
+import { findById } from '../../db/helpers.js';
 import type { CurrentUser } from '../../http/current-user.js';
 import { forbidden, notFound, unauthenticated } from '../../http/errors.js';
 import { canViewApplication } from '../applications/service.js';
-import { calls } from '../calls/schema.js';
 import { callPolicy } from '../calls/policy.js';
-import { findById } from '../../db/helpers.js';
-import { type OwnerType, findAttachment } from './service.js';
+import { calls } from '../calls/schema.js';
+import { findAttachment, type OwnerType } from './service.js';
 
 /** Who may download an attachment follows who may see what it is attached to. */
 const viewers: Record<OwnerType, (db: Db, user: CurrentUser | null, ownerId: string) => Promise<boolean>> = {
@@ -33,7 +33,10 @@ export function fileRoutes(fastify: FastifyInstance, { db, storage }: AppContext
       }
       return reply
         .header('content-type', found.mime)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(found.attachment.name)}`)
+        .header(
+          'content-disposition',
+          `attachment; filename*=UTF-8''${encodeURIComponent(found.attachment.name)}`,
+        )
         .header('x-content-type-options', 'nosniff')
         .send(storage.open(found.attachment.sha256));
     },

@@ -23,5 +23,8 @@ export const attachments = pgTable(
     uploadedBy: uuid('uploaded_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('attachments_owner_idx').on(t.ownerType, t.ownerId), index('attachments_sha_idx').on(t.sha256)],
+  (t) => [
+    index('attachments_owner_idx').on(t.ownerType, t.ownerId),
+    index('attachments_sha_idx').on(t.sha256),
+  ],
 );

@@ -22,7 +22,8 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
   const content = await part.toBuffer().catch(() => {
     throw unprocessable('file_too_large', `文件不能超过${MAX_ATTACHMENT_BYTES / 1024 / 1024}MB`);
   });
-  if (part.file.truncated) throw unprocessable('file_too_large', `文件不能超过${MAX_ATTACHMENT_BYTES / 1024 / 1024}MB`);
+  if (part.file.truncated)
+    throw unprocessable('file_too_large', `文件不能超过${MAX_ATTACHMENT_BYTES / 1024 / 1024}MB`);
   return { name: part.filename.slice(0, 200) || '附件', content };
 }
 
@@ -35,13 +36,23 @@ export async function storeAttachment(
   tx?: Tx,
 ) {
   const mime = detectAllowedType(upload.content, upload.name);
-  if (!mime) throw unprocessable('file_type_not_allowed', '只能上传 PDF、Word（.doc/.docx）或图片（PNG、JPEG、GIF、WebP）文件');
+  if (!mime)
+    throw unprocessable(
+      'file_type_not_allowed',
+      '只能上传 PDF、Word（.doc/.docx）或图片（PNG、JPEG、GIF、WebP）文件',
+    );
   const sha256 = await storage.put(upload.content);
   const write = async (t: Tx) => {
     await t.insert(files).values({ sha256, size: upload.content.length, mime }).onConflictDoNothing();
     const [row] = await t
       .insert(attachments)
-      .values({ ownerType: owner.type, ownerId: owner.id, sha256, name: upload.name, uploadedBy: actor.user?.id ?? null })
+      .values({
+        ownerType: owner.type,
+        ownerId: owner.id,
+        sha256,
+        name: upload.name,
+        uploadedBy: actor.user?.id ?? null,
+      })
       .returning();
     await appendAudit(t, actor, {
       action: 'attachment.added',

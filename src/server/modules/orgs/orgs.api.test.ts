@@ -48,7 +48,19 @@ const upload = (c: TestClient, url: string, file: Buffer) => {
   return c.request('POST', url, body, headers);
 };
 
-const HEADERS = ['名称', '类型', '统一社会信用代码', '所属区划', '登记日期', '评估等级', '法定代表人', '联系人', '联系电话', '地址', '服务领域'];
+const HEADERS = [
+  '名称',
+  '类型',
+  '统一社会信用代码',
+  '所属区划',
+  '登记日期',
+  '评估等级',
+  '法定代表人',
+  '联系人',
+  '联系电话',
+  '地址',
+  '服务领域',
+];
 
 describe('organizations', () => {
   it('lists the seeded directory with filters for admins, supervisors and buyers', async () => {
@@ -67,13 +79,18 @@ describe('organizations', () => {
 
   it('creates and edits a provider with a valid credit code, audited', async () => {
     const admin = await t.client('admin');
-    const created = await admin.post('/api/orgs', validOrg('昆明市官渡区新芽社会工作服务中心', code('52530111MJ1234567')));
+    const created = await admin.post(
+      '/api/orgs',
+      validOrg('昆明市官渡区新芽社会工作服务中心', code('52530111MJ1234567')),
+    );
     expect(created.statusCode).toBe(201);
     const org = created.json();
     expect(org).toMatchObject({ kind: 'provider', grade: '4A', categories: ['elderly', 'children'] });
     const edited = await admin.patch(`/api/orgs/${org.id}`, { grade: '5A' });
     expect(edited.json().grade).toBe('5A');
-    const audit = (await admin.get(`/api/audit?q=${org.id}`)).json().items.map((e: { action: string }) => e.action);
+    const audit = (await admin.get(`/api/audit?q=${org.id}`))
+      .json()
+      .items.map((e: { action: string }) => e.action);
     expect(audit).toEqual(['org.updated', 'org.created']);
   });
 
@@ -82,14 +99,22 @@ describe('organizations', () => {
     const before = await snapshotCounts(t, [orgs]);
     const bad = await admin.post('/api/orgs', validOrg('校验位错误机构', '52530111MJ12345670'));
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().details.fields).toEqual([{ path: 'creditCode', message: '统一社会信用代码校验位不正确，请核对' }]);
+    expect(bad.json().details.fields).toEqual([
+      { path: 'creditCode', message: '统一社会信用代码校验位不正确，请核对' },
+    ]);
     const missing = await admin.post('/api/orgs', { ...validOrg('无代码机构', ''), creditCode: '' });
-    expect(missing.json().details.fields[0]).toEqual({ path: 'creditCode', message: '社会组织必须填写统一社会信用代码' });
+    expect(missing.json().details.fields[0]).toEqual({
+      path: 'creditCode',
+      message: '社会组织必须填写统一社会信用代码',
+    });
     const existing = (await admin.get('/api/orgs?kind=provider&pageSize=1')).json().items[0];
     const dup = await admin.post('/api/orgs', validOrg('重复代码机构', existing.creditCode));
     expect(dup.statusCode).toBe(409);
     expect(dup.json().message).toContain(existing.name);
-    const phone = await admin.post('/api/orgs', { ...validOrg('电话错误', code('52530111MJ7654321')), contactPhone: '12345' });
+    const phone = await admin.post('/api/orgs', {
+      ...validOrg('电话错误', code('52530111MJ7654321')),
+      contactPhone: '12345',
+    });
     expect(phone.json().details.fields[0].path).toBe('contactPhone');
     expect(await snapshotCounts(t, [orgs])).toEqual(before);
   });
@@ -113,7 +138,19 @@ describe('organizations', () => {
     const existing = (await admin.get('/api/orgs?kind=provider&pageSize=1')).json().items[0];
     const bad = await xlsx([
       HEADERS,
-      ['好机构甲', '社会组织', code('52530111MJ0000001'), '关上街道', '2020-01-01', '3A', '甲', '甲', '13800000001', '地址', '为老服务'],
+      [
+        '好机构甲',
+        '社会组织',
+        code('52530111MJ0000001'),
+        '关上街道',
+        '2020-01-01',
+        '3A',
+        '甲',
+        '甲',
+        '13800000001',
+        '地址',
+        '为老服务',
+      ],
       ['坏代码', '社会组织', '52530111MJ00000020', '关上街道', '', '', '', '', '', '', ''],
       ['坏类型', '公司', code('52530111MJ0000003'), '', '', '', '', '', '', '', ''],
       ['坏区划', '社会组织', code('52530111MJ0000004'), '火星街道', '', '9A', '', '', '', '', '养猫'],
@@ -126,14 +163,34 @@ describe('organizations', () => {
     expect(body.error).toBe('import_invalid');
     const problems = body.details.rows.map((r: { row: number; field: string }) => `${r.row}:${r.field}`);
     expect(problems).toEqual(
-      expect.arrayContaining(['3:统一社会信用代码', '4:类型', '5:所属区划', '5:评估等级', '5:服务领域', '6:统一社会信用代码', '7:统一社会信用代码']),
+      expect.arrayContaining([
+        '3:统一社会信用代码',
+        '4:类型',
+        '5:所属区划',
+        '5:评估等级',
+        '5:服务领域',
+        '6:统一社会信用代码',
+        '7:统一社会信用代码',
+      ]),
     );
     expect(problems).not.toContain('2:名称');
     expect(await snapshotCounts(t, [orgs])).toEqual(before);
 
     const good = await xlsx([
       HEADERS,
-      ['导入机构甲', '社会组织', code('52530111MJ0000011'), '关上街道', '2020-01-01', '3A', '甲', '甲', '13800000001', '地址', '为老服务、儿童服务'],
+      [
+        '导入机构甲',
+        '社会组织',
+        code('52530111MJ0000011'),
+        '关上街道',
+        '2020-01-01',
+        '3A',
+        '甲',
+        '甲',
+        '13800000001',
+        '地址',
+        '为老服务、儿童服务',
+      ],
       ['导入机构乙', '第三方评估机构', '', '官渡区', '', '', '', '', '', '', ''],
     ]);
     const ok = await upload(admin, '/api/orgs/import', good);
@@ -153,13 +210,40 @@ describe('organizations', () => {
   });
 
   it('forbids changes to everyone but admins, and listing to those without a need', async () => {
-    const target = (await (await t.client('admin')).get('/api/orgs?kind=provider&pageSize=1')).json().items[0];
-    const others = [null, 'buyer', 'station', 'provider', 'community', 'expert', 'evaluator', 'supervisor', 'resident'];
-    await expectDeniedToEach(t, others, { method: 'POST', url: '/api/orgs', body: validOrg('越权', code('52530111MJ5555555')) }, [orgs]);
-    await expectDeniedToEach(t, others, { method: 'PATCH', url: `/api/orgs/${target.id}`, body: { name: '越权改名' } }, [orgs]);
+    const target = (await (await t.client('admin')).get('/api/orgs?kind=provider&pageSize=1')).json()
+      .items[0];
+    const others = [
+      null,
+      'buyer',
+      'station',
+      'provider',
+      'community',
+      'expert',
+      'evaluator',
+      'supervisor',
+      'resident',
+    ];
+    await expectDeniedToEach(
+      t,
+      others,
+      { method: 'POST', url: '/api/orgs', body: validOrg('越权', code('52530111MJ5555555')) },
+      [orgs],
+    );
+    await expectDeniedToEach(
+      t,
+      others,
+      { method: 'PATCH', url: `/api/orgs/${target.id}`, body: { name: '越权改名' } },
+      [orgs],
+    );
     await expectDeniedToEach(t, others, { method: 'POST', url: `/api/orgs/${target.id}/deactivate` }, [orgs]);
     await expectDeniedToEach(t, others, { method: 'POST', url: '/api/orgs/import' }, [orgs]);
-    await expectDeniedToEach(t, [null, 'provider', 'community', 'expert', 'evaluator', 'resident'], { method: 'GET', url: '/api/orgs' });
-    await expectDeniedToEach(t, [null, 'buyer', 'provider', 'resident'], { method: 'GET', url: '/api/orgs/export.xlsx' });
+    await expectDeniedToEach(t, [null, 'provider', 'community', 'expert', 'evaluator', 'resident'], {
+      method: 'GET',
+      url: '/api/orgs',
+    });
+    await expectDeniedToEach(t, [null, 'buyer', 'provider', 'resident'], {
+      method: 'GET',
+      url: '/api/orgs/export.xlsx',
+    });
   });
 });

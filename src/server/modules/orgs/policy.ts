@@ -5,7 +5,10 @@ import { activationRules } from '../shared/activation.js';
 type OrgRow = { active: boolean } | null;
 const isAdmin = (u: CurrentUser) => hasRole(u, 'admin');
 
-export const orgPolicy: Policy<OrgRow, 'list' | 'create' | 'update' | 'import' | 'export' | 'deactivate' | 'activate'> = {
+export const orgPolicy: Policy<
+  OrgRow,
+  'list' | 'create' | 'update' | 'import' | 'export' | 'deactivate' | 'activate'
+> = {
   list: (u) => hasRole(u, 'admin', 'supervisor', 'buyer'),
   create: isAdmin,
   update: isAdmin,

@@ -44,7 +44,10 @@ const present = (viewer: CurrentUser | null, row: OrgRow, regionName: string | n
 export type PresentedOrg = ReturnType<typeof present>;
 
 const selectWithRegion = (db: Db) =>
-  db.select({ org: orgs, regionName: regions.name }).from(orgs).leftJoin(regions, eq(regions.id, orgs.regionId));
+  db
+    .select({ org: orgs, regionName: regions.name })
+    .from(orgs)
+    .leftJoin(regions, eq(regions.id, orgs.regionId));
 
 function orgFilters(query: Omit<OrgQuery, 'page' | 'pageSize'>) {
   const conditions: (SQL | undefined)[] = [];
@@ -63,9 +66,13 @@ export async function listOrgs(db: Db, viewer: CurrentUser, query: OrgQuery) {
   return paginate(
     query,
     async (limit, offset) =>
-      (await selectWithRegion(db).where(where).orderBy(asc(orgs.kind), asc(orgs.name)).limit(limit).offset(offset)).map(
-        (r) => present(viewer, r.org, r.regionName),
-      ),
+      (
+        await selectWithRegion(db)
+          .where(where)
+          .orderBy(asc(orgs.kind), asc(orgs.name))
+          .limit(limit)
+          .offset(offset)
+      ).map((r) => present(viewer, r.org, r.regionName)),
     () => countWhere(db, orgs, where),
   );
 }
@@ -89,7 +96,10 @@ async function assertRegionExists(db: Db, regionId: string | null | undefined) {
 
 async function assertCreditCodeFree(db: Db, code: string | null | undefined, exceptId?: string) {
   if (!code) return;
-  const [taken] = await db.select({ id: orgs.id, name: orgs.name }).from(orgs).where(eq(orgs.creditCode, code));
+  const [taken] = await db
+    .select({ id: orgs.id, name: orgs.name })
+    .from(orgs)
+    .where(eq(orgs.creditCode, code));
   if (taken && taken.id !== exceptId) {
     throw conflict(`统一社会信用代码 ${code} 已被“${taken.name}”使用`, {
       fields: [{ path: 'creditCode', message: '该信用代码已登记' }],
@@ -97,7 +107,11 @@ async function assertCreditCodeFree(db: Db, code: string | null | undefined, exc
   }
 }
 
-export async function createOrg(db: Db, actor: Actor & { user: CurrentUser }, input: z.infer<typeof orgCreate>) {
+export async function createOrg(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  input: z.infer<typeof orgCreate>,
+) {
   await assertRegionExists(db, input.regionId);
   await assertCreditCodeFree(db, input.creditCode);
   const id = await db.transaction(async (tx) => {
@@ -114,7 +128,12 @@ export async function createOrg(db: Db, actor: Actor & { user: CurrentUser }, in
   return getOrg(db, actor.user, id);
 }
 
-export async function updateOrg(db: Db, actor: Actor & { user: CurrentUser }, id: string, input: z.infer<typeof orgUpdate>) {
+export async function updateOrg(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  id: string,
+  input: z.infer<typeof orgUpdate>,
+) {
   const before = await findById(db, orgs, id, '单位');
   const kind = input.kind ?? before.kind;
   const creditCode = input.creditCode === undefined ? before.creditCode : input.creditCode;
@@ -136,7 +155,9 @@ export async function updateOrg(db: Db, actor: Actor & { user: CurrentUser }, id
 
 // ---------- Excel ----------
 const kindByLabel = new Map<string, OrgKind>(ORG_KINDS.map((k) => [orgKindLabels[k], k]));
-const categoryByLabel = new Map<string, ServiceCategory>(SERVICE_CATEGORIES.map((c) => [serviceCategoryLabels[c], c]));
+const categoryByLabel = new Map<string, ServiceCategory>(
+  SERVICE_CATEGORIES.map((c) => [serviceCategoryLabels[c], c]),
+);
 
 export const orgColumns: Column<PresentedOrg>[] = [
   { header: '名称', width: 36, value: (o) => o.name },
@@ -149,7 +170,11 @@ export const orgColumns: Column<PresentedOrg>[] = [
   { header: '联系人', value: (o) => o.contactName },
   { header: '联系电话', value: (o) => o.contactPhone },
   { header: '地址', width: 30, value: (o) => o.address },
-  { header: '服务领域', width: 24, value: (o) => o.categories.map((c) => serviceCategoryLabels[c]).join('、') },
+  {
+    header: '服务领域',
+    width: 24,
+    value: (o) => o.categories.map((c) => serviceCategoryLabels[c]).join('、'),
+  },
   { header: '状态', value: (o) => (o.active ? '启用' : '停用') },
 ];
 export const orgImportHeaders = orgColumns.filter((c) => c.header !== '状态').map((c) => c.header);
@@ -174,12 +199,17 @@ export type ImportProblem = { row: number; field: string; message: string };
 export async function importOrgs(db: Db, actor: Actor, rows: RawRow[]) {
   const problems: ImportProblem[] = [];
   if (rows.length === 0) throw unprocessable('import_invalid', '文件中没有数据行', { rows: [] });
-  const regionRows = await db.select({ id: regions.id, name: regions.name, code: regions.code }).from(regions);
+  const regionRows = await db
+    .select({ id: regions.id, name: regions.name, code: regions.code })
+    .from(regions);
   const regionByKey = new Map<string, string>();
   for (const r of regionRows) regionByKey.set(r.name, r.id).set(r.code, r.id);
   const codes = rows.map((r) => r.values['统一社会信用代码'].toUpperCase()).filter(Boolean);
   const existing = codes.length
-    ? await db.select({ code: orgs.creditCode, name: orgs.name }).from(orgs).where(inArray(orgs.creditCode, codes))
+    ? await db
+        .select({ code: orgs.creditCode, name: orgs.name })
+        .from(orgs)
+        .where(inArray(orgs.creditCode, codes))
     : [];
   const existingByCode = new Map(existing.map((e) => [e.code, e.name]));
   const seenCodes = new Map<string, number>();
@@ -198,7 +228,8 @@ export async function importOrgs(db: Db, actor: Actor, rows: RawRow[]) {
     const categories = categoryLabels.map((l) => categoryByLabel.get(l));
     const unknown = categoryLabels.filter((_, i) => !categories[i]);
     if (unknown.length) problem('服务领域', `服务领域“${unknown.join('、')}”无效`);
-    if (values['评估等级'] && !GRADES.includes(values['评估等级'] as never)) problem('评估等级', '评估等级应为1A到5A');
+    if (values['评估等级'] && !GRADES.includes(values['评估等级'] as never))
+      problem('评估等级', '评估等级应为1A到5A');
     const parsed = orgCreate.safeParse({
       name: values['名称'],
       kind: kind ?? 'provider',
@@ -215,7 +246,8 @@ export async function importOrgs(db: Db, actor: Actor, rows: RawRow[]) {
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = fieldHeaders[String(issue.path[0])] ?? String(issue.path[0]);
-        if (!(field === '类型' && !kind) && !(field === '评估等级' && values['评估等级'])) problem(field, issue.message);
+        if (!(field === '类型' && !kind) && !(field === '评估等级' && values['评估等级']))
+          problem(field, issue.message);
       }
       continue;
     }
@@ -228,7 +260,9 @@ export async function importOrgs(db: Db, actor: Actor, rows: RawRow[]) {
     valid.push(parsed.data);
   }
   if (problems.length) {
-    throw unprocessable('import_invalid', `导入失败：${problems.length}处错误，未写入任何数据`, { rows: problems });
+    throw unprocessable('import_invalid', `导入失败：${problems.length}处错误，未写入任何数据`, {
+      rows: problems,
+    });
   }
   await db.transaction(async (tx) => {
     await tx.insert(orgs).values(valid);

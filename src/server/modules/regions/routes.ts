@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { pageOf, region, regionCreate, regionQuery, regionUpdate } from '../../../domain/api.js';
+import { listOf, pageOf, region, regionCreate, regionQuery, regionUpdate } from '../../../domain/api.js';
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
@@ -21,23 +21,31 @@ export function regionRoutes(fastify: FastifyInstance, ctx: AppContext) {
 
   app.get(
     '/api/regions',
-    { schema: { tags, querystring: regionQuery, response: { 200: pageOf(region).extend({ actions: z.array(z.string()) }) } } },
+    { schema: { tags, querystring: regionQuery, response: { 200: listOf(region) } } },
     async (request) => ({
       ...(await service.listRegions(db, request.user, request.query)),
       actions: permittedActions(request.user, regionPolicy, null, ['create']),
     }),
   );
 
-  app.get('/api/regions/tree', { schema: { tags, response: { 200: z.array(treeNode) } } }, async () => service.regionTree(db));
-
-  app.get('/api/regions/:id', { schema: { tags, params: idParams, response: { 200: region } } }, async (request) =>
-    service.getRegion(db, request.user, request.params.id),
+  app.get('/api/regions/tree', { schema: { tags, response: { 200: z.array(treeNode) } } }, async () =>
+    service.regionTree(db),
   );
 
-  app.post('/api/regions', { schema: { tags, body: regionCreate, response: { 201: region } } }, async (request, reply) => {
-    authorize(request.user, regionPolicy, 'create', null);
-    return reply.status(201).send(await service.createRegion(db, signedInActor(request), request.body));
-  });
+  app.get(
+    '/api/regions/:id',
+    { schema: { tags, params: idParams, response: { 200: region } } },
+    async (request) => service.getRegion(db, request.user, request.params.id),
+  );
+
+  app.post(
+    '/api/regions',
+    { schema: { tags, body: regionCreate, response: { 201: region } } },
+    async (request, reply) => {
+      authorize(request.user, regionPolicy, 'create', null);
+      return reply.status(201).send(await service.createRegion(db, signedInActor(request), request.body));
+    },
+  );
 
   app.patch(
     '/api/regions/:id',

@@ -27,11 +27,15 @@ const present = (viewer: CurrentUser | null, row: RegionRow, parentName: string 
 });
 
 const selectWithParent = (db: Db) =>
-  db.select({ region: regions, parentName: parent.name }).from(regions).leftJoin(parent, eq(parent.id, regions.parentId));
+  db
+    .select({ region: regions, parentName: parent.name })
+    .from(regions)
+    .leftJoin(parent, eq(parent.id, regions.parentId));
 
 export async function listRegions(db: Db, viewer: CurrentUser | null, query: z.infer<typeof regionQuery>) {
   const conditions: (SQL | undefined)[] = [];
-  if (query.q) conditions.push(or(ilike(regions.name, containsPattern(query.q)), ilike(regions.code, `${query.q}%`)));
+  if (query.q)
+    conditions.push(or(ilike(regions.name, containsPattern(query.q)), ilike(regions.code, `${query.q}%`)));
   if (query.level) conditions.push(eq(regions.level, query.level));
   if (query.parentId) conditions.push(eq(regions.parentId, query.parentId));
   if (query.active) conditions.push(eq(regions.active, query.active === 'true'));
@@ -39,8 +43,8 @@ export async function listRegions(db: Db, viewer: CurrentUser | null, query: z.i
   return paginate(
     query,
     async (limit, offset) =>
-      (await selectWithParent(db).where(where).orderBy(asc(regions.code)).limit(limit).offset(offset)).map((r) =>
-        present(viewer, r.region, r.parentName),
+      (await selectWithParent(db).where(where).orderBy(asc(regions.code)).limit(limit).offset(offset)).map(
+        (r) => present(viewer, r.region, r.parentName),
       ),
     () => countWhere(db, regions, where),
   );
@@ -59,7 +63,9 @@ export async function regionTree(db: Db): Promise<RegionTreeNode[]> {
     .from(regions)
     .where(eq(regions.active, true))
     .orderBy(asc(regions.code));
-  const nodes = new Map<string, RegionTreeNode>(rows.map((r) => [r.id, { id: r.id, name: r.name, level: r.level, children: [] }]));
+  const nodes = new Map<string, RegionTreeNode>(
+    rows.map((r) => [r.id, { id: r.id, name: r.name, level: r.level, children: [] }]),
+  );
   const roots: RegionTreeNode[] = [];
   for (const r of rows) {
     const node = nodes.get(r.id)!;
@@ -79,7 +85,10 @@ async function assertValidParent(db: Db, level: RegionLevel, parentId: string | 
   const [p] = await db.select().from(regions).where(eq(regions.id, parentId));
   if (!p) throw fieldError('parentId', '上级区划不存在');
   if (childLevel[p.level] !== level) {
-    throw fieldError('parentId', `${regionLevelLabels[level]}的上级应为${level === 'street' ? '区' : '街道/乡镇'}`);
+    throw fieldError(
+      'parentId',
+      `${regionLevelLabels[level]}的上级应为${level === 'street' ? '区' : '街道/乡镇'}`,
+    );
   }
 }
 
@@ -90,18 +99,33 @@ async function assertCodeFree(db: Db, code: string, exceptId?: string) {
   }
 }
 
-export async function createRegion(db: Db, actor: Actor & { user: CurrentUser }, input: z.infer<typeof regionCreate>) {
+export async function createRegion(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  input: z.infer<typeof regionCreate>,
+) {
   await assertValidParent(db, input.level, input.parentId);
   await assertCodeFree(db, input.code);
   const id = await db.transaction(async (tx) => {
     const [row] = await tx.insert(regions).values(input).returning();
-    await appendAudit(tx, actor, { action: 'region.created', targetType: 'region', targetId: row.id, summary: input, visibility: 'public' });
+    await appendAudit(tx, actor, {
+      action: 'region.created',
+      targetType: 'region',
+      targetId: row.id,
+      summary: input,
+      visibility: 'public',
+    });
     return row.id;
   });
   return getRegion(db, actor.user, id);
 }
 
-export async function updateRegion(db: Db, actor: Actor & { user: CurrentUser }, id: string, input: z.infer<typeof regionUpdate>) {
+export async function updateRegion(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  id: string,
+  input: z.infer<typeof regionUpdate>,
+) {
   const before = await findById(db, regions, id, '区划');
   if (input.code) await assertCodeFree(db, input.code, id);
   await db.transaction(async (tx) => {

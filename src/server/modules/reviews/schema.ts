@@ -1,4 +1,14 @@
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { idColumn, timestamps, versionColumn } from '../../db/columns.js';
 import { applications } from '../applications/schema.js';
 import { calls } from '../calls/schema.js';
@@ -17,7 +27,10 @@ export const reviewSessions = pgTable('review_sessions', {
   /** The draw is reproducible: seed + ordered candidate ids + exclusions. */
   drawSeed: text('draw_seed'),
   drawCandidates: jsonb('draw_candidates').$type<string[]>().notNull().default([]),
-  drawExclusions: jsonb('draw_exclusions').$type<{ expertId: string; reason: string }[]>().notNull().default([]),
+  drawExclusions: jsonb('draw_exclusions')
+    .$type<{ expertId: string; reason: string }[]>()
+    .notNull()
+    .default([]),
   status: text('status', { enum: ['drawing', 'scoring', 'completed'] })
     .notNull()
     .default('drawing'),

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type AppContext, typed } from '../../context.js';
 import type { Tx } from '../../db/client.js';
@@ -25,7 +25,12 @@ export interface ActivationSpec<T extends ActivatableTable, R> {
   present: (viewer: CurrentUser, id: string) => Promise<unknown>;
   response: z.ZodTypeAny;
   /** Extra checks or effects inside the transaction (e.g. ending a deactivated user's sessions). */
-  beforeChange?: (tx: Tx, actor: Actor & { user: CurrentUser }, row: T['$inferSelect'], active: boolean) => Promise<void>;
+  beforeChange?: (
+    tx: Tx,
+    actor: Actor & { user: CurrentUser },
+    row: T['$inferSelect'],
+    active: boolean,
+  ) => Promise<void>;
 }
 
 /** Deactivating keeps a record (history refers to it) while removing it from use. */
@@ -39,11 +44,18 @@ export function registerActivationRoutes<T extends ActivatableTable, R>(
     const verb = active ? 'activate' : 'deactivate';
     app.post(
       `${spec.path}/:id/${verb}`,
-      { schema: { tags: [spec.tag], params: z.object({ id: z.string().uuid('编号格式不正确') }), response: { 200: spec.response } } },
+      {
+        schema: {
+          tags: [spec.tag],
+          params: z.object({ id: z.string().uuid('编号格式不正确') }),
+          response: { 200: spec.response },
+        },
+      },
       async (request) => {
         authorize(request.user, spec.policy, 'update', null as R);
         const actor = signedInActor(request);
-        const row = (await findById(db, spec.table, request.params.id, spec.label)) as T['$inferSelect'] & Row;
+        const row = (await findById(db, spec.table, request.params.id, spec.label)) as T['$inferSelect'] &
+          Row;
         if (row.active === active) throw conflict(`该${spec.label}已${active ? '启用' : '停用'}`);
         await db.transaction(async (tx) => {
           await spec.beforeChange?.(tx, actor, row, active);
@@ -62,7 +74,9 @@ export function registerActivationRoutes<T extends ActivatableTable, R>(
 }
 
 /** UI actions for activatable rows: state-aware so only the button that works is shown. */
-export const activationRules = <R extends { active: boolean } | null>(mayUpdate: (u: CurrentUser) => boolean) => ({
+export const activationRules = <R extends { active: boolean } | null>(
+  mayUpdate: (u: CurrentUser) => boolean,
+) => ({
   deactivate: (u: CurrentUser, row: R) => mayUpdate(u) && !!row?.active,
   activate: (u: CurrentUser, row: R) => mayUpdate(u) && !!row && !row.active,
 });

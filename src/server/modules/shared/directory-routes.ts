@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { importResult, pageOf } from '../../../domain/api.js';
+import { importResult, listOf, pageOf } from '../../../domain/api.js';
 import { type AppContext, typed } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { signedInActor } from '../../http/auth.js';
-import { authorize, permittedActions, type Policy } from '../../http/authorize.js';
+import { authorize, type Policy, permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { type Column, type RawRow, readRows, sendWorkbook, uploadedFile, workbookBuffer } from './excel.js';
 
@@ -27,7 +27,11 @@ export interface DirectorySpec<Q extends z.ZodObject, C extends z.ZodTypeAny, U 
   update: U;
   columns: Column<P>[];
   importHeaders: string[];
-  list: (db: Db, viewer: CurrentUser, query: z.infer<Q>) => Promise<{ items: P[]; total: number; page: number; pageSize: number }>;
+  list: (
+    db: Db,
+    viewer: CurrentUser,
+    query: z.infer<Q>,
+  ) => Promise<{ items: P[]; total: number; page: number; pageSize: number }>;
   all: (db: Db, viewer: CurrentUser, query: Omit<z.infer<Q>, 'page' | 'pageSize'>) => Promise<P[]>;
   get: (db: Db, viewer: CurrentUser, id: string) => Promise<P>;
   insert: (db: Db, actor: SignedIn, input: z.infer<C>) => Promise<P>;
@@ -35,11 +39,12 @@ export interface DirectorySpec<Q extends z.ZodObject, C extends z.ZodTypeAny, U 
   importRows: (db: Db, actor: Actor, rows: RawRow[]) => Promise<{ imported: number }>;
 }
 
-export function registerDirectoryRoutes<Q extends z.ZodObject, C extends z.ZodTypeAny, U extends z.ZodTypeAny, P>(
-  fastify: FastifyInstance,
-  { db }: AppContext,
-  spec: DirectorySpec<Q, C, U, P>,
-) {
+export function registerDirectoryRoutes<
+  Q extends z.ZodObject,
+  C extends z.ZodTypeAny,
+  U extends z.ZodTypeAny,
+  P,
+>(fastify: FastifyInstance, { db }: AppContext, spec: DirectorySpec<Q, C, U, P>) {
   const app = typed(fastify);
   const tags = [spec.tag];
   const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
@@ -48,11 +53,14 @@ export function registerDirectoryRoutes<Q extends z.ZodObject, C extends z.ZodTy
 
   app.get(
     spec.path,
-    { schema: { tags, querystring: spec.query, response: { 200: pageOf(spec.item).extend({ actions: z.array(z.string()) }) } } },
+    { schema: { tags, querystring: spec.query, response: { 200: listOf(spec.item) } } },
     async (request) => {
       authorize(request.user, policy, 'list', null);
       const page = await spec.list(db, request.user, request.query as z.infer<Q>);
-      return { ...page, actions: permittedActions(request.user, policy, null, ['create', 'import', 'export']) };
+      return {
+        ...page,
+        actions: permittedActions(request.user, policy, null, ['create', 'import', 'export']),
+      };
     },
   );
 
@@ -74,15 +82,25 @@ export function registerDirectoryRoutes<Q extends z.ZodObject, C extends z.ZodTy
     return spec.importRows(db, signedInActor(request), rows);
   });
 
-  app.get(`${spec.path}/:id`, { schema: { tags, params: idParams, response: { 200: spec.item } } }, async (request) => {
-    authorize(request.user, policy, 'list', null);
-    return spec.get(db, request.user, request.params.id);
-  });
+  app.get(
+    `${spec.path}/:id`,
+    { schema: { tags, params: idParams, response: { 200: spec.item } } },
+    async (request) => {
+      authorize(request.user, policy, 'list', null);
+      return spec.get(db, request.user, request.params.id);
+    },
+  );
 
-  app.post(spec.path, { schema: { tags, body: spec.create, response: { 201: spec.item } } }, async (request, reply) => {
-    authorize(request.user, policy, 'create', null);
-    return reply.status(201).send(await spec.insert(db, signedInActor(request), request.body as z.infer<C>));
-  });
+  app.post(
+    spec.path,
+    { schema: { tags, body: spec.create, response: { 201: spec.item } } },
+    async (request, reply) => {
+      authorize(request.user, policy, 'create', null);
+      return reply
+        .status(201)
+        .send(await spec.insert(db, signedInActor(request), request.body as z.infer<C>));
+    },
+  );
 
   app.patch(
     `${spec.path}/:id`,

@@ -8,7 +8,11 @@ export interface Column<T> {
   value: (row: T) => string | number | null;
 }
 
-export async function workbookBuffer<T>(sheetName: string, columns: Column<T>[], rows: Iterable<T> | AsyncIterable<T>) {
+export async function workbookBuffer<T>(
+  sheetName: string,
+  columns: Column<T>[],
+  rows: Iterable<T> | AsyncIterable<T>,
+) {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '社会工作服务项目管理平台';
   const sheet = workbook.addWorksheet(sheetName);

@@ -36,7 +36,8 @@ function assertAllowed<S extends string>(
   if (!transition.from.includes(state)) {
     throw conflict(`当前状态为“${labels[state]}”，不能${transition.label}`, { state });
   }
-  if (transition.needsReason && !options.reason?.trim()) throw fieldError('reason', `${transition.label}需要填写原因`);
+  if (transition.needsReason && !options.reason?.trim())
+    throw fieldError('reason', `${transition.label}需要填写原因`);
 }
 
 /**
@@ -93,7 +94,12 @@ export async function transitionApplication(
   assertAllowed(transition, application.status, applicationStateLabels as Record<string, string>, options);
   const updated = await tx
     .update(applications)
-    .set({ ...options.set, status: transition.to, version: sql`${applications.version} + 1`, updatedAt: new Date() })
+    .set({
+      ...options.set,
+      status: transition.to,
+      version: sql`${applications.version} + 1`,
+      updatedAt: new Date(),
+    })
     .where(
       and(
         eq(applications.id, application.id),
@@ -107,7 +113,12 @@ export async function transitionApplication(
     action: `application.${name}`,
     targetType: 'application',
     targetId: application.id,
-    summary: { from: application.status, to: transition.to, reason: options.reason ?? undefined, ...options.detail },
+    summary: {
+      from: application.status,
+      to: transition.to,
+      reason: options.reason ?? undefined,
+      ...options.detail,
+    },
     visibility: transition.public ? 'public' : 'internal',
   });
   if (transition.public) {

@@ -8,10 +8,27 @@ export async function appendTimeline(
   callId: string,
   event: { kind: string; title: string; detail?: Record<string, unknown>; at?: Date },
 ) {
-  await tx.insert(timelineEvents).values({ callId, kind: event.kind, title: event.title, detail: event.detail ?? {}, at: event.at ?? new Date() });
+  await tx
+    .insert(timelineEvents)
+    .values({
+      callId,
+      kind: event.kind,
+      title: event.title,
+      detail: event.detail ?? {},
+      at: event.at ?? new Date(),
+    });
 }
 
 export async function callTimeline(db: Executor, callId: string) {
-  const rows = await db.select().from(timelineEvents).where(eq(timelineEvents.callId, callId)).orderBy(asc(timelineEvents.at));
-  return rows.map((r) => ({ at: r.at.toISOString(), kind: r.kind, title: r.title, detail: r.detail as Record<string, unknown> }));
+  const rows = await db
+    .select()
+    .from(timelineEvents)
+    .where(eq(timelineEvents.callId, callId))
+    .orderBy(asc(timelineEvents.at));
+  return rows.map((r) => ({
+    at: r.at.toISOString(),
+    kind: r.kind,
+    title: r.title,
+    detail: r.detail as Record<string, unknown>,
+  }));
 }

@@ -119,7 +119,7 @@ function RegionForm(props: { editing: Region | 'new'; onClose: () => void }) {
             name="parentId"
             rules={[{ required: isNew, message: '请选择上级区划' }]}
           >
-            <RegionTreeSelect levels={[needParent]} allowClear={false} />
+            <RegionTreeSelect levels={[needParent]} allowClear={false} disabled={!isNew} />
           </Form.Item>
         ) : null}
         {!isNew ? <Alert type="info" title="层级和上级区划创建后不能修改。" showIcon /> : null}

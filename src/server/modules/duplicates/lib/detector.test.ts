@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DuplicateDetector, deserializeFingerprint, findTextDuplicates, serializeFingerprint } from './detector';
+import {
+  DuplicateDetector,
+  deserializeFingerprint,
+  findTextDuplicates,
+  serializeFingerprint,
+} from './detector';
 import { ORIGINAL, PADDED, REWORDED, SPLIT, UNRELATED_SAME_CATEGORY } from './fixtures.test-data';
 
 function indexWith(...docs: [string, string][]): DuplicateDetector {

@@ -1,6 +1,6 @@
-import { DEFAULT_LSH, type LshParams, MinHasher, bandHashes, bandKeys } from './minhash';
+import { bandHashes, bandKeys, DEFAULT_LSH, type LshParams, MinHasher } from './minhash';
 import { DEFAULT_SHINGLES, type ShingleOptions, shingleSet } from './shingles';
-import { type Overlap, intersectionSize, overlapOfSizes } from './similarity';
+import { intersectionSize, type Overlap, overlapOfSizes } from './similarity';
 import type { DuplicatePair } from './types';
 
 /** Bump when normalization, shingling or hashing changes: persisted fingerprints must be rebuilt. */
@@ -99,7 +99,8 @@ export function serializeFingerprint(fp: Fingerprint): StoredFingerprint {
 }
 
 export function deserializeFingerprint(stored: StoredFingerprint): Fingerprint {
-  if (stored.version !== FINGERPRINT_VERSION) throw new Error(`fingerprint version ${stored.version} is stale`);
+  if (stored.version !== FINGERPRINT_VERSION)
+    throw new Error(`fingerprint version ${stored.version} is stale`);
   return {
     shingles: Uint32Array.from(stored.shingles),
     signature: Uint32Array.from(stored.signature),
@@ -158,21 +159,22 @@ export class DuplicateDetector {
     return fp;
   }
 
-  addFingerprint(id: string, fp: Fingerprint): void {
+  /** Indexes a fingerprint computed elsewhere (a worker, or loaded from the database). */
+  addFingerprint(id: string, fp: Pick<Fingerprint, 'shingles' | 'bandHashes'>): void {
     if (this.slotOf.has(id)) this.remove(id);
     const slot = this.ids.length;
     this.ids.push(id);
     this.sets.push(fp.shingles);
     this.slotOf.set(id, slot);
     if (fp.shingles.length === 0) return;
-    fp.bandHashes.forEach((hash, band) => {
+    for (let band = 0; band < fp.bandHashes.length; band++) {
       const map = this.buckets[band];
-      const key = hash & BUCKET_MASK;
+      const key = fp.bandHashes[band] & BUCKET_MASK;
       const bucket = map.get(key);
       if (bucket === undefined) map.set(key, slot);
       else if (typeof bucket === 'number') map.set(key, [bucket, slot]);
       else bucket.push(slot);
-    });
+    }
   }
 
   remove(id: string): boolean {
@@ -213,12 +215,12 @@ export class DuplicateDetector {
       }
     };
     if (fp.shingles.length === 0) return out;
-    fp.bandHashes.forEach((hash, band) => {
-      const bucket = this.buckets[band].get(hash & BUCKET_MASK);
-      if (bucket === undefined) return;
+    for (let band = 0; band < fp.bandHashes.length; band++) {
+      const bucket = this.buckets[band].get(fp.bandHashes[band] & BUCKET_MASK);
+      if (bucket === undefined) continue;
       if (typeof bucket === 'number') visit(bucket);
       else for (const slot of bucket) visit(slot);
-    });
+    }
     return out;
   }
 

@@ -23,9 +23,14 @@ const normalizeHash = (h: string) => h.trim().toLowerCase();
  * application with fewer files, so 1 means one application's attachments all reappear in the other.
  * `a` is the record that comes first in the input.
  */
-export function findFileDuplicates(records: readonly FileRecord[], options: FileDuplicateOptions = {}): FilePair[] {
+export function findFileDuplicates(
+  records: readonly FileRecord[],
+  options: FileDuplicateOptions = {},
+): FilePair[] {
   const ignored = new Set(Array.from(options.ignoreHashes ?? [], normalizeHash));
-  const sets = records.map((r) => new Set(r.fileHashes.map(normalizeHash).filter((h) => h && !ignored.has(h))));
+  const sets = records.map(
+    (r) => new Set(r.fileHashes.map(normalizeHash).filter((h) => h && !ignored.has(h))),
+  );
   const holders = new Map<string, number[]>();
   sets.forEach((set, index) => {
     for (const h of set) {

@@ -44,7 +44,9 @@ describe('MinHash', () => {
   });
 
   it('gives an empty set the all-ones signature', () => {
-    expect(Array.from(new MinHasher(4).signature([]))).toEqual([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]);
+    expect(Array.from(new MinHasher(4).signature([]))).toEqual([
+      0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
+    ]);
   });
 });
 

@@ -18,7 +18,11 @@ export interface LshParams {
   seed: number;
 }
 
-export const DEFAULT_LSH: LshParams = { bands: DEFAULT_BANDS, rows: DEFAULT_ROWS, seed: DEFAULT_MINHASH_SEED };
+export const DEFAULT_LSH: LshParams = {
+  bands: DEFAULT_BANDS,
+  rows: DEFAULT_ROWS,
+  seed: DEFAULT_MINHASH_SEED,
+};
 
 /** Probability that two sets with Jaccard `j` share at least one band. */
 export function candidateProbability(j: number, bands: number, rows: number): number {

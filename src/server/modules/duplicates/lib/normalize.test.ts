@@ -35,7 +35,13 @@ describe('splitSentences', () => {
   it('cuts on Chinese and ASCII terminators and keeps offsets into the original', () => {
     const text = '第一句。第二句！Third one? 第四句；\n3.5 分不是句号';
     const spans = splitSentences(text);
-    expect(spans.map((s) => s.text)).toEqual(['第一句。', '第二句！', 'Third one?', '第四句；', '3.5 分不是句号']);
+    expect(spans.map((s) => s.text)).toEqual([
+      '第一句。',
+      '第二句！',
+      'Third one?',
+      '第四句；',
+      '3.5 分不是句号',
+    ]);
     for (const s of spans) expect(text.slice(s.start, s.end)).toBe(s.text);
   });
 
@@ -54,7 +60,9 @@ describe('word segmentation', () => {
     const text = '通过入户走访和问卷调查，我们发现空巢老人普遍存在精神孤独、日常照料缺乏等问题。服务120人。';
     for (let round = 0; round < 2; round++) {
       const tokenized = tokenizeSentences(text);
-      expect(tokenized.map((t) => t.words)).toEqual(splitSentences(text).map((s) => segmentWords(normalizeText(s.text))));
+      expect(tokenized.map((t) => t.words)).toEqual(
+        splitSentences(text).map((s) => segmentWords(normalizeText(s.text))),
+      );
     }
   });
 });

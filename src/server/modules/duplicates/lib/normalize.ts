@@ -47,7 +47,8 @@ export function splitSentences(text: string): SentenceSpan[] {
     const raw = text.slice(start, end);
     const lead = raw.length - raw.trimStart().length;
     const body = raw.trim();
-    if (/[\p{L}\p{N}]/u.test(body)) spans.push({ start: start + lead, end: start + lead + body.length, text: body });
+    if (/[\p{L}\p{N}]/u.test(body))
+      spans.push({ start: start + lead, end: start + lead + body.length, text: body });
   };
   for (const m of text.matchAll(SENTENCE_END)) {
     const end = m.index + m[0].length;
@@ -116,28 +117,36 @@ export function tokenizeSentences(text: string): TokenizedSentence[] {
   // One normalization call for the whole text: per-sentence calls cost more than the work itself.
   const normalized = normalizeText(spans.map((s) => s.text).join('\n')).split('\n');
   const chunked = normalized.map((s) => (s === '' ? [] : s.split(' ')));
-  const fresh = new Map<string, string[]>();
-  for (const chunks of chunked) {
-    for (const c of chunks) {
-      if (chunkWords.has(c)) cacheStats.hits++;
-      else if (!fresh.has(c)) {
-        cacheStats.misses++;
-        fresh.set(c, []);
+  const missing: string[] = [];
+  const wordsOf = chunked.map((chunks) =>
+    chunks.map((c) => {
+      const cached = chunkWords.get(c);
+      if (cached) {
+        cacheStats.hits++;
+        return cached;
       }
-    }
-  }
-  if (fresh.size > 0) {
-    const missing = [...fresh.keys()];
+      cacheStats.misses++;
+      missing.push(c);
+      return undefined;
+    }),
+  );
+  if (missing.length > 0) {
+    const segmented = segmentChunks(missing);
     if (chunkWords.size + missing.length > MAX_CACHED_CHUNKS) chunkWords.clear();
-    segmentChunks(missing).forEach((words, i) => {
-      fresh.set(missing[i], words);
-      chunkWords.set(missing[i], words);
+    missing.forEach((c, i) => {
+      chunkWords.set(c, segmented[i]);
+    });
+    // Chunks missing earlier in this text may repeat; the cache now has them all.
+    wordsOf.forEach((list, i) => {
+      list.forEach((words, j) => {
+        if (!words) list[j] = chunkWords.get(chunked[i][j]);
+      });
     });
   }
   const result: TokenizedSentence[] = [];
   spans.forEach((span, i) => {
     const words: string[] = [];
-    for (const c of chunked[i]) for (const w of chunkWords.get(c) ?? fresh.get(c)!) words.push(w);
+    for (const chunk of wordsOf[i]) for (const w of chunk!) words.push(w);
     if (words.length > 0) result.push({ span, words });
   });
   return result;

@@ -18,7 +18,9 @@ describe('shingles', () => {
   });
 
   it('does not depend on sentence order, but on word order within a sentence', () => {
-    expect(shingleSet('为老人提供助餐服务。开展健康讲座。')).toEqual(shingleSet('开展健康讲座。为老人提供助餐服务。'));
+    expect(shingleSet('为老人提供助餐服务。开展健康讲座。')).toEqual(
+      shingleSet('开展健康讲座。为老人提供助餐服务。'),
+    );
     expect(shingleSet('为老人提供助餐服务。')).not.toEqual(shingleSet('助餐服务为老人提供。'));
   });
 

@@ -19,6 +19,7 @@ export const DEFAULT_SHINGLES: ShingleOptions = { mode: 'word', n: 3 };
 /** Hashes of the shingles of one sentence (may contain repeats). Shingles never span two sentences,
  * so reordering sentences does not change the set. A sentence shorter than n yields one shingle. */
 export function sentenceShingles(words: readonly string[], options: ShingleOptions): number[] {
+  if (words.length === 0) return [];
   if (options.mode === 'char') return charNgrams(words.join(''), options.n);
   const hashes = words.map(fnv1a32);
   const n = Math.min(options.n, hashes.length);
@@ -40,19 +41,45 @@ function charNgrams(chars: string, n: number): number[] {
 
 /** Sorted array without repeats, the representation every set operation here expects. */
 export function toShingleSet(hashes: ArrayLike<number>): Uint32Array {
-  const sorted = Uint32Array.from(hashes).sort();
+  const set = Uint32Array.from(hashes);
+  return set.slice(0, sortUnique(set));
+}
+
+let scratch = new Uint32Array(4096);
+
+/** Sorts and removes repeats in place; returns the new length. */
+function sortUnique(values: Uint32Array): number {
+  values.sort();
   let w = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[w++] = sorted[i];
-  return sorted.slice(0, w);
+  for (let i = 0; i < values.length; i++) if (i === 0 || values[i] !== values[w - 1]) values[w++] = values[i];
+  return w;
 }
 
 export function shingleSetOfSentences(
   sentences: readonly TokenizedSentence[],
   options: ShingleOptions = DEFAULT_SHINGLES,
 ): Uint32Array {
-  const all: number[] = [];
-  for (const s of sentences) for (const h of sentenceShingles(s.words, options)) all.push(h);
-  return toShingleSet(all);
+  if (options.mode === 'char') {
+    const all: number[] = [];
+    for (const s of sentences) for (const h of sentenceShingles(s.words, options)) all.push(h);
+    return toShingleSet(all);
+  }
+  let total = 0;
+  for (const s of sentences) total += s.words.length;
+  if (scratch.length < total) scratch = new Uint32Array(total * 2);
+  let count = 0;
+  for (const { words } of sentences) {
+    if (words.length === 0) continue;
+    const n = Math.min(options.n, words.length);
+    const hashes = words.map(fnv1a32);
+    for (let i = 0; i + n <= hashes.length; i++) {
+      let h = n;
+      for (let k = 0; k < n; k++) h = combineHash(h, hashes[i + k]);
+      scratch[count++] = fmix32(h);
+    }
+  }
+  const set = scratch.subarray(0, count);
+  return set.slice(0, sortUnique(set));
 }
 
 /** The shingle set of a text: sorted unique 32-bit hashes. */

@@ -121,7 +121,11 @@ function matchingSentences(from: SentenceSets, to: SentenceSets, minShared: numb
  * Sentences of each text that share shingles with the other text, with offsets into the original
  * strings, so that a UI can highlight them side by side (`bestMatch` links the two sides).
  */
-export function matchingPassages(textA: string, textB: string, options: PassageOptions = {}): MatchingPassages {
+export function matchingPassages(
+  textA: string,
+  textB: string,
+  options: PassageOptions = {},
+): MatchingPassages {
   const shingles = options.shingles ?? DEFAULT_SHINGLES;
   const minShared = options.minShared ?? 0.5;
   const a = sentenceSets(textA, shingles);

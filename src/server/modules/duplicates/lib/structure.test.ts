@@ -20,7 +20,9 @@ describe('findStructuralDuplicates', () => {
   });
 
   it('does not flag periods that do not overlap, nor other communities or categories', () => {
-    expect(findStructuralDuplicates([base, { ...base, id: 'b', start: '2025-01-01', end: '2025-12-31' }])).toEqual([]);
+    expect(
+      findStructuralDuplicates([base, { ...base, id: 'b', start: '2025-01-01', end: '2025-12-31' }]),
+    ).toEqual([]);
     expect(findStructuralDuplicates([base, { ...base, id: 'b', community: '和平社区' }])).toEqual([]);
     expect(findStructuralDuplicates([base, { ...base, id: 'b', category: 'children' }])).toEqual([]);
   });

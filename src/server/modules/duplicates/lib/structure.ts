@@ -36,7 +36,10 @@ export const SAME_ORG_SCORE = 1;
 export const RELATED_ORG_SCORE = 0.8;
 
 function key(value: string | undefined): string {
-  return (value ?? '').normalize('NFKC').toLowerCase().replace(/[\p{P}\p{S}\s]+/gu, '');
+  return (value ?? '')
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}\s]+/gu, '');
 }
 
 function phoneKey(value: string | undefined): string {
@@ -46,7 +49,10 @@ function phoneKey(value: string | undefined): string {
 }
 
 /** Inclusive overlap of two periods; false when either period is incomplete. */
-export function periodsOverlap(a: Pick<StructureRecord, 'start' | 'end'>, b: Pick<StructureRecord, 'start' | 'end'>) {
+export function periodsOverlap(
+  a: Pick<StructureRecord, 'start' | 'end'>,
+  b: Pick<StructureRecord, 'start' | 'end'>,
+) {
   if (!a.start || !a.end || !b.start || !b.end) return false;
   return a.start <= b.end && b.start <= a.end;
 }

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  amendmentBody,
+  contract,
+  contractConfirmBody,
+  contractCreateBody,
+  contractListItem,
+  contractQuery,
+  contractUpdateBody,
+} from '../../../domain/contracts.js';
+import { type AppContext, typed } from '../../context.js';
+import { signedInActor } from '../../http/auth.js';
+import * as service from './service.js';
+
+const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
+const awardParams = z.object({ awardId: z.string().uuid('编号格式不正确') });
+const pageOf = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
+
+/** 合同: drafted by the buyer from an approved award, confirmed by both sides, amended with reasons. */
+export function contractRoutes(fastify: FastifyInstance, { db }: AppContext) {
+  const app = typed(fastify);
+  const tags = ['contracts'];
+
+  app.get(
+    '/api/contracts',
+    { schema: { tags, querystring: contractQuery, response: { 200: pageOf(contractListItem) } } },
+    async (request) => service.listContracts(db, signedInActor(request).user, request.query),
+  );
+
+  app.get(
+    '/api/contracts/:id',
+    { schema: { tags, params: idParams, response: { 200: contract } } },
+    async (request) => service.getContract(db, signedInActor(request).user, request.params.id),
+  );
+
+  app.get(
+    '/api/awards/:awardId/contract',
+    { schema: { tags, params: awardParams, response: { 200: contract } } },
+    async (request) => service.getContractOfAward(db, signedInActor(request).user, request.params.awardId),
+  );
+
+  app.post(
+    '/api/awards/:awardId/contract',
+    { schema: { tags, params: awardParams, body: contractCreateBody, response: { 201: contract } } },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.createContract(db, signedInActor(request), request.params.awardId, request.body)),
+  );
+
+  app.patch(
+    '/api/contracts/:id',
+    { schema: { tags, params: idParams, body: contractUpdateBody, response: { 200: contract } } },
+    async (request) => service.updateContract(db, signedInActor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/contracts/:id/confirm',
+    { schema: { tags, params: idParams, body: contractConfirmBody, response: { 200: contract } } },
+    async (request) => service.confirmContract(db, signedInActor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/contracts/:id/amendments',
+    { schema: { tags, params: idParams, body: amendmentBody, response: { 201: contract } } },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.amendContract(db, signedInActor(request), request.params.id, request.body)),
+  );
+}

@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  holidayCalendarResponse,
+  internalPublicity,
+  OBJECTION_RATE_LIMIT,
+  objectionAnswerBody,
+  objectionBody,
+  objectionReceipt,
+  publicityListItem,
+  publicityOpenBody,
+  publicityQuery,
+  publicPublicity,
+} from '../../../domain/publicity.js';
+import { type AppContext, typed } from '../../context.js';
+import { signedInActor } from '../../http/auth.js';
+import { loadCalendar } from './calendar.js';
+import * as service from './service.js';
+
+const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
+const callParams = z.object({ callId: z.string().uuid('编号格式不正确') });
+const pageOf = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
+
+/**
+ * 立项公示 and 异议. Public routes (under /api/public) need no account; objections are
+ * rate-limited per IP address. The buyer's routes check the call's buyer organization.
+ */
+export function publicityRoutes(fastify: FastifyInstance, ctx: AppContext) {
+  const { db } = ctx;
+  const app = typed(fastify);
+  const tags = ['publicity'];
+  // Read once at start: the built-in holiday table overlaid with DATA_DIR/holidays.json.
+  const calendar = loadCalendar(ctx.config.DATA_DIR);
+
+  app.get(
+    '/api/public/calendar',
+    { schema: { tags, response: { 200: holidayCalendarResponse } } },
+    async () => ({
+      years: [...calendar.years].sort(),
+      arrangements: [...calendar.arrangements],
+    }),
+  );
+
+  app.get(
+    '/api/public/publicities',
+    { schema: { tags, querystring: publicityQuery, response: { 200: pageOf(publicityListItem) } } },
+    async (request) => service.listPublicities(db, request.query),
+  );
+
+  app.get(
+    '/api/public/publicities/:id',
+    { schema: { tags, params: idParams, response: { 200: publicPublicity } } },
+    async (request) => service.getPublicPublicity(db, request.user, request.params.id),
+  );
+
+  app.post(
+    '/api/public/publicities/:id/objections',
+    {
+      config: { rateLimit: { max: OBJECTION_RATE_LIMIT.max, timeWindow: OBJECTION_RATE_LIMIT.timeWindow } },
+      schema: { tags, params: idParams, body: objectionBody, response: { 201: objectionReceipt } },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.fileObjection(db, request.params.id, request.body, request.ip ?? null)),
+  );
+
+  app.post(
+    '/api/calls/:callId/publicity',
+    { schema: { tags, params: callParams, body: publicityOpenBody, response: { 201: internalPublicity } } },
+    async (request, reply) =>
+      reply.status(201).send(
+        await service.openPublicity(db, signedInActor(request), request.params.callId, request.body, {
+          calendar,
+          minWorkingDays: ctx.config.PUBLICITY_WORKING_DAYS,
+        }),
+      ),
+  );
+
+  app.get(
+    '/api/publicities/:id',
+    { schema: { tags, params: idParams, response: { 200: internalPublicity } } },
+    async (request) => service.getInternalPublicity(db, signedInActor(request).user, request.params.id),
+  );
+
+  app.post(
+    '/api/objections/:id/answer',
+    { schema: { tags, params: idParams, body: objectionAnswerBody, response: { 200: internalPublicity } } },
+    async (request) => service.answerObjection(db, signedInActor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/publicities/:id/close',
+    { schema: { tags, params: idParams, response: { 200: internalPublicity } } },
+    async (request) => service.closePublicity(db, signedInActor(request), request.params.id),
+  );
+}

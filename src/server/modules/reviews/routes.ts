@@ -1,0 +1,139 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  awardBody,
+  awardResult,
+  DEFAULT_MIN_PANEL_SIZE,
+  myReview,
+  myReviews,
+  respondBody,
+  reviewApplications,
+  reviewCreateBody,
+  reviewResults,
+  reviewView,
+  sheet,
+  sheetBody,
+} from '../../../domain/reviews.js';
+import { type AppContext, typed } from '../../context.js';
+import { signedInActor } from '../../http/auth.js';
+import { authorize, type Policy } from '../../http/authorize.js';
+import { panelPolicy, reviewPolicy } from './policy.js';
+import * as service from './service.js';
+
+const uuid = z.string().uuid('编号格式不正确');
+const callParams = z.object({ callId: uuid });
+const sessionParams = z.object({ sessionId: uuid });
+const sheetParams = sessionParams.extend({ applicationId: uuid });
+
+/**
+ * Checks the role before the body is validated or anything is read: a user who may never take
+ * the action gets 401/403, not a validation message. The resource check follows in the service.
+ */
+const roleCheck =
+  <R, A extends string>(policy: Policy<R, A>, action: A) =>
+  async (request: FastifyRequest) =>
+    authorize(request.user, policy, action, null as R);
+
+/** The deployment's smallest panel (REVIEW_MIN_PANEL_SIZE in the config when it defines one). */
+export const minPanelSize = (config: object) =>
+  (config as { REVIEW_MIN_PANEL_SIZE?: number }).REVIEW_MIN_PANEL_SIZE ?? DEFAULT_MIN_PANEL_SIZE;
+
+export function reviewRoutes(fastify: FastifyInstance, ctx: AppContext) {
+  const { db } = ctx;
+  const app = typed(fastify);
+  const tags = ['reviews'];
+
+  app.post(
+    '/api/calls/:callId/review',
+    {
+      preValidation: roleCheck(reviewPolicy, 'start'),
+      schema: {
+        tags,
+        params: callParams,
+        body: reviewCreateBody(minPanelSize(ctx.config)),
+        response: { 201: reviewView },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.startReview(db, signedInActor(request), request.params.callId, request.body)),
+  );
+
+  app.get(
+    '/api/calls/:callId/review',
+    {
+      preValidation: roleCheck(reviewPolicy, 'view'),
+      schema: { tags, params: callParams, response: { 200: reviewView } },
+    },
+    async (request) => service.getReview(db, signedInActor(request).user, request.params.callId),
+  );
+
+  app.get(
+    '/api/calls/:callId/review/results',
+    {
+      preValidation: roleCheck(reviewPolicy, 'results'),
+      schema: { tags, params: callParams, response: { 200: reviewResults } },
+    },
+    async (request) => service.reviewResults(db, signedInActor(request).user, request.params.callId),
+  );
+
+  app.post(
+    '/api/calls/:callId/awards',
+    {
+      preValidation: roleCheck(reviewPolicy, 'award'),
+      schema: { tags, params: callParams, body: awardBody, response: { 200: awardResult } },
+    },
+    async (request) => service.awardCall(db, signedInActor(request), request.params.callId, request.body),
+  );
+
+  app.get(
+    '/api/reviews/mine',
+    { preValidation: roleCheck(panelPolicy, 'mine'), schema: { tags, response: { 200: myReviews } } },
+    async (request) => service.myReviews(db, signedInActor(request).user),
+  );
+
+  app.post(
+    '/api/reviews/:sessionId/respond',
+    {
+      preValidation: roleCheck(panelPolicy, 'respond'),
+      schema: { tags, params: sessionParams, body: respondBody, response: { 200: myReview } },
+    },
+    async (request) => service.respond(db, signedInActor(request), request.params.sessionId, request.body),
+  );
+
+  app.get(
+    '/api/reviews/:sessionId/applications',
+    {
+      preValidation: roleCheck(panelPolicy, 'score'),
+      schema: { tags, params: sessionParams, response: { 200: reviewApplications } },
+    },
+    async (request) => service.reviewApplications(db, signedInActor(request).user, request.params.sessionId),
+  );
+
+  app.put(
+    '/api/reviews/:sessionId/sheets/:applicationId',
+    {
+      preValidation: roleCheck(panelPolicy, 'score'),
+      schema: { tags, params: sheetParams, body: sheetBody, response: { 200: sheet } },
+    },
+    async (request) =>
+      service.saveSheet(
+        db,
+        signedInActor(request),
+        request.params.sessionId,
+        request.params.applicationId,
+        request.body,
+      ),
+  );
+
+  app.post(
+    '/api/reviews/:sessionId/sheets/:applicationId/submit',
+    {
+      preValidation: roleCheck(panelPolicy, 'score'),
+      schema: { tags, params: sheetParams, response: { 200: sheet } },
+    },
+    async (request) =>
+      service.submitSheet(db, signedInActor(request), request.params.sessionId, request.params.applicationId),
+  );
+}
