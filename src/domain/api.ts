@@ -79,6 +79,17 @@ export type ListResponse<T> = {
   actions: string[];
 };
 
+/**
+ * The schema of a PATCH body: every field optional, and a field left out stays out. (zod's
+ * `.partial()` would still apply defaults and `nullish → null` transforms, overwriting data.)
+ */
+export function patchOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [key, z.preprocess((v) => v, field as z.ZodTypeAny).optional()]),
+  );
+  return z.object(shape) as unknown as z.ZodObject<{ [K in keyof T]: z.ZodOptional<T[K]> }>;
+}
+
 /** A rejected import lists every bad row under `details.rows`. */
 export type ImportProblems = { rows: { row: number; field: string; message: string }[] };
 
@@ -138,7 +149,7 @@ export const regionCreate = z.object({
   level: z.enum(REGION_LEVELS, { error: '请选择层级' }),
   parentId: id.nullable().default(null),
 });
-export const regionUpdate = regionCreate.pick({ name: true, code: true }).partial();
+export const regionUpdate = patchOf(regionCreate.pick({ name: true, code: true }));
 export type RegionTreeNode = { id: string; name: string; level: string; children: RegionTreeNode[] };
 
 // ---------- organizations ----------
@@ -193,7 +204,7 @@ export const orgCreate = orgFields.refine(providerNeedsCreditCode, {
   message: '社会组织必须填写统一社会信用代码',
   path: ['creditCode'],
 });
-export const orgUpdate = orgFields.partial();
+export const orgUpdate = patchOf(orgFields);
 
 // ---------- experts ----------
 export const expert = z.object({
@@ -222,8 +233,10 @@ export const expertCreate = z.object({
   employerName: optionalText(100, '工作单位'),
   formerEmployerOrgIds: z.array(id).default([]),
   phone,
+  /** The platform account the expert signs in with (role 评审专家). */
+  userId: id.nullable().default(null),
 });
-export const expertUpdate = expertCreate.partial();
+export const expertUpdate = patchOf(expertCreate);
 
 // ---------- users ----------
 export const user = z.object({
@@ -254,7 +267,7 @@ export const userCreate = z.object({
   roles: z.array(z.enum(ROLES)).min(1, '至少选择一个角色'),
   password,
 });
-export const userUpdate = userCreate.pick({ displayName: true, orgId: true, roles: true }).partial();
+export const userUpdate = patchOf(userCreate.pick({ displayName: true, orgId: true, roles: true }));
 export const residentRegister = z.object({
   username: userCreate.shape.username,
   displayName: trimmed(50, '昵称'),

@@ -8,6 +8,7 @@ import { permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { fieldError, notFound, unprocessable } from '../../http/errors.js';
 import { appendAudit, changeSummary } from '../audit/service.js';
+import { users } from '../accounts/schema.js';
 import { orgs } from '../orgs/schema.js';
 import type { ImportProblem } from '../orgs/service.js';
 import type { Column, RawRow } from '../shared/excel.js';
@@ -92,11 +93,18 @@ const auditedFields = (input: Partial<z.infer<typeof expertCreate>>) => {
   return rest;
 };
 
+async function assertExpertAccount(db: Db, userId: string | null | undefined) {
+  if (!userId) return;
+  const [user] = await db.select({ roles: users.roles }).from(users).where(eq(users.id, userId));
+  if (!user?.roles.includes('expert')) throw fieldError('userId', '关联账号不存在或不是评审专家角色');
+}
+
 export async function createExpert(
   db: Db,
   actor: Actor & { user: CurrentUser },
   input: z.infer<typeof expertCreate>,
 ) {
+  await assertExpertAccount(db, input.userId);
   await assertOrgsExist(db, [input.employerOrgId], 'employerOrgId');
   await assertOrgsExist(db, input.formerEmployerOrgIds, 'formerEmployerOrgIds');
   const id = await db.transaction(async (tx) => {
@@ -119,6 +127,7 @@ export async function updateExpert(
   input: z.infer<typeof expertUpdate>,
 ) {
   const before = await findById(db, experts, id, '专家');
+  await assertExpertAccount(db, input.userId);
   await assertOrgsExist(db, [input.employerOrgId], 'employerOrgId');
   await assertOrgsExist(db, input.formerEmployerOrgIds ?? [], 'formerEmployerOrgIds');
   await db.transaction(async (tx) => {
