@@ -32,7 +32,7 @@ export const aggregationLabels: Record<Aggregation, string> = {
   zscore: '按专家标准化（Z分数）后取平均',
 };
 
-/** The smallest panel unless the deployment configures another (REVIEW_MIN_PANEL_SIZE). */
+/** The smallest panel unless the deployment configures another (PANEL_MIN_SIZE). */
 export const DEFAULT_MIN_PANEL_SIZE = 5;
 export const MAX_PANEL_SIZE = 51;
 

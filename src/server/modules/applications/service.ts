@@ -22,7 +22,7 @@ import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import { regions } from '../regions/schema.js';
 import { transitionApplication } from '../shared/transitions.js';
-import { type ApplicationAccess, applicationPolicy } from './policy.js';
+import { type ApplicationAccess, applicationPolicy, stateProblem } from './policy.js';
 import { applications } from './schema.js';
 
 type ApplicationRow = typeof applications.$inferSelect;
@@ -53,6 +53,8 @@ export async function loadFor(db: Db, user: CurrentUser, id: string, action: key
   const a = access(row.application, row.call);
   if (!applicationPolicy.view(user, a)) throw notFound('申报');
   if (!applicationPolicy[action](user, a)) throw forbidden();
+  const problem = stateProblem(action, a.status);
+  if (problem) throw conflict(problem);
   return row;
 }
 
@@ -78,7 +80,7 @@ async function present(db: Db, viewer: CurrentUser, a: ApplicationRow, call: Cal
     'withdraw',
     'override',
     'explain',
-  ]).filter((action) => action !== 'cosign' || !a.cosignedAt);
+  ]).filter((action) => !stateProblem(action, a.status) && (action !== 'cosign' || !a.cosignedAt));
   return {
     id: a.id,
     callId: call.id,
