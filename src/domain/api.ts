@@ -246,6 +246,7 @@ export const user = z.object({
   orgId: id.nullable(),
   orgName: z.string().nullable(),
   roles: z.array(z.enum(ROLES)),
+  email: z.string().nullable(),
   active: z.boolean(),
   lockedUntil: z.string().nullable(),
   lastLoginAt: z.string().nullable(),
@@ -265,9 +266,16 @@ export const userCreate = z.object({
   displayName: trimmed(50, '姓名'),
   orgId: id.nullable().default(null),
   roles: z.array(z.enum(ROLES)).min(1, '至少选择一个角色'),
+  email: z
+    .string()
+    .trim()
+    .email('请填写有效的电子邮箱')
+    .nullish()
+    .or(z.literal('').transform(() => null))
+    .transform((v) => v || null),
   password,
 });
-export const userUpdate = patchOf(userCreate.pick({ displayName: true, orgId: true, roles: true }));
+export const userUpdate = patchOf(userCreate.pick({ displayName: true, orgId: true, roles: true, email: true }));
 export const residentRegister = z.object({
   username: userCreate.shape.username,
   displayName: trimmed(50, '昵称'),

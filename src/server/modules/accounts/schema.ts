@@ -13,6 +13,8 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     // Personal data: never leaves the server in public output.
     phone: text('phone'),
+    /** For e-mail notifications (optional). */
+    email: text('email'),
     active: boolean('active').notNull().default(true),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),

@@ -144,6 +144,7 @@ function presentUser(viewer: CurrentUser | null, row: UserRow, orgName: string |
     orgId: row.orgId,
     orgName,
     roles: row.roles as CurrentUser['roles'],
+    email: row.email,
     active: row.active,
     lockedUntil:
       row.lockedUntil && row.lockedUntil.getTime() > Date.now() ? row.lockedUntil.toISOString() : null,
