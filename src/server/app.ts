@@ -27,8 +27,10 @@ import { contractRoutes } from './modules/contracts/routes.js';
 import { expertRoutes } from './modules/experts/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { diskStorage } from './modules/files/storage.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { publicityRoutes } from './modules/publicity/routes.js';
+import { planRoutes } from './modules/plans/routes.js';
 import { regionRoutes } from './modules/regions/routes.js';
 import { reviewRoutes } from './modules/reviews/routes.js';
 
@@ -42,11 +44,13 @@ const modules = [
   expertRoutes,
   auditRoutes,
   fileRoutes,
+  planRoutes,
   callRoutes,
   applicationRoutes,
   publicityRoutes,
   contractRoutes,
   reviewRoutes,
+  notificationRoutes,
 ];
 
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {

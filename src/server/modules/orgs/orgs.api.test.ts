@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs';
+import { upload, xlsx } from '../../testing/uploads.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCodeCheckChar } from '../../../domain/credit-code.js';
 import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
-import { buildTestApp, type TestApp, type TestClient } from '../../testing/test-app.js';
+import { buildTestApp, type TestApp } from '../../testing/test-app.js';
 import { orgs } from './schema.js';
 
 let t: TestApp;
@@ -24,29 +25,6 @@ const validOrg = (name: string, creditCode: string) => ({
   address: '昆明市官渡区关上街道1号',
   categories: ['elderly', 'children'],
 });
-
-async function xlsx(rows: (string | null)[][]) {
-  const wb = new ExcelJS.Workbook();
-  const sheet = wb.addWorksheet('组织');
-  for (const r of rows) sheet.addRow(r);
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-function multipart(file: Buffer, filename = 'orgs.xlsx') {
-  const boundary = '----sw-test-boundary';
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`,
-  );
-  return {
-    body: Buffer.concat([head, file, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
-
-const upload = (c: TestClient, url: string, file: Buffer) => {
-  const { body, headers } = multipart(file);
-  return c.request('POST', url, body, headers);
-};
 
 const HEADERS = [
   '名称',

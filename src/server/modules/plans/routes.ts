@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { importResult } from '../../../domain/api.js';
+import { planLineCreate, planLineUpdate, planOverview, planQuery } from '../../../domain/plans.js';
+import { type AppContext, typed } from '../../context.js';
+import { findById } from '../../db/helpers.js';
+import { signedInActor } from '../../http/auth.js';
+import { authorize } from '../../http/authorize.js';
+import { readRows, sendWorkbook, uploadedFile, workbookBuffer } from '../shared/excel.js';
+import { planPolicy } from './policy.js';
+import { planLines } from './schema.js';
+import * as service from './service.js';
+
+const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
+
+export function planRoutes(fastify: FastifyInstance, { db }: AppContext) {
+  const app = typed(fastify);
+  const tags = ['plans'];
+
+  app.get('/api/public/plans', { schema: { tags, querystring: planQuery, response: { 200: planOverview } } }, async (request) =>
+    service.planOverview(db, request.user, request.query),
+  );
+
+  app.get('/api/public/plans/export.xlsx', { schema: { tags, querystring: planQuery } }, async (request, reply) => {
+    const overview = await service.planOverview(db, null, request.query);
+    const columns = [{ header: '购买主体', width: 30, value: (l: (typeof overview.lines)[number]) => l.buyerName }, ...service.planColumns];
+    return sendWorkbook(reply, `${overview.year}年度发布计划.xlsx`, await workbookBuffer('年度发布计划', columns, overview.lines));
+  });
+
+  app.post('/api/plans', { schema: { tags, body: planLineCreate } }, async (request, reply) => {
+    authorize(request.user, planPolicy, 'create', null);
+    const row = await service.createPlanLine(db, signedInActor(request), request.body);
+    return reply.status(201).send({ id: row.id });
+  });
+
+  app.patch('/api/plans/:id', { schema: { tags, params: idParams, body: planLineUpdate } }, async (request) => {
+    const line = await findById(db, planLines, request.params.id, '计划');
+    authorize(request.user, planPolicy, 'update', line);
+    const row = await service.updatePlanLine(db, signedInActor(request), request.params.id, request.body);
+    return { id: row.id, version: row.version };
+  });
+
+  app.get('/api/plans/template.xlsx', { schema: { tags } }, async (request, reply) => {
+    authorize(request.user, planPolicy, 'import', null);
+    return sendWorkbook(reply, '年度发布计划导入模板.xlsx', await workbookBuffer('年度发布计划', service.planColumns, []));
+  });
+
+  app.post('/api/plans/import', { schema: { tags, response: { 200: importResult } } }, async (request) => {
+    authorize(request.user, planPolicy, 'import', null);
+    const rows = await readRows(await uploadedFile(request), service.planImportHeaders);
+    return service.importPlanLines(db, signedInActor(request), rows);
+  });
+}
