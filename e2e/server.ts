@@ -17,6 +17,11 @@ export interface RunningServer {
   dataDir: string;
   /** Everything the server printed so far (for failure messages). */
   output: () => string;
+  /**
+   * Moves the server's clock `offsetMs` ahead of real time (absolute, not cumulative). Only when
+   * started with `testClock: true`; see e2e/test-clock.ts.
+   */
+  setClockOffset: (offsetMs: number) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -61,13 +66,16 @@ async function healthy(baseUrl: string): Promise<boolean> {
   }
 }
 
-export async function startServer(opts: { env?: Record<string, string>; timeoutMs?: number } = {}) {
+export async function startServer(
+  opts: { env?: Record<string, string>; timeoutMs?: number; testClock?: boolean } = {},
+) {
   ensureWebBuild();
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sw-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const preload = opts.testClock ? ['--import', './e2e/test-clock.ts'] : [];
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...preload, 'src/server/main.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -80,7 +88,7 @@ export async function startServer(opts: { env?: Record<string, string>; timeoutM
       LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
       ...opts.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.testClock ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk) => {
     output += chunk;
@@ -106,6 +114,23 @@ export async function startServer(opts: { env?: Record<string, string>; timeoutM
     rmSync(dataDir, { recursive: true, force: true });
   };
 
+  const setClockOffset = async (offsetMs: number) => {
+    if (!opts.testClock || !child.send) throw new Error('startServer({ testClock: true }) is needed to move the clock');
+    const acknowledged = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('The server did not acknowledge the clock change')), 5_000);
+      const onMessage = (message: unknown) => {
+        const m = message as { type?: string; offsetMs?: number };
+        if (m?.type !== 'test-clock-set' || m.offsetMs !== offsetMs) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve();
+      };
+      child.on('message', onMessage);
+    });
+    child.send({ type: 'test-clock', offsetMs });
+    await acknowledged;
+  };
+
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   while (!(await healthy(baseUrl))) {
     if (exited !== undefined) {
@@ -120,5 +145,5 @@ export async function startServer(opts: { env?: Record<string, string>; timeoutM
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { baseUrl, dataDir, output: () => output, stop } satisfies RunningServer;
+  return { baseUrl, dataDir, output: () => output, setClockOffset, stop } satisfies RunningServer;
 }

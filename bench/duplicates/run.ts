@@ -40,8 +40,10 @@ const SINGLE = Math.min(DOCS, numberArg(argv, '--single', 10_000, 0));
 const lsh = { bands: numberArg(argv, '--bands', 42), rows: numberArg(argv, '--rows', 3) };
 
 let peakRss = 0;
-const sampleMemory = () => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+const sampleMemory = (phase?: string) => {
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  if (phase) log(`${phase}: rss ${mb(rss)}`);
 };
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const ms = (x: number) => `${x.toFixed(3)} ms`;
@@ -75,7 +77,7 @@ else {
   }
 }
 const buildSeconds = seconds(t);
-sampleMemory();
+sampleMemory('after build');
 global.gc?.();
 const indexHeap = process.memoryUsage().heapUsed - heapBefore;
 const rssAfterBuild = process.memoryUsage().rss;
@@ -87,7 +89,7 @@ const reference = new DuplicateDetector({ threshold: THRESHOLD, lsh });
 for (const doc of corpus.slice(0, SINGLE)) reference.add(doc);
 const singleMsPerDoc = SINGLE === 0 ? Number.NaN : (seconds(t) * 1000) / SINGLE;
 const cache = segmentationCacheStats();
-sampleMemory();
+sampleMemory('after single-thread reference');
 
 // 3. Queries against the full index: half new proposals, half reworded copies of indexed ones
 const queries = generateQueries(corpus, QUERIES, 7);
@@ -111,7 +113,7 @@ for (const q of queries) {
     if (hits.some((h) => h.id === q.variantOf)) copiesFound++;
   } else if (hits.length > 0) freshFlagged++;
 }
-sampleMemory();
+sampleMemory('after queries');
 
 // 4. Baseline: brute-force exact scan of the same queries
 const options = resolveDetectorOptions({ threshold: THRESHOLD });
@@ -178,6 +180,7 @@ forEachOverlappingPair(subsetSets, (i, j, intersection) => {
 });
 sampleMemory();
 const exhaustiveSeconds = seconds(t);
+sampleMemory('after exhaustive scan');
 const indexOf = new Map(subset.map((p, i) => [p.id, i]));
 const detect = (scoreMode: ScoreMode) => {
   const pairs = findTextDuplicates(subset, { threshold: THRESHOLD, scoreMode, lsh });

@@ -3,6 +3,7 @@ import { type Role, roleLabels } from '../domain/enums.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
+import { startNotificationWorker } from './modules/notifications/worker.js';
 import { DEMO_PASSWORD, demoAccounts, isEmpty, seedDemo } from './seed/demo.js';
 
 async function main() {
@@ -26,6 +27,7 @@ async function main() {
   }
   const app = await buildApp(config, database);
   const address = await app.listen({ port: config.PORT, host: config.HOST });
+  const stopNotifications = startNotificationWorker({ db: database.db, config, log: app.log });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     `\n社会工作服务项目管理平台 is serving on ${address}  (database: ${database.kind}, ready in ${seconds} s)`,
@@ -49,6 +51,7 @@ async function main() {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    await stopNotifications();
     await app.close();
     await database.close();
     process.exit(0);

@@ -6,8 +6,14 @@ import {
   AuditOutlined,
   ClusterOutlined,
   DashboardOutlined,
+  FileProtectOutlined,
+  FileTextOutlined,
   HomeOutlined,
   IdcardOutlined,
+  NotificationOutlined,
+  ProjectOutlined,
+  SolutionOutlined,
+  SoundOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -22,24 +28,51 @@ export interface NavItem {
   roles: readonly Role[];
   /** Roles that see it read-only (no create/edit buttons are expected from the server either). */
   readOnlyRoles?: readonly Role[];
+  /** A different menu label for some roles (the same list means different work to them). */
+  labels?: Partial<Record<Role, string>>;
 }
 
 export const APP_NAV: readonly NavItem[] = [
   { path: '/app', label: '工作台', icon: DashboardOutlined, roles: ROLES },
+  {
+    path: '/app/calls',
+    label: '项目管理',
+    icon: ProjectOutlined,
+    roles: ['buyer', 'admin', 'supervisor'],
+    readOnlyRoles: ['admin', 'supervisor'],
+  },
+  { path: '/app/open-calls', label: '可申报项目', icon: NotificationOutlined, roles: ['provider'] },
+  {
+    path: '/app/applications',
+    label: '申报查阅',
+    icon: FileTextOutlined,
+    roles: ['provider', 'community', 'buyer', 'admin', 'supervisor'],
+    readOnlyRoles: ['admin', 'supervisor'],
+    labels: { provider: '我的申报', community: '待签章申报', buyer: '申报审查' },
+  },
+  { path: '/app/reviews', label: '我的评审', icon: SolutionOutlined, roles: ['expert'] },
+  {
+    path: '/app/contracts',
+    label: '合同管理',
+    icon: FileProtectOutlined,
+    roles: ['buyer', 'provider', 'admin', 'supervisor'],
+    readOnlyRoles: ['admin', 'supervisor'],
+    labels: { provider: '我的合同' },
+  },
   { path: '/app/regions', label: '区划管理', icon: ClusterOutlined, roles: ['admin'] },
   {
     path: '/app/orgs',
     label: '组织管理',
     icon: TeamOutlined,
-    roles: ['admin', 'supervisor'],
-    readOnlyRoles: ['supervisor'],
+    roles: ['admin', 'supervisor', 'buyer'],
+    readOnlyRoles: ['supervisor', 'buyer'],
   },
   {
     path: '/app/experts',
     label: '专家库',
     icon: IdcardOutlined,
-    roles: ['admin', 'supervisor'],
-    readOnlyRoles: ['supervisor'],
+    roles: ['admin', 'supervisor', 'buyer'],
+    readOnlyRoles: ['supervisor', 'buyer'],
   },
   { path: '/app/users', label: '用户管理', icon: UserOutlined, roles: ['admin'] },
   { path: '/app/audit', label: '审计日志', icon: AuditOutlined, roles: ['admin', 'supervisor'] },
@@ -51,10 +84,34 @@ export const ALWAYS_ALLOWED: readonly string[] = ['/app/account/password'];
 /** Top navigation of the public site (no login). */
 export const PUBLIC_NAV: readonly { path: string; label: string; icon: ComponentType }[] = [
   { path: '/', label: '首页', icon: HomeOutlined },
+  { path: '/calls', label: '项目征集', icon: NotificationOutlined },
+  { path: '/publicity', label: '立项公示', icon: SoundOutlined },
 ];
 
+/** The public menu entry a path belongs to (longest matching prefix). */
+export function publicNavItemFor(pathname: string) {
+  let best: (typeof PUBLIC_NAV)[number] | undefined;
+  for (const item of PUBLIC_NAV) {
+    const matches = pathname === item.path || (item.path !== '/' && pathname.startsWith(`${item.path}/`));
+    if (matches && (!best || item.path.length > best.path.length)) best = item;
+  }
+  return best;
+}
+
+/** The menu of these roles, each entry with the label the first matching role gives it. */
 export function navFor(roles: readonly Role[]): NavItem[] {
-  return APP_NAV.filter((item) => item.roles.some((r) => roles.includes(r)));
+  return APP_NAV.filter((item) => item.roles.some((r) => roles.includes(r))).map((item) => {
+    const own = roles.find((r) => item.labels?.[r]);
+    return own ? { ...item, label: item.labels![own]! } : item;
+  });
+}
+
+/** Whether these roles only read in this area (every role they hold that may open it is read-only). */
+export function readOnlyIn(roles: readonly Role[], path: string): boolean {
+  const item = APP_NAV.find((i) => i.path === path);
+  if (!item) return true;
+  const opening = roles.filter((r) => item.roles.includes(r));
+  return opening.length > 0 && opening.every((r) => item.readOnlyRoles?.includes(r));
 }
 
 /** The menu entry a path belongs to (longest matching prefix), or undefined. */

@@ -77,3 +77,69 @@ export function RegionTreeSelect(props: {
     />
   );
 }
+
+interface CheckOption {
+  title: string;
+  value: string;
+  disableCheckbox?: boolean;
+  children: CheckOption[];
+}
+
+function toCheckOptions(nodes: RegionTreeNode[]): CheckOption[] {
+  return nodes.map((n) => ({
+    title: n.name,
+    value: n.id,
+    disableCheckbox: n.level === 'district',
+    children: toCheckOptions(n.children ?? []),
+  }));
+}
+
+/**
+ * Several streets and/or communities (a call's service area). Checking every community of a
+ * street selects the street itself.
+ */
+export function ServiceAreaSelect(props: {
+  value?: string[];
+  onChange?: (value: string[]) => void;
+  id?: string;
+  placeholder?: string;
+}) {
+  const tree = useRegionTree();
+  return (
+    <TreeSelect
+      id={props.id}
+      value={props.value ?? []}
+      onChange={(v) => props.onChange?.((v as string[]) ?? [])}
+      treeData={toCheckOptions(tree.data ?? [])}
+      loading={tree.isLoading}
+      treeCheckable
+      showCheckedStrategy={TreeSelect.SHOW_PARENT}
+      showSearch={{ treeNodeFilterProp: 'title' }}
+      treeDefaultExpandedKeys={(tree.data ?? []).map((n) => n.id)}
+      placeholder={props.placeholder ?? '选择街道或社区（可多选）'}
+      maxTagCount="responsive"
+      style={{ width: '100%' }}
+      popupMatchSelectWidth={false}
+      allowClear
+    />
+  );
+}
+
+/** The communities (社区/村) inside some streets or communities, for choosing where a service happens. */
+export function communitiesWithin(
+  nodes: RegionTreeNode[] | undefined,
+  areaIds: readonly string[],
+): { id: string; name: string; streetName: string }[] {
+  const out: { id: string; name: string; streetName: string }[] = [];
+  const visit = (list: RegionTreeNode[], inside: boolean, streetName: string) => {
+    for (const n of list) {
+      const here = inside || areaIds.includes(n.id);
+      const street = n.level === 'street' ? n.name : streetName;
+      if (n.level === 'community') {
+        if (here) out.push({ id: n.id, name: n.name, streetName: street });
+      } else visit(n.children ?? [], here, street);
+    }
+  };
+  visit(nodes ?? [], false, '');
+  return out;
+}

@@ -293,7 +293,7 @@ async function nextCode(tx: Tx): Promise<string> {
   await tx.execute(sql`select pg_advisory_xact_lock(${CODE_LOCK_KEY})`);
   const prefix = `HT-${todayInShanghai().slice(0, 4)}-`;
   const [row] = await tx
-    .select({ n: sql<number | null>`max(substring(${contracts.code} from ${prefix.length + 1})::int)` })
+    .select({ n: sql<number | null>`max(substring(${contracts.code} from ${prefix.length + 1}::int)::int)` })
     .from(contracts)
     .where(sql`${contracts.code} like ${`${prefix}%`}`);
   return `${prefix}${String((Number(row?.n) || 0) + 1).padStart(4, '0')}`;

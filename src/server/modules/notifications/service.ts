@@ -1,7 +1,12 @@
-import { and, arrayContains, eq, inArray } from 'drizzle-orm';
+import { and, arrayContains, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Role } from '../../../domain/enums.js';
-import type { Executor, Tx } from '../../db/client.js';
+import type { NotificationItem, NotificationList, NotificationQuery } from '../../../domain/notifications.js';
+import type { Db, Executor, Tx } from '../../db/client.js';
+import { permittedActions } from '../../http/authorize.js';
+import type { CurrentUser } from '../../http/current-user.js';
+import { notFound } from '../../http/errors.js';
 import { users } from '../accounts/schema.js';
+import { notificationPolicy } from './policy.js';
 import { notifications } from './schema.js';
 
 export interface NotificationInput {
@@ -36,4 +41,78 @@ export async function notify(tx: Tx, userIds: string[], input: NotificationInput
   }
   if (recipients.length === 0) return;
   await tx.insert(notifications).values(recipients.map((userId) => ({ userId, ...input })));
+}
+
+type NotificationRow = typeof notifications.$inferSelect;
+
+const present = (viewer: CurrentUser, n: NotificationRow): NotificationItem => ({
+  id: n.id,
+  kind: n.kind,
+  title: n.title,
+  body: n.body,
+  link: n.link,
+  createdAt: n.createdAt.toISOString(),
+  readAt: n.readAt?.toISOString() ?? null,
+  actions: n.readAt ? [] : permittedActions(viewer, notificationPolicy, n, ['read']),
+});
+
+async function unreadCountOf(db: Executor, userId: string) {
+  const [row] = await db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return row.n;
+}
+
+/** The viewer's own notifications, newest first, with the unread total. */
+export async function listNotifications(
+  db: Db,
+  viewer: CurrentUser,
+  query: NotificationQuery,
+): Promise<NotificationList> {
+  const where = and(
+    eq(notifications.userId, viewer.id),
+    query.unread === 'true' ? isNull(notifications.readAt) : undefined,
+  );
+  const [rows, [{ n: total }], unreadCount] = await Promise.all([
+    db
+      .select()
+      .from(notifications)
+      .where(where)
+      .orderBy(desc(notifications.createdAt), desc(notifications.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
+    db.select({ n: count() }).from(notifications).where(where),
+    unreadCountOf(db, viewer.id),
+  ]);
+  return {
+    items: rows.map((n) => present(viewer, n)),
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+    unreadCount,
+    actions: unreadCount > 0 ? permittedActions(viewer, notificationPolicy, null, ['readAll']) : [],
+  };
+}
+
+/** Marks one of the viewer's notifications read (idempotent: the first read time stays). */
+export async function markRead(db: Db, viewer: CurrentUser, id: string): Promise<NotificationItem> {
+  const [row] = await db
+    .update(notifications)
+    .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
+    .where(and(eq(notifications.id, id), eq(notifications.userId, viewer.id)))
+    .returning();
+  // Someone else's notification is as good as absent.
+  if (!row) throw notFound('通知');
+  return present(viewer, row);
+}
+
+/** Marks all the viewer's unread notifications read. */
+export async function markAllRead(db: Db, viewer: CurrentUser) {
+  const marked = await db
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(and(eq(notifications.userId, viewer.id), isNull(notifications.readAt)))
+    .returning({ id: notifications.id });
+  return { marked: marked.length, unreadCount: await unreadCountOf(db, viewer.id) };
 }

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import {
   awardBody,
   awardResult,
-  DEFAULT_MIN_PANEL_SIZE,
   myReview,
   myReviews,
   respondBody,
@@ -34,10 +33,6 @@ const roleCheck =
   async (request: FastifyRequest) =>
     authorize(request.user, policy, action, null as R);
 
-/** The deployment's smallest panel (REVIEW_MIN_PANEL_SIZE in the config when it defines one). */
-export const minPanelSize = (config: object) =>
-  (config as { REVIEW_MIN_PANEL_SIZE?: number }).REVIEW_MIN_PANEL_SIZE ?? DEFAULT_MIN_PANEL_SIZE;
-
 export function reviewRoutes(fastify: FastifyInstance, ctx: AppContext) {
   const { db } = ctx;
   const app = typed(fastify);
@@ -50,7 +45,7 @@ export function reviewRoutes(fastify: FastifyInstance, ctx: AppContext) {
       schema: {
         tags,
         params: callParams,
-        body: reviewCreateBody(minPanelSize(ctx.config)),
+        body: reviewCreateBody(ctx.config.PANEL_MIN_SIZE),
         response: { 201: reviewView },
       },
     },

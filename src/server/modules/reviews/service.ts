@@ -231,15 +231,13 @@ export async function startReview(db: Db, actor: SignedIn, callId: string, input
         drawExclusions: record.exclusions,
       })
       .returning();
-    await tx
-      .insert(panelMembers)
-      .values(
-        record.result.panel.map((expertId, drawPosition) => ({
-          sessionId: session.id,
-          expertId,
-          drawPosition,
-        })),
-      );
+    await tx.insert(panelMembers).values(
+      record.result.panel.map((expertId, drawPosition) => ({
+        sessionId: session.id,
+        expertId,
+        drawPosition,
+      })),
+    );
     await appendAudit(tx, actor, {
       action: 'review.panel_drawn',
       targetType: 'review_session',
@@ -480,6 +478,8 @@ export async function respond(
   return items.find((i) => i.session.id === sessionId)!;
 }
 
+const SKIPPED = '抽取后已停用或未开通账号，按抽取顺序跳过';
+
 /**
  * The next expert in the recorded draw order takes the declined seat. When none is left the
  * seat stays empty and the buyer is told: the conflict is a fact to record, not something the
@@ -493,32 +493,51 @@ async function drawReplacement(tx: Tx, actor: SignedIn, call: CallRow, session: 
     exclusions: session.drawExclusions,
     size: session.panelSize,
   });
-  const position = panel.length;
-  const next = order[position];
-  if (!next) {
-    const missing = session.panelSize - seatsFilled(panel);
-    await appendAudit(tx, actor, {
-      action: 'review.replacement_unavailable',
-      targetType: 'review_session',
-      targetId: session.id,
-      summary: { callId: call.id, missing },
+  const rest = order.slice(panel.length);
+  const usable = rest.length
+    ? await tx
+        .select({ id: experts.id })
+        .from(experts)
+        .where(and(inArray(experts.id, rest), eq(experts.active, true), isNotNull(experts.userId)))
+    : [];
+  // An expert deactivated (or unlinked) since the draw keeps their place in the order, recorded
+  // as skipped, so that positions still match the record and the draw stays verifiable.
+  let position = panel.length;
+  for (const expertId of rest) {
+    if (usable.some((u) => u.id === expertId)) {
+      await tx.insert(panelMembers).values({ sessionId: session.id, expertId, drawPosition: position });
+      await appendAudit(tx, actor, {
+        action: 'review.replacement_drawn',
+        targetType: 'review_session',
+        targetId: session.id,
+        summary: { callId: call.id, expertId, drawPosition: position },
+      });
+      await inviteExperts(tx, call, session, [expertId]);
+      return;
+    }
+    await tx.insert(panelMembers).values({
+      sessionId: session.id,
+      expertId,
+      drawPosition: position,
+      status: 'declined',
+      conflictReason: SKIPPED,
+      respondedAt: new Date(),
     });
-    await notify(tx, await usersOfOrg(tx, call.buyerOrgId, 'buyer'), {
-      kind: 'review.shortfall',
-      title: `评审专家不足：${call.title}`,
-      body: `有专家声明回避，但候选专家已全部抽完，评审小组还缺${missing}人，无法自动补抽。请联系管理员补充专家库，或按规定流标。`,
-      link: `/calls/${call.id}/review`,
-    });
-    return;
+    position++;
   }
-  await tx.insert(panelMembers).values({ sessionId: session.id, expertId: next, drawPosition: position });
+  const missing = session.panelSize - seatsFilled(panel);
   await appendAudit(tx, actor, {
-    action: 'review.replacement_drawn',
+    action: 'review.replacement_unavailable',
     targetType: 'review_session',
     targetId: session.id,
-    summary: { callId: call.id, expertId: next, drawPosition: position },
+    summary: { callId: call.id, missing, skipped: rest },
   });
-  await inviteExperts(tx, call, session, [next]);
+  await notify(tx, await usersOfOrg(tx, call.buyerOrgId, 'buyer'), {
+    kind: 'review.shortfall',
+    title: `评审专家不足：${call.title}`,
+    body: `有专家声明回避，但候选专家已全部抽完，评审小组还缺${missing}人，无法自动补抽。请联系管理员补充专家库，或按规定流标。`,
+    link: `/calls/${call.id}/review`,
+  });
 }
 
 async function openScoringIfReady(tx: Tx, actor: SignedIn, call: CallRow, session: SessionRow) {
@@ -765,15 +784,14 @@ async function completeIfDone(
 
 // ---------- results ----------
 
+/** Sequential queries: it also runs inside transactions, whose single connection takes one at a time. */
 async function computeResults(db: Executor, call: CallRow, session: SessionRow) {
-  const [panel, apps, sheets] = await Promise.all([
-    panelOf(db, session.id),
-    applicationsInReview(db, call.id),
-    db
-      .select()
-      .from(scoreSheets)
-      .where(and(eq(scoreSheets.sessionId, session.id), isNotNull(scoreSheets.submittedAt))),
-  ]);
+  const panel = await panelOf(db, session.id);
+  const apps = await applicationsInReview(db, call.id);
+  const sheets = await db
+    .select()
+    .from(scoreSheets)
+    .where(and(eq(scoreSheets.sessionId, session.id), isNotNull(scoreSheets.submittedAt)));
   const accepted = panel.filter((p) => p.member.status === 'accepted');
   const rows = apps.map(({ app }) => ({
     applicationId: app.id,

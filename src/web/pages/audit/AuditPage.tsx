@@ -2,6 +2,12 @@
 import { AutoComplete, Card, DatePicker, Tag, Tooltip } from 'antd';
 import type { AuditEntry } from '../../../domain/api';
 import {
+  auditActionLabel,
+  auditActionLabels,
+  auditTargetLabel,
+  auditTargetLabels,
+} from '../../../domain/audit-labels';
+import {
   expertFieldLabels,
   orgKindLabels,
   type Role,
@@ -9,49 +15,12 @@ import {
   roleLabels,
   serviceCategoryLabels,
 } from '../../../domain/enums';
+import { applicationStateLabels, callStateLabels } from '../../../domain/lifecycle';
 import { LoadFailed } from '../../components/ErrorPages';
 import { ExportButton } from '../../components/ImportExport';
 import { ListToolbar, PagedTable, SearchBox, useList, useListParams } from '../../components/list';
 import { PageHeader } from '../../components/PageHeader';
 import { dayjs, formatDateTimeSeconds } from '../../format';
-
-export const targetTypeLabels: Record<string, string> = {
-  user: '用户',
-  account: '账号',
-  auth: '登录',
-  org: '组织',
-  region: '区划',
-  expert: '专家',
-  system: '系统',
-};
-
-const verbLabels: Record<string, string> = {
-  created: '新建',
-  updated: '修改',
-  deactivated: '停用',
-  activated: '启用',
-  imported: '导入',
-  exported: '导出',
-  login: '登录',
-  logout: '退出登录',
-  login_failed: '登录失败',
-  locked: '锁定',
-  password_changed: '修改密码',
-  password_reset: '重置密码',
-  registered: '注册',
-  demo_seeded: '生成演示数据',
-};
-
-/** `org.created` → 组织·新建; unknown ids are shown as they are. */
-export function actionLabel(action: string): string {
-  const dot = action.indexOf('.');
-  const type = dot < 0 ? '' : action.slice(0, dot);
-  const verb = action.slice(dot + 1);
-  const v = verbLabels[verb];
-  if (!v) return action;
-  const t = targetTypeLabels[type];
-  return t ? `${t}·${v}` : v;
-}
 
 /** Roles are stored comma-separated for users with several. */
 function rolesLabel(value: string | null): string {
@@ -62,20 +31,13 @@ function rolesLabel(value: string | null): string {
     .join('、');
 }
 
-const ACTION_SUGGESTIONS = [
-  ...['org', 'region', 'expert', 'user'].flatMap((t) =>
-    ['created', 'updated', 'deactivated', 'activated'].map((v) => `${t}.${v}`),
-  ),
-  'org.imported',
-  'expert.imported',
-  'auth.login',
-  'account.locked',
-  'user.password_changed',
-  'user.password_reset',
-].map((value) => ({ value, label: `${value}（${actionLabel(value)}）` }));
-const TARGET_SUGGESTIONS = ['org', 'region', 'expert', 'user'].map((value) => ({
+const ACTION_SUGGESTIONS = Object.entries(auditActionLabels).map(([value, label]) => ({
   value,
-  label: `${value}（${targetTypeLabels[value]}）`,
+  label: `${label}（${value}）`,
+}));
+const TARGET_SUGGESTIONS = Object.entries(auditTargetLabels).map(([value, label]) => ({
+  value,
+  label: `${label}（${value}）`,
 }));
 
 /** Chinese names of the fields that appear in summaries. */
@@ -95,7 +57,7 @@ const fieldLabels: Record<string, string> = {
   address: '地址',
   categories: '服务领域',
   field: '专业领域',
-  title: '职称',
+  title: '职称/标题',
   employerOrgId: '工作单位',
   employerName: '工作单位名称',
   formerEmployerOrgIds: '曾任职单位',
@@ -106,6 +68,21 @@ const fieldLabels: Record<string, string> = {
   roles: '角色',
   count: '数量',
   names: '名称',
+  from: '原状态',
+  to: '新状态',
+  reason: '原因',
+
+  callId: '项目',
+  changes: '变更',
+  decision: '结论',
+  answer: '答复',
+  amountFen: '金额（分）',
+  panelSize: '专家人数',
+  seed: '抽取种子',
+  side: '确认方',
+  by: '审查方',
+  failed: '未通过项',
+  override: '人工复核',
 };
 
 /** Enum values shown with their Chinese labels, by the field they belong to. */
@@ -115,6 +92,11 @@ const valueLabels: Record<string, Record<string, string>> = {
   categories: serviceCategoryLabels,
   field: expertFieldLabels,
   roles: roleLabels,
+  from: { ...callStateLabels, ...applicationStateLabels },
+  to: { ...callStateLabels, ...applicationStateLabels },
+  decision: { upheld: '异议成立', rejected: '异议不成立' },
+  side: { buyer: '购买方', provider: '承接方' },
+  by: { system: '系统', buyer: '购买主体' },
 };
 
 function plain(value: unknown, key = ''): string {
@@ -183,7 +165,7 @@ export function AuditPage() {
           <AutoComplete
             allowClear
             options={ACTION_SUGGESTIONS}
-            placeholder="操作（如 org.created）"
+            placeholder="操作（如 新增单位）"
             aria-label="操作"
             defaultValue={params.filters.action}
             key={`action-${params.filters.action ?? ''}`}
@@ -251,7 +233,7 @@ export function AuditPage() {
                 dataIndex: 'action',
                 render: (v: string) => (
                   <Tooltip title={v}>
-                    <Tag>{actionLabel(v)}</Tag>
+                    <Tag>{auditActionLabel(v)}</Tag>
                   </Tooltip>
                 ),
               },
@@ -260,7 +242,7 @@ export function AuditPage() {
                 key: 'target',
                 render: (_, r) => (
                   <span className="nowrap">
-                    {targetTypeLabels[r.targetType] ?? r.targetType}
+                    {auditTargetLabel(r.targetType)}
                     {r.targetId ? (
                       <Tooltip title={r.targetId}>
                         <span className="mono muted"> {r.targetId.slice(0, 8)}</span>

@@ -1,3 +1,4 @@
+import { BandIndex } from './band-index';
 import { bandHashes, bandKeys, DEFAULT_LSH, type LshParams, MinHasher } from './minhash';
 import { DEFAULT_SHINGLES, type ShingleOptions, shingleSet } from './shingles';
 import { intersectionSize, type Overlap, overlapOfSizes } from './similarity';
@@ -108,10 +109,7 @@ export function deserializeFingerprint(stored: StoredFingerprint): Fingerprint {
   };
 }
 
-type Bucket = number | number[];
 const EMPTY = new Uint32Array(0);
-// Map keys within the 31-bit small-integer range stay unboxed in V8.
-const BUCKET_MASK = 0x3fffffff;
 
 /**
  * In-memory MinHash-LSH index of texts. Candidates come from shared band buckets and are verified
@@ -123,7 +121,8 @@ export class DuplicateDetector {
   private readonly ids: string[] = [];
   private readonly sets: Uint32Array[] = [];
   private readonly slotOf = new Map<string, number>();
-  private readonly buckets: Map<number, Bucket>[];
+  private readonly bands: BandIndex[];
+  private readonly isLive = (slot: number) => this.sets[slot].length > 0;
   private seen = new Uint32Array(1024);
   private stamp = 0;
 
@@ -131,7 +130,7 @@ export class DuplicateDetector {
     this.options = resolveDetectorOptions(options);
     const { bands, rows, seed } = this.options.lsh;
     this.hasher = new MinHasher(bands * rows, seed);
-    this.buckets = Array.from({ length: bands }, () => new Map<number, Bucket>());
+    this.bands = Array.from({ length: bands }, () => new BandIndex());
   }
 
   get size(): number {
@@ -167,34 +166,16 @@ export class DuplicateDetector {
     this.sets.push(fp.shingles);
     this.slotOf.set(id, slot);
     if (fp.shingles.length === 0) return;
-    for (let band = 0; band < fp.bandHashes.length; band++) {
-      const map = this.buckets[band];
-      const key = fp.bandHashes[band] & BUCKET_MASK;
-      const bucket = map.get(key);
-      if (bucket === undefined) map.set(key, slot);
-      else if (typeof bucket === 'number') map.set(key, [bucket, slot]);
-      else bucket.push(slot);
-    }
+    for (let band = 0; band < this.bands.length; band++)
+      this.bands[band].add(fp.bandHashes[band], slot, this.isLive);
   }
 
+  /** Forgets a document; its bucket entries are dropped at the next merge of each band. */
   remove(id: string): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
     this.slotOf.delete(id);
-    const shingles = this.sets[slot];
     this.sets[slot] = EMPTY;
-    if (shingles.length === 0) return true;
-    this.fingerprintOfShingles(shingles).bandHashes.forEach((hash, band) => {
-      const map = this.buckets[band];
-      const key = hash & BUCKET_MASK;
-      const bucket = map.get(key);
-      if (bucket === slot) map.delete(key);
-      else if (Array.isArray(bucket)) {
-        const rest = bucket.filter((s) => s !== slot);
-        if (rest.length === 1) map.set(key, rest[0]);
-        else map.set(key, rest);
-      }
-    });
     return true;
   }
 
@@ -208,19 +189,15 @@ export class DuplicateDetector {
     const stamp = this.stamp;
     const seen = this.seen;
     const out: number[] = [];
+    const sets = this.sets;
     const visit = (slot: number) => {
       if (seen[slot] !== stamp) {
         seen[slot] = stamp;
-        out.push(slot);
+        if (sets[slot].length > 0) out.push(slot);
       }
     };
     if (fp.shingles.length === 0) return out;
-    for (let band = 0; band < fp.bandHashes.length; band++) {
-      const bucket = this.buckets[band].get(fp.bandHashes[band] & BUCKET_MASK);
-      if (bucket === undefined) continue;
-      if (typeof bucket === 'number') visit(bucket);
-      else for (const slot of bucket) visit(slot);
-    }
+    for (let band = 0; band < this.bands.length; band++) this.bands[band].forEach(fp.bandHashes[band], visit);
     return out;
   }
 

@@ -1,0 +1,425 @@
+import type { AddressInfo } from 'node:net';
+import { and, eq, like } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workingDaysBetween } from '../../../domain/working-days.js';
+import { expectDeniedToEach } from '../../testing/expectations.js';
+import { insertApplication, insertCall, orgOf } from '../../testing/factories.js';
+import { ALL_ROLES_USERS, buildTestApp, type TestApp, type TestClient } from '../../testing/test-app.js';
+import { users } from '../accounts/schema.js';
+import { orgs } from '../orgs/schema.js';
+import { deliverPendingEmails, type Mailer, RetryBackoff, smtpMailer } from './mailer.js';
+import { sendDeadlineReminders } from './reminders.js';
+import { notifications } from './schema.js';
+import { notify } from './service.js';
+import { startNotificationWorker } from './worker.js';
+
+let t: TestApp;
+let provider: TestClient;
+let buyer: TestClient;
+const ids: Record<string, string> = {};
+
+const userId = async (username: string) => {
+  const [u] = await t.database.db.select({ id: users.id }).from(users).where(eq(users.username, username));
+  return u.id;
+};
+
+/** Queues a notification for a user, as the other modules do, and returns its id. */
+async function notifyUser(username: string, title: string, extra: { kind?: string; link?: string } = {}) {
+  const id = await userId(username);
+  await t.database.db.transaction((tx) =>
+    notify(tx, [id], { kind: extra.kind ?? 'test', title, body: `${title}的说明`, link: extra.link }),
+  );
+  const [row] = await t.database.db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.userId, id), eq(notifications.title, title)));
+  return row.id;
+}
+
+const rowOf = async (id: string) => {
+  const [row] = await t.database.db.select().from(notifications).where(eq(notifications.id, id));
+  return row;
+};
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  [provider, buyer] = await Promise.all([t.client('provider'), t.client('buyer')]);
+  ids.p1 = await notifyUser('provider', '联合申报签章请求：第一条', { link: '/app/applications/1' });
+  ids.p2 = await notifyUser('provider', '资格审查结果：第二条');
+  ids.p3 = await notifyUser('provider', '合同待签：第三条');
+  ids.b1 = await notifyUser('buyer', '异议待答复：采购方的一条');
+});
+afterAll(() => t?.close());
+
+describe('the notification centre', () => {
+  it('lists only the user’s own notifications, newest first, with the unread count', async () => {
+    const res = await provider.get('/api/notifications');
+    expect(res.statusCode, res.body).toBe(200);
+    const list = res.json();
+    expect(list).toMatchObject({ total: 3, page: 1, pageSize: 20, unreadCount: 3, actions: ['readAll'] });
+    expect(list.items.map((n: { id: string }) => n.id)).toEqual([ids.p3, ids.p2, ids.p1]);
+    expect(list.items[2]).toEqual({
+      id: ids.p1,
+      kind: 'test',
+      title: '联合申报签章请求：第一条',
+      body: '联合申报签章请求：第一条的说明',
+      link: '/app/applications/1',
+      createdAt: expect.any(String),
+      readAt: null,
+      actions: ['read'],
+    });
+    expect(list.items.map((n: { title: string }) => n.title)).not.toContain('异议待答复：采购方的一条');
+
+    const paged = (await provider.get('/api/notifications?page=2&pageSize=2')).json();
+    expect(paged).toMatchObject({ total: 3, page: 2, pageSize: 2, unreadCount: 3 });
+    expect(paged.items.map((n: { id: string }) => n.id)).toEqual([ids.p1]);
+  });
+
+  it('lets every signed-in role open its notification centre', async () => {
+    for (const username of ALL_ROLES_USERS) {
+      const res = await (await t.client(username)).get('/api/notifications');
+      expect({ username, status: res.statusCode }).toEqual({ username, status: 200 });
+    }
+  });
+
+  it('marks one notification read, idempotently, and filters unread ones', async () => {
+    const res = await provider.post(`/api/notifications/${ids.p2}/read`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ id: ids.p2, readAt: expect.any(String), actions: [] });
+    const firstReadAt = (await rowOf(ids.p2)).readAt;
+    expect(firstReadAt).not.toBeNull();
+
+    const again = await provider.post(`/api/notifications/${ids.p2}/read`);
+    expect(again.statusCode).toBe(200);
+    expect((await rowOf(ids.p2)).readAt).toEqual(firstReadAt);
+
+    const unread = (await provider.get('/api/notifications?unread=true')).json();
+    expect(unread).toMatchObject({ total: 2, unreadCount: 2 });
+    expect(unread.items.map((n: { id: string }) => n.id)).toEqual([ids.p3, ids.p1]);
+    const all = (await provider.get('/api/notifications?unread=false')).json();
+    expect(all).toMatchObject({ total: 3, unreadCount: 2 });
+  });
+
+  it('answers 404 for someone else’s notification and changes nothing', async () => {
+    const res = await provider.post(`/api/notifications/${ids.b1}/read`);
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: 'not_found', message: '通知不存在' });
+    expect((await rowOf(ids.b1)).readAt).toBeNull();
+    const missing = await provider.post('/api/notifications/00000000-0000-4000-8000-000000000000/read');
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('rejects a malformed id or query with field messages', async () => {
+    const res = await provider.post('/api/notifications/not-a-uuid/read');
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({
+      error: 'validation_error',
+      details: { fields: [{ path: 'id', message: '编号格式不正确' }] },
+    });
+    for (const query of ['unread=maybe', 'pageSize=0', 'pageSize=101', 'page=0']) {
+      const bad = await provider.get(`/api/notifications?${query}`);
+      expect({ query, status: bad.statusCode }).toEqual({ query, status: 422 });
+      expect(bad.json().details.fields.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('marks all the user’s own notifications read, and nobody else’s', async () => {
+    const res = await provider.post('/api/notifications/read-all');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ marked: 2, unreadCount: 0 });
+    const list = (await provider.get('/api/notifications')).json();
+    expect(list).toMatchObject({ total: 3, unreadCount: 0, actions: [] });
+    expect(list.items.every((n: { readAt: string | null }) => n.readAt)).toBe(true);
+    expect((await rowOf(ids.b1)).readAt).toBeNull();
+    expect((await buyer.get('/api/notifications')).json()).toMatchObject({ unreadCount: 1 });
+    expect((await provider.post('/api/notifications/read-all')).json()).toEqual({
+      marked: 0,
+      unreadCount: 0,
+    });
+  });
+
+  it('turns the anonymous visitor away with 401 and writes nothing', async () => {
+    for (const request of [
+      { method: 'GET' as const, url: '/api/notifications' },
+      { method: 'POST' as const, url: '/api/notifications/read-all' },
+      { method: 'POST' as const, url: `/api/notifications/${ids.b1}/read` },
+    ]) {
+      await expectDeniedToEach(t, [null], request, [notifications]);
+    }
+    expect((await rowOf(ids.b1)).readAt).toBeNull();
+  });
+});
+
+describe('deadline reminders', () => {
+  const at = (iso: string) => new Date(iso);
+
+  /** A community committee with a demo account, and one of its drafts on a call. */
+  async function draftOn(call: { id: string }, overrides: Parameters<typeof insertApplication>[2] = {}) {
+    const [committee] = await t.database.db
+      .select()
+      .from(orgs)
+      .where(eq(orgs.id, await orgOf(t.database.db, 'community')));
+    return insertApplication(t.database.db, call, {
+      status: 'draft',
+      cosignedAt: null,
+      submittedAt: null,
+      communityRegionId: committee.regionId,
+      communityOrgId: committee.id,
+      ...overrides,
+    });
+  }
+
+  const remindersFor = (applicationId: string) =>
+    t.database.db
+      .select({ userId: notifications.userId, kind: notifications.kind, title: notifications.title })
+      .from(notifications)
+      .where(like(notifications.dedupeKey, `deadline:%:${applicationId}:%`));
+
+  it('reminds the provider and the community of a draft on a call closing in 2 working days, once', async () => {
+    const now = at('2026-03-09T10:00:00+08:00'); // Monday
+    const call = await insertCall(t.database.db, {
+      title: '两个工作日后截止的项目',
+      applicationClosesAt: at('2026-03-11T17:00:00+08:00'),
+    });
+    expect(workingDaysBetween('2026-03-09', '2026-03-11')).toBe(2);
+    const draft = await draftOn(call);
+    const submitted = await insertApplication(t.database.db, call, { providerUsername: 'provider' });
+
+    const first = await sendDeadlineReminders(t.database.db, now);
+    expect(first).toEqual({ providers: 1, communities: 1 });
+    const sent = await remindersFor(draft.id);
+    expect(sent.map((n) => [n.userId, n.kind, n.title]).sort()).toEqual(
+      [
+        [await userId('provider'), 'deadline.application', '申报截止提醒：两个工作日后截止的项目'],
+        [await userId('community'), 'deadline.cosign', '联合签章截止提醒：两个工作日后截止的项目'],
+      ].sort(),
+    );
+    expect(await remindersFor(submitted.id)).toEqual([]);
+
+    // Once, not twice: later runs (even after the first was read) add nothing.
+    await provider.post('/api/notifications/read-all');
+    expect(await sendDeadlineReminders(t.database.db, at('2026-03-10T09:00:00+08:00'))).toEqual({
+      providers: 0,
+      communities: 0,
+    });
+    expect(await remindersFor(draft.id)).toHaveLength(2);
+
+    const inbox = (await provider.get('/api/notifications?unread=true')).json();
+    expect(inbox.items.map((n: { title: string }) => n.title)).not.toContain(
+      '申报截止提醒：两个工作日后截止的项目',
+    );
+  });
+
+  it('does not remind the community of a draft it has already co-signed', async () => {
+    const call = await insertCall(t.database.db, { applicationClosesAt: at('2026-03-11T12:00:00+08:00') });
+    const signed = await draftOn(call, { cosignedAt: at('2026-03-05T10:00:00+08:00') });
+    await sendDeadlineReminders(t.database.db, at('2026-03-09T10:00:00+08:00'));
+    expect((await remindersFor(signed.id)).map((n) => n.kind)).toEqual(['deadline.application']);
+  });
+
+  it('sends nothing for a call closing in 10 days, an already closed window or a cancelled call', async () => {
+    const now = at('2026-03-09T10:00:00+08:00');
+    const later = await draftOn(
+      await insertCall(t.database.db, { applicationClosesAt: at('2026-03-19T17:00:00+08:00') }),
+    );
+    const past = await draftOn(
+      await insertCall(t.database.db, { applicationClosesAt: at('2026-03-09T09:00:00+08:00') }),
+    );
+    const cancelled = await draftOn(
+      await insertCall(t.database.db, {
+        status: 'cancelled',
+        applicationClosesAt: at('2026-03-10T17:00:00+08:00'),
+      }),
+    );
+    await sendDeadlineReminders(t.database.db, now);
+    for (const a of [later, past, cancelled]) expect(await remindersFor(a.id)).toEqual([]);
+  });
+
+  it('counts working days, not calendar days, across weekends and holidays', async () => {
+    // Wednesday 2026-09-30: 10-01..10-07 are off, 10-08 and 10-09 are the 1st and 2nd working days.
+    const now = at('2026-09-30T10:00:00+08:00');
+    const afterHoliday = await draftOn(
+      await insertCall(t.database.db, { applicationClosesAt: at('2026-10-09T17:00:00+08:00') }),
+    );
+    // 10-08, 10-09, 10-10 (adjusted working Saturday), 10-12: 4 working days away.
+    const fourDays = await draftOn(
+      await insertCall(t.database.db, { applicationClosesAt: at('2026-10-12T17:00:00+08:00') }),
+    );
+    await sendDeadlineReminders(t.database.db, now);
+    expect(await remindersFor(afterHoliday.id)).toHaveLength(2);
+    expect(await remindersFor(fourDays.id)).toEqual([]);
+  });
+});
+
+/** Decodes RFC 2047 encoded words (=?UTF-8?B?…?= / Q) in a header value. */
+function decodeHeader(value: string): string {
+  const parts: Buffer[] = [];
+  const re = /=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g;
+  let last = 0;
+  for (let m = re.exec(value); m; m = re.exec(value)) {
+    const between = value.slice(last, m.index);
+    if (!/^\s*$/.test(between) || last === 0) parts.push(Buffer.from(between));
+    parts.push(
+      m[2].toUpperCase() === 'B'
+        ? Buffer.from(m[3], 'base64')
+        : Buffer.from(
+            m[3]
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(Number.parseInt(h, 16))),
+            'latin1',
+          ),
+    );
+    last = m.index + m[0].length;
+  }
+  parts.push(Buffer.from(value.slice(last)));
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function headerOf(raw: string, name: string): string {
+  const unfolded = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+  const line = unfolded.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return decodeHeader(line?.slice(name.length + 1).trim() ?? '');
+}
+
+describe('e-mail delivery', () => {
+  type Captured = { from: string; to: string[]; raw: string };
+  const captured: Captured[] = [];
+  let reject = false;
+  let server: SMTPServer;
+  let mailer: Mailer;
+
+  beforeAll(async () => {
+    server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          if (reject) {
+            callback(Object.assign(new Error('Mailbox temporarily unavailable'), { responseCode: 451 }));
+            return;
+          }
+          captured.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.server.address() as AddressInfo).port;
+    mailer = smtpMailer({
+      ...t.config,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: port,
+      SMTP_FROM: 'noreply@guandu.example.cn',
+    })!;
+    await t.database.db
+      .update(users)
+      .set({ email: 'provider@example.cn' })
+      .where(eq(users.username, 'provider'));
+    // Everything queued by the earlier tests is out of the way.
+    await t.database.db.update(notifications).set({ emailedAt: new Date() });
+  });
+  afterAll(async () => {
+    mailer?.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('is off without SMTP_HOST', () => {
+    expect(smtpMailer(t.config)).toBeNull();
+  });
+
+  it('e-mails a notification to the user’s address with its title as subject, and marks it emailed', async () => {
+    const mine = await notifyUser('provider', '联合申报签章请求：乐龄同行项目', {
+      link: '/app/applications/9',
+    });
+    const read = await notifyUser('provider', '已读的通知');
+    await provider.post(`/api/notifications/${read}/read`);
+    const noAddress = await notifyUser('buyer', '采购方没有邮箱');
+
+    const result = await deliverPendingEmails(t.database.db, mailer);
+    expect(result).toEqual({ sent: 1, failed: 0, skipped: 0 });
+    expect(captured).toHaveLength(1);
+    const [mail] = captured;
+    expect(mail.to).toEqual(['provider@example.cn']);
+    expect(mail.from).toBe('noreply@guandu.example.cn');
+    expect(headerOf(mail.raw, 'Subject')).toBe('联合申报签章请求：乐龄同行项目');
+    expect(headerOf(mail.raw, 'From')).toContain('社会工作服务项目管理平台');
+    expect((await rowOf(mine)).emailedAt).not.toBeNull();
+    // Read in the app already, or no address: not e-mailed, left as they are.
+    expect((await rowOf(read)).emailedAt).toBeNull();
+    expect((await rowOf(noAddress)).emailedAt).toBeNull();
+
+    expect(await deliverPendingEmails(t.database.db, mailer)).toEqual({ sent: 0, failed: 0, skipped: 0 });
+    expect(captured).toHaveLength(1);
+  });
+
+  it('leaves a notification for a later try when the SMTP server refuses it', async () => {
+    const id = await notifyUser('provider', '资格审查结果通知');
+    reject = true;
+    const failed = await deliverPendingEmails(t.database.db, mailer);
+    reject = false;
+    expect(failed).toEqual({ sent: 0, failed: 1, skipped: 0 });
+    expect((await rowOf(id)).emailedAt).toBeNull();
+
+    const retried = await deliverPendingEmails(t.database.db, mailer);
+    expect(retried).toEqual({ sent: 1, failed: 0, skipped: 0 });
+    expect((await rowOf(id)).emailedAt).not.toBeNull();
+    expect(headerOf(captured.at(-1)!.raw, 'Subject')).toBe('资格审查结果通知');
+  });
+
+  it('survives an unreachable server and waits longer after each failure', async () => {
+    const id = await notifyUser('provider', '服务器不可达时的通知');
+    const closed = new SMTPServer({ authOptional: true, logger: false });
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const down = smtpMailer({ ...t.config, SMTP_HOST: '127.0.0.1', SMTP_PORT: port })!;
+    const warnings: object[] = [];
+    const log = { info() {}, warn: (o: object) => warnings.push(o), error() {} };
+    const backoff = new RetryBackoff(60_000);
+    const now = new Date();
+    try {
+      expect(await deliverPendingEmails(t.database.db, down, { log, backoff, now })).toMatchObject({
+        sent: 0,
+        failed: 1,
+      });
+    } finally {
+      down.close();
+    }
+    expect(warnings).toHaveLength(1);
+    expect((await rowOf(id)).emailedAt).toBeNull();
+
+    // Within the pause it is not tried again; after it, it is.
+    expect(
+      await deliverPendingEmails(t.database.db, mailer, { backoff, now: new Date(now.getTime() + 30_000) }),
+    ).toEqual({ sent: 0, failed: 0, skipped: 0 });
+    expect(
+      await deliverPendingEmails(t.database.db, mailer, { backoff, now: new Date(now.getTime() + 61_000) }),
+    ).toEqual({ sent: 1, failed: 0, skipped: 0 });
+    expect((await rowOf(id)).emailedAt).not.toBeNull();
+  });
+
+  it('is run by the notification worker, which stops cleanly', async () => {
+    const id = await notifyUser('provider', '由后台任务发送的通知');
+    const stop = startNotificationWorker({
+      db: t.database.db,
+      config: { ...t.config, NOTIFY_INTERVAL_SECONDS: 1 },
+      log: { info() {}, warn() {}, error() {} },
+      mailer,
+    });
+    try {
+      await expect.poll(async () => (await rowOf(id)).emailedAt, { timeout: 10_000 }).not.toBeNull();
+    } finally {
+      await stop();
+    }
+    const subjects = captured.map((m) => headerOf(m.raw, 'Subject'));
+    expect(subjects).toContain('由后台任务发送的通知');
+  });
+});

@@ -1,0 +1,10 @@
+import { performance } from 'node:perf_hooks';
+import { openDatabase } from '/work/main/src/server/db/client.js';
+import { seedDemo } from '/work/main/src/server/seed/demo.js';
+const t0 = performance.now();
+const d = await openDatabase({ dataDir: process.argv[2] ?? 'memory://' });
+const t1 = performance.now();
+await seedDemo(d.db);
+const t2 = performance.now();
+console.log('open', ((t1-t0)/1000).toFixed(2), 'seed', ((t2-t1)/1000).toFixed(2));
+await d.close();

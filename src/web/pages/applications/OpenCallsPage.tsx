@@ -1,0 +1,150 @@
+/** 可申报项目 (provider): calls open for applications, and starting or resuming an application. */
+import { FormOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Empty, List, Pagination, Select, Skeleton, Space } from 'antd';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { SERVICE_CATEGORIES, serviceCategoryLabels } from '../../../domain/enums';
+import { api, errorMessage, type Page } from '../../api';
+import { LoadFailed } from '../../components/ErrorPages';
+import { ListToolbar, SearchBox, useListParams } from '../../components/list';
+import { PageHeader } from '../../components/PageHeader';
+import { ApplicationStatusTag } from '../../components/status';
+import { formatDateTime, formatMoney, formatNumber } from '../../format';
+import { CallDetailSections } from '../calls/CallDetailView';
+import type { CallDetail, CallSummary } from '../calls/types';
+import { CallCard, type PublicPage } from '../public/PublicCallsPage';
+import type { ApplicationListItem, ApplicationView } from './types';
+
+const CATEGORY_OPTIONS = SERVICE_CATEGORIES.map((c) => ({ value: c, label: serviceCategoryLabels[c] }));
+
+export function OpenCallsPage() {
+  const params = useListParams(['category'] as const);
+  const query = { ...params.query, status: 'published' };
+  const list = useQuery({
+    queryKey: ['public-calls', query],
+    queryFn: ({ signal }) => api.get<PublicPage<CallSummary>>('/api/public/calls', query, signal),
+    placeholderData: keepPreviousData,
+  });
+  return (
+    <>
+      <PageHeader title="可申报项目" subTitle="正在征集的项目，选择后填写申报书" />
+      <Card>
+        <ListToolbar>
+          <SearchBox value={params.q} onSearch={(q) => params.update({ q })} placeholder="搜索项目名称或内容" />
+          <Select
+            allowClear
+            placeholder="服务领域"
+            aria-label="服务领域"
+            options={CATEGORY_OPTIONS}
+            value={params.filters.category}
+            onChange={(category) => params.update({ category })}
+            className="filter-150"
+          />
+        </ListToolbar>
+        {list.isError ? (
+          <LoadFailed message={list.error.message} onRetry={() => list.refetch()} />
+        ) : list.isPending ? (
+          <Skeleton active />
+        ) : list.data.items.length === 0 ? (
+          <Empty description="暂无正在征集的项目" />
+        ) : (
+          <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+            {list.data.items.map((c) => (
+              <CallCard key={c.id} call={c} to={`/app/open-calls/${c.id}`} />
+            ))}
+          </Space>
+        )}
+        {list.data && list.data.total > 0 ? (
+          <Pagination
+            className="list-pagination"
+            current={params.page}
+            pageSize={params.pageSize}
+            total={list.data.total}
+            showTotal={(t) => `共 ${formatNumber(t)} 个项目`}
+            onChange={(page, pageSize) => params.update({ page, pageSize })}
+            size="small"
+          />
+        ) : null}
+      </Card>
+    </>
+  );
+}
+
+export function OpenCallPage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const { message } = App.useApp();
+  const [creating, setCreating] = useState(false);
+  const call = useQuery({
+    queryKey: ['public-calls', 'detail', id],
+    queryFn: ({ signal }) => api.get<CallDetail>(`/api/public/calls/${id}`, undefined, signal),
+  });
+  const mine = useQuery({
+    queryKey: ['applications', 'list', { callId: id }],
+    queryFn: ({ signal }) =>
+      api.get<Omit<Page<ApplicationListItem>, 'actions'>>('/api/applications', { callId: id, pageSize: 50 }, signal),
+  });
+  if (call.isPending) return <Skeleton active />;
+  if (call.isError) return <LoadFailed message={call.error.message} onRetry={() => call.refetch()} />;
+  const c = call.data;
+  const open =
+    c.status === 'published' &&
+    Date.parse(c.applicationOpensAt) <= Date.now() &&
+    Date.parse(c.applicationClosesAt) > Date.now();
+
+  const start = async () => {
+    setCreating(true);
+    try {
+      const created = await api.post<ApplicationView>('/api/applications', { callId: c.id });
+      await client.invalidateQueries({ queryKey: ['applications', 'list'] });
+      message.success('已创建申报草稿，填写内容将自动保存');
+      navigate(`/app/applications/${created.id}`);
+    } catch (error) {
+      message.error(errorMessage(error));
+    } finally {
+      setCreating(false);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader
+        title={c.title}
+        subTitle={`${c.buyerName} · 申报截止 ${formatDateTime(c.applicationClosesAt)} · 单个项目上限 ${formatMoney(c.budgetCapFen)}`}
+        extra={
+          open ? (
+            <Button type="primary" icon={<FormOutlined />} loading={creating} onClick={start}>
+              新建申报
+            </Button>
+          ) : null
+        }
+      />
+      {!open ? <Alert type="info" showIcon title="该项目当前不在申报期内" style={{ marginBottom: 16 }} /> : null}
+      {mine.data && mine.data.items.length > 0 ? (
+        <Card title="本机构对该项目的申报" style={{ marginBottom: 16 }}>
+          <List
+            dataSource={mine.data.items}
+            renderItem={(a) => (
+              <List.Item
+                actions={[
+                  <Link key="open" to={`/app/applications/${a.id}`}>
+                    打开
+                  </Link>,
+                ]}
+              >
+                <Space wrap>
+                  <span>{a.title || '（未命名申报）'}</span>
+                  <span className="muted">{a.communityName ?? '未选社区'}</span>
+                  <ApplicationStatusTag status={a.status} />
+                </Space>
+              </List.Item>
+            )}
+          />
+        </Card>
+      ) : null}
+      <CallDetailSections call={c} />
+    </>
+  );
+}

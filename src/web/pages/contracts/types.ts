@@ -1,0 +1,1 @@
+export type { Contract, ContractListItem } from '../../../domain/contracts';

@@ -1,0 +1,107 @@
+/** Pieces shared by the public publicity page and the buyer's publicity tab. */
+import { Descriptions, Empty, List, Table, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { AwardStatusTag, ObjectionStatusTag, PublicityPhaseTag } from '../../components/status';
+import { formatDateTime, formatMoney } from '../../format';
+import { formatScore, type PublicPublicity } from './types';
+
+export function PublicityFacts({ p }: { p: PublicPublicity }) {
+  return (
+    <Descriptions
+      bordered
+      size="small"
+      column={{ xs: 1, sm: 1, md: 2 }}
+      items={[
+        { key: 'call', label: '项目', children: `${p.callTitle}（${p.callCode}）` },
+        { key: 'buyer', label: '购买主体', children: p.buyerName },
+        {
+          key: 'period',
+          label: '公示期',
+          children: `${p.opensOn} 至 ${p.closesOn}（${p.workingDays}个工作日）`,
+        },
+        { key: 'phase', label: '状态', children: <PublicityPhaseTag phase={p.phase} /> },
+        ...(p.closedAt ? [{ key: 'closed', label: '结束时间', children: formatDateTime(p.closedAt) }] : []),
+      ]}
+    />
+  );
+}
+
+export function AwardsTable({ awards }: { awards: PublicPublicity['awards'] }) {
+  return (
+    <Table
+      size="small"
+      rowKey="id"
+      pagination={false}
+      scroll={{ x: 'max-content' }}
+      dataSource={awards}
+      columns={[
+        { title: '排名', dataIndex: 'rank', width: 64 },
+        { title: '项目名称', dataIndex: 'projectTitle' },
+        { title: '承接单位', dataIndex: 'providerName' },
+        {
+          title: '立项金额',
+          dataIndex: 'amountFen',
+          align: 'right',
+          render: (v: number) => <span className="nowrap">{formatMoney(v)}</span>,
+        },
+        { title: '评审得分', dataIndex: 'scoreCenti', align: 'right', render: (v: number) => formatScore(v) },
+        {
+          title: '状态',
+          dataIndex: 'status',
+          render: (v: string, r) => (
+            <>
+              <AwardStatusTag status={v} />
+              {r.revokedReason ? <div className="muted">{r.revokedReason}</div> : null}
+            </>
+          ),
+        },
+      ]}
+    />
+  );
+}
+
+type AnyObjection = PublicPublicity['objections'][number] & {
+  objectorName?: string;
+  objectorContact?: string;
+  actions?: string[];
+};
+
+export function ObjectionList<T extends AnyObjection>(props: {
+  objections: readonly T[];
+  /** Extra content per objection (the buyer's answer form). */
+  renderExtra?: (o: T) => ReactNode;
+}) {
+  if (props.objections.length === 0)
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="暂无异议" />;
+  return (
+    <List
+      dataSource={[...props.objections]}
+      renderItem={(o, i) => (
+        <List.Item className="objection" data-testid="objection">
+          <div style={{ width: '100%' }}>
+            <div className="objection-head">
+              <Typography.Text strong>异议 {i + 1}</Typography.Text>
+              <ObjectionStatusTag status={o.status} />
+              <span className="muted">{formatDateTime(o.createdAt)}</span>
+            </div>
+            {o.projectTitle ? <div className="muted">针对项目：{o.projectTitle}</div> : null}
+            {o.objectorName ? (
+              <div className="muted">
+                提出人：{o.objectorName}（{o.objectorContact}）<span className="internal-note">仅内部可见</span>
+              </div>
+            ) : null}
+            <Typography.Paragraph className="objection-reason">{o.reason}</Typography.Paragraph>
+            {o.answer ? (
+              <div className="objection-answer">
+                <Typography.Text strong>答复：</Typography.Text>
+                {o.answer}
+                {o.answeredAt ? <span className="muted">（{formatDateTime(o.answeredAt)}）</span> : null}
+              </div>
+            ) : null}
+            {props.renderExtra?.(o)}
+          </div>
+        </List.Item>
+      )}
+    />
+  );
+}
