@@ -4,8 +4,9 @@ import Fastify from 'fastify';
 
 const bodies: Record<string, string> = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const app = Fastify();
-for (const [url, body] of Object.entries(bodies)) {
-  app.get(url.split('?')[0], (_request, reply) => reply.type('application/json').send(body));
-}
+app.get('/*', (request, reply) => {
+  const body = bodies[request.url];
+  return body === undefined ? reply.status(404).send() : reply.type('application/json').send(body);
+});
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${address}\n`);

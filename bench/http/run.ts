@@ -40,17 +40,21 @@ async function load(url: string) {
 }
 
 /** Starts the platform with demo data and a baseline server, then loads each scenario on both. */
-export async function runHttpBench(scenarios: Scenario[], setup?: (baseUrl: string) => Promise<void>) {
+export async function runHttpBench(
+  scenarios: Scenario[] | ((baseUrl: string) => Promise<Scenario[]>),
+  prepare?: (dataDir: string) => Promise<void>,
+) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sw-bench-'));
+  await prepare?.(dataDir);
   const platform = await start(
     ['--import', 'tsx', 'src/server/main.ts'],
     { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' },
     /is serving on (http:\/\/[\d.:]+)/,
   );
   try {
-    await setup?.(platform.url);
+    const list = typeof scenarios === 'function' ? await scenarios(platform.url) : scenarios;
     const bodies: Record<string, string> = {};
-    for (const s of scenarios) bodies[s.url] = await (await fetch(platform.url + s.url)).text();
+    for (const s of list) bodies[s.url] = await (await fetch(platform.url + s.url)).text();
     const bodiesFile = path.join(dataDir, 'bodies.json');
     writeFileSync(bodiesFile, JSON.stringify(bodies));
     const bare = await start(['--import', 'tsx', 'bench/http/bare-server.ts', bodiesFile], {}, /(http:\/\/[\d.:]+)/);
@@ -58,7 +62,7 @@ export async function runHttpBench(scenarios: Scenario[], setup?: (baseUrl: stri
       console.log(`\nHTTP benchmark: ${CONNECTIONS} connections, ${DURATION} s per run, on 127.0.0.1`);
       console.log('scenario                         | platform req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio');
       console.log('---------------------------------|----------------|--------|--------|----------------|--------|--------|------');
-      for (const s of scenarios) {
+      for (const s of list) {
         const base = await load(bare.url + s.url);
         const real = await load(platform.url + s.url);
         const ratio = real.rps / base.rps;

@@ -29,8 +29,8 @@ import { fileRoutes } from './modules/files/routes.js';
 import { diskStorage } from './modules/files/storage.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
-import { publicityRoutes } from './modules/publicity/routes.js';
 import { planRoutes } from './modules/plans/routes.js';
+import { publicityRoutes } from './modules/publicity/routes.js';
 import { regionRoutes } from './modules/regions/routes.js';
 import { reviewRoutes } from './modules/reviews/routes.js';
 
