@@ -12,8 +12,12 @@ const suites: Record<string, () => Promise<void>> = {
   http: () =>
     runHttpBench(
       async (base) => {
-        const sample = (await (await fetch(`${base}/api/public/calls?pageSize=1&status=contracted`)).json()) as { items: { id: string }[] };
-        const street = (await (await fetch(`${base}/api/regions?level=street&pageSize=1`)).json()) as { items: { id: string }[] };
+        const sample = (await (
+          await fetch(`${base}/api/public/calls?pageSize=1&status=contracted`)
+        ).json()) as { items: { id: string }[] };
+        const street = (await (await fetch(`${base}/api/regions?level=street&pageSize=1`)).json()) as {
+          items: { id: string }[];
+        };
         return [
           { name: 'GET /api/health', url: '/api/health' },
           { name: 'GET /api/regions (50 of 131)', url: '/api/regions?level=community&pageSize=50' },
@@ -21,7 +25,10 @@ const suites: Record<string, () => Promise<void>> = {
             name: 'public calls: street+category+status',
             url: `/api/public/calls?streetId=${street.items[0].id}&category=elderly&status=contracted&pageSize=20`,
           },
-          { name: 'public calls: search 养老', url: `/api/public/calls?q=${encodeURIComponent('养老')}&pageSize=20` },
+          {
+            name: 'public calls: search 养老',
+            url: `/api/public/calls?q=${encodeURIComponent('养老')}&pageSize=20`,
+          },
           { name: 'public calls: page 1 of all', url: '/api/public/calls?pageSize=20' },
           { name: 'public call detail', url: `/api/public/calls/${sample.items[0].id}` },
         ];
@@ -35,7 +42,11 @@ const suites: Record<string, () => Promise<void>> = {
       },
     ),
   duplicates: async () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/duplicates/run.ts', ...process.argv.slice(3)], { stdio: 'inherit' });
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'bench/duplicates/run.ts', ...process.argv.slice(3)],
+      { stdio: 'inherit' },
+    );
     if (result.status !== 0) throw new Error('duplicates benchmark failed');
   },
 };

@@ -16,12 +16,20 @@ function newestMtime(p) {
 }
 
 if (!existsSync(path.join(root, 'vite.config.ts'))) process.exit(0);
-if (process.argv.includes('--if-stale') && existsSync(output) && statSync(output).mtimeMs >= Math.max(...sources.map(newestMtime))) {
+if (
+  process.argv.includes('--if-stale') &&
+  existsSync(output) &&
+  statSync(output).mtimeMs >= Math.max(...sources.map(newestMtime))
+) {
   process.exit(0);
 }
 console.log('Building the web UI (vite build)…');
-const result = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

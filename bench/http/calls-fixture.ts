@@ -21,12 +21,25 @@ const SERVICES: Record<string, string[]> = {
   civilization: ['新时代文明实践站运营', '文明实践志愿服务'],
   venture_philanthropy: ['公益创投孵化', '社区基金培育'],
 };
-const STATES = ['published', 'closed', 'in_review', 'awarded', 'in_publicity', 'approved', 'contracted', 'cancelled', 'failed'];
+const STATES = [
+  'published',
+  'closed',
+  'in_review',
+  'awarded',
+  'in_publicity',
+  'approved',
+  'contracted',
+  'cancelled',
+  'failed',
+];
 
 export async function insertBenchCalls(db: Db, n: number) {
   const random = seededRandom(10_000);
   const buyers = await db.select({ id: orgs.id, name: orgs.name }).from(orgs).where(eq(orgs.kind, 'buyer'));
-  const stations = await db.select({ id: orgs.id, name: orgs.name }).from(orgs).where(eq(orgs.kind, 'station'));
+  const stations = await db
+    .select({ id: orgs.id, name: orgs.name })
+    .from(orgs)
+    .where(eq(orgs.kind, 'station'));
   const streets = await db.select().from(regions).where(eq(regions.level, 'street'));
   const communities = await db.select().from(regions).where(eq(regions.level, 'community'));
   const buyerPool = [...buyers, ...stations];
@@ -35,7 +48,10 @@ export async function insertBenchCalls(db: Db, n: number) {
       const i = start + k;
       const category = SERVICE_CATEGORIES[i % SERVICE_CATEGORIES.length];
       const street = streets[i % streets.length];
-      const areas = random.sample(communities.filter((c) => c.parentId === street.id), random.int(1, 4));
+      const areas = random.sample(
+        communities.filter((c) => c.parentId === street.id),
+        random.int(1, 4),
+      );
       const buyer = random.pick(buyerPool);
       const year = 2017 + (i % 10);
       const title = `${street.name}${random.pick(SERVICES[category])}${random.pick(THEMES)}项目（${year}）`;

@@ -16,9 +16,16 @@ export interface Scenario {
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
-function start(command: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
+function start(
+  command: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, command, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, command, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 120_000);
     child.stdout!.on('data', (chunk) => {
@@ -35,7 +42,8 @@ function start(command: string[], env: Record<string, string>, ready: RegExp): P
 
 async function load(url: string) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -57,11 +65,19 @@ export async function runHttpBench(
     for (const s of list) bodies[s.url] = await (await fetch(platform.url + s.url)).text();
     const bodiesFile = path.join(dataDir, 'bodies.json');
     writeFileSync(bodiesFile, JSON.stringify(bodies));
-    const bare = await start(['--import', 'tsx', 'bench/http/bare-server.ts', bodiesFile], {}, /(http:\/\/[\d.:]+)/);
+    const bare = await start(
+      ['--import', 'tsx', 'bench/http/bare-server.ts', bodiesFile],
+      {},
+      /(http:\/\/[\d.:]+)/,
+    );
     try {
       console.log(`\nHTTP benchmark: ${CONNECTIONS} connections, ${DURATION} s per run, on 127.0.0.1`);
-      console.log('scenario                         | platform req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio');
-      console.log('---------------------------------|----------------|--------|--------|----------------|--------|--------|------');
+      console.log(
+        'scenario                         | platform req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio',
+      );
+      console.log(
+        '---------------------------------|----------------|--------|--------|----------------|--------|--------|------',
+      );
       for (const s of list) {
         const base = await load(bare.url + s.url);
         const real = await load(platform.url + s.url);

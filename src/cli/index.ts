@@ -60,7 +60,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 
   'create-admin': (args) =>
     withDatabase(async ({ db }) => {
-      const { values } = parseArgs({ args, options: { username: { type: 'string' }, name: { type: 'string' } } });
+      const { values } = parseArgs({
+        args,
+        options: { username: { type: 'string' }, name: { type: 'string' } },
+      });
       const password = process.env.ADMIN_PASSWORD ?? '';
       const problem = passwordProblem(password);
       if (!values.username || !values.name || problem) {
@@ -71,9 +74,24 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       await db.transaction(async (tx) => {
         const [row] = await tx
           .insert(users)
-          .values({ username: values.username!, displayName: values.name!, roles: ['admin'], passwordHash, mustChangePassword: true })
+          .values({
+            username: values.username!,
+            displayName: values.name!,
+            roles: ['admin'],
+            passwordHash,
+            mustChangePassword: true,
+          })
           .returning({ id: users.id });
-        await appendAudit(tx, { user: null, ip: null }, { action: 'user.created', targetType: 'user', targetId: row.id, summary: { username: values.username, roles: ['admin'], via: 'cli' } });
+        await appendAudit(
+          tx,
+          { user: null, ip: null },
+          {
+            action: 'user.created',
+            targetType: 'user',
+            targetId: row.id,
+            summary: { username: values.username, roles: ['admin'], via: 'cli' },
+          },
+        );
       });
       console.log(`administrator ${values.username} created; the password must be changed at first login`);
       return 0;

@@ -85,7 +85,10 @@ export type ListResponse<T> = {
  */
 export function patchOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
   const shape = Object.fromEntries(
-    Object.entries(schema.shape).map(([key, field]) => [key, z.preprocess((v) => v, field as z.ZodTypeAny).optional()]),
+    Object.entries(schema.shape).map(([key, field]) => [
+      key,
+      z.preprocess((v) => v, field as z.ZodTypeAny).optional(),
+    ]),
   );
   return z.object(shape) as unknown as z.ZodObject<{ [K in keyof T]: z.ZodOptional<T[K]> }>;
 }
@@ -275,7 +278,9 @@ export const userCreate = z.object({
     .transform((v) => v || null),
   password,
 });
-export const userUpdate = patchOf(userCreate.pick({ displayName: true, orgId: true, roles: true, email: true }));
+export const userUpdate = patchOf(
+  userCreate.pick({ displayName: true, orgId: true, roles: true, email: true }),
+);
 export const residentRegister = z.object({
   username: userCreate.shape.username,
   displayName: trimmed(50, '昵称'),

@@ -47,10 +47,10 @@ export interface TestApp {
 }
 
 export async function buildTestApp(
-  options: { seed?: boolean; env?: Record<string, string> } = {},
+  options: { seed?: boolean; history?: boolean; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const database = await freshDatabase();
-  if (options.seed !== false) await seedDemo(database.db);
+  if (options.seed !== false) await seedDemo(database.db, undefined, { history: options.history ?? false });
   const config = loadConfig({
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sw-test-')),
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',

@@ -9,7 +9,13 @@ export async function xlsx(rows: (string | number | null)[][]) {
 }
 
 /** POSTs one file as multipart/form-data field `file`. */
-export function upload(c: TestClient, url: string, file: Buffer, filename = 'upload.xlsx', type = 'application/octet-stream') {
+export function upload(
+  c: TestClient,
+  url: string,
+  file: Buffer,
+  filename = 'upload.xlsx',
+  type = 'application/octet-stream',
+) {
   const boundary = '----sw-test-boundary';
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
+import { insertCall, orgOf, sampleProposal } from '../../testing/factories.js';
+import { buildTestApp, type TestApp, type TestClient } from '../../testing/test-app.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { users } from '../accounts/schema.js';
 import { calls } from '../calls/schema.js';
 import { notifications } from '../notifications/schema.js';
 import { orgs } from '../orgs/schema.js';
-import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
-import { insertCall, orgOf, sampleProposal } from '../../testing/factories.js';
-import { buildTestApp, type TestApp, type TestClient } from '../../testing/test-app.js';
 import { applications } from './schema.js';
 
 let t: TestApp;
@@ -30,10 +30,18 @@ beforeAll(async () => {
     roles: ['provider'],
     passwordHash: await hashPassword('Guandu@2026'),
   });
-  const [committee] = await db.select().from(orgs).where(eq(orgs.id, await orgOf(db, 'community')));
+  const [committee] = await db
+    .select()
+    .from(orgs)
+    .where(eq(orgs.id, await orgOf(db, 'community')));
   communityRegionId = committee.regionId!;
   call = await insertCall(db, { serviceAreaIds: [communityRegionId] });
-  [provider, provider2, community, buyer] = await Promise.all([t.client('provider'), t.client('provider2'), t.client('community'), t.client('buyer')]);
+  [provider, provider2, community, buyer] = await Promise.all([
+    t.client('provider'),
+    t.client('provider2'),
+    t.client('community'),
+    t.client('buyer'),
+  ]);
 });
 afterAll(() => t.close());
 
@@ -55,21 +63,37 @@ describe('joint applications (1+1+1+N)', () => {
     expect(created.statusCode, created.body).toBe(201);
     const app = created.json();
     id = app.id;
-    expect(app).toMatchObject({ status: 'draft', requestedFen: 20_000_000, communityOrgName: expect.stringContaining('委员会') });
+    expect(app).toMatchObject({
+      status: 'draft',
+      requestedFen: 20_000_000,
+      communityOrgName: expect.stringContaining('委员会'),
+    });
     expect(app.missing).toEqual(['等待社区联合签章']);
     expect(app.actions).toEqual(['edit', 'submit']);
 
-    const saved = await provider.patch(`/api/applications/${id}`, { socialWorkerName: '王芳芳', version: app.version });
+    const saved = await provider.patch(`/api/applications/${id}`, {
+      socialWorkerName: '王芳芳',
+      version: app.version,
+    });
     expect(saved.json().socialWorkerName).toBe('王芳芳');
-    const stale = await provider.patch(`/api/applications/${id}`, { socialWorkerName: '旧版本', version: app.version });
+    const stale = await provider.patch(`/api/applications/${id}`, {
+      socialWorkerName: '旧版本',
+      version: app.version,
+    });
     expect(stale.statusCode).toBe(409);
 
     const early = await provider.post(`/api/applications/${id}/submit`);
     expect(early.statusCode).toBe(422);
-    expect(early.json()).toMatchObject({ error: 'application_incomplete', details: { missing: ['等待社区联合签章'] } });
+    expect(early.json()).toMatchObject({
+      error: 'application_incomplete',
+      details: { missing: ['等待社区联合签章'] },
+    });
 
     expect((await provider.post(`/api/applications/${id}/request-cosign`)).statusCode).toBe(204);
-    const requested = await t.database.db.select().from(notifications).where(eq(notifications.kind, 'application.cosign_requested'));
+    const requested = await t.database.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.kind, 'application.cosign_requested'));
     expect(requested).toHaveLength(1);
 
     const seen = (await community.get(`/api/applications/${id}`)).json();
@@ -90,7 +114,12 @@ describe('joint applications (1+1+1+N)', () => {
     const other = await insertCall(t.database.db, { serviceAreaIds: [communityRegionId] });
     const d = (await provider.post('/api/applications', draft({ callId: other.id }))).json();
     const signed = (await community.post(`/api/applications/${d.id}/cosign`)).json();
-    const edited = (await provider.patch(`/api/applications/${d.id}`, { proposal: sampleProposal('改过的标题'), version: signed.version })).json();
+    const edited = (
+      await provider.patch(`/api/applications/${d.id}`, {
+        proposal: sampleProposal('改过的标题'),
+        version: signed.version,
+      })
+    ).json();
     expect(edited.cosignedAt).toBeNull();
     expect(edited.missing).toContain('等待社区联合签章');
   });
@@ -107,12 +136,28 @@ describe('joint applications (1+1+1+N)', () => {
       passed: false,
       message: '申请金额超过单个项目预算上限',
     });
-    const noReason = await buyer.post(`/api/applications/${app.id}/eligibility`, { eligible: true, reason: '' });
+    const noReason = await buyer.post(`/api/applications/${app.id}/eligibility`, {
+      eligible: true,
+      reason: '',
+    });
     expect(noReason.statusCode).toBe(422);
-    const overridden = await buyer.post(`/api/applications/${app.id}/eligibility`, { eligible: true, reason: '经核实追加预算已获批准' });
-    expect(overridden.json()).toMatchObject({ status: 'eligible', eligibilityOverrideReason: '经核实追加预算已获批准' });
-    const audit = (await (await t.client('supervisor')).get(`/api/audit?q=${app.id}`)).json().items.map((e: { action: string }) => e.action);
-    expect(audit.slice(0, 4)).toEqual(['application.pass', 'application.reject', 'application.submit', 'application.cosigned']);
+    const overridden = await buyer.post(`/api/applications/${app.id}/eligibility`, {
+      eligible: true,
+      reason: '经核实追加预算已获批准',
+    });
+    expect(overridden.json()).toMatchObject({
+      status: 'eligible',
+      eligibilityOverrideReason: '经核实追加预算已获批准',
+    });
+    const audit = (await (await t.client('supervisor')).get(`/api/audit?q=${app.id}`))
+      .json()
+      .items.map((e: { action: string }) => e.action);
+    expect(audit.slice(0, 4)).toEqual([
+      'application.pass',
+      'application.reject',
+      'application.submit',
+      'application.cosigned',
+    ]);
   });
 
   it('keeps applications private: competitors and other buyers learn nothing', async () => {
@@ -137,16 +182,25 @@ describe('joint applications (1+1+1+N)', () => {
     const other = await insertCall(t.database.db, { serviceAreaIds: [communityRegionId] });
     const d = (await provider.post('/api/applications', draft({ callId: other.id }))).json();
     await community.post(`/api/applications/${d.id}/cosign`);
-    const [a, b] = await Promise.all([provider.post(`/api/applications/${d.id}/submit`), provider.post(`/api/applications/${d.id}/submit`)]);
+    const [a, b] = await Promise.all([
+      provider.post(`/api/applications/${d.id}/submit`),
+      provider.post(`/api/applications/${d.id}/submit`),
+    ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
   });
 
   it('freezes applications after the deadline', async () => {
-    await t.database.db.update(calls).set({ applicationClosesAt: new Date(Date.now() - 1000) }).where(eq(calls.id, call.id));
+    await t.database.db
+      .update(calls)
+      .set({ applicationClosesAt: new Date(Date.now() - 1000) })
+      .where(eq(calls.id, call.id));
     const res = await provider.post(`/api/applications/${id}/withdraw`);
     expect(res.statusCode).toBe(409);
     expect(res.json().message).toBe('申报已截止，申报材料已封存');
-    await t.database.db.update(calls).set({ applicationClosesAt: new Date(Date.now() + 86_400_000) }).where(eq(calls.id, call.id));
+    await t.database.db
+      .update(calls)
+      .set({ applicationClosesAt: new Date(Date.now() + 86_400_000) })
+      .where(eq(calls.id, call.id));
     expect((await provider.post(`/api/applications/${id}/withdraw`)).json().status).toBe('withdrawn');
   });
 
@@ -160,29 +214,61 @@ describe('joint applications (1+1+1+N)', () => {
     });
     expect(bad.statusCode).toBe(422);
     const paths = bad.json().details.fields.map((f: { path: string }) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['partners.0.name', 'partners.0.kind', 'partners.0.headcount', 'proposal.budget.0.amountFen']));
-    const [outside] = await t.database.db.select().from(orgs).where(eq(orgs.kind, 'community')).offset(50).limit(1);
-    const wrongArea = await provider.post('/api/applications', draft({ callId: other.id, communityRegionId: outside.regionId }));
-    expect(wrongArea.json().details.fields[0]).toEqual({ path: 'communityRegionId', message: '该社区不在本次征集的服务区域内' });
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'partners.0.name',
+        'partners.0.kind',
+        'partners.0.headcount',
+        'proposal.budget.0.amountFen',
+      ]),
+    );
+    const [outside] = await t.database.db
+      .select()
+      .from(orgs)
+      .where(eq(orgs.kind, 'community'))
+      .offset(50)
+      .limit(1);
+    const wrongArea = await provider.post(
+      '/api/applications',
+      draft({ callId: other.id, communityRegionId: outside.regionId }),
+    );
+    expect(wrongArea.json().details.fields[0]).toEqual({
+      path: 'communityRegionId',
+      message: '该社区不在本次征集的服务区域内',
+    });
     expect(await snapshotCounts(t, [applications])).toEqual(before);
   });
 
   it('forbids each step to the roles that may not take it', async () => {
     const other = await insertCall(t.database.db, { serviceAreaIds: [communityRegionId] });
-    await expectDeniedToEach(t, [null, 'buyer', 'community', 'expert', 'evaluator', 'supervisor', 'resident', 'admin'], {
-      method: 'POST',
-      url: '/api/applications',
-      body: draft({ callId: other.id }),
-    }, [applications]);
+    await expectDeniedToEach(
+      t,
+      [null, 'buyer', 'community', 'expert', 'evaluator', 'supervisor', 'resident', 'admin'],
+      {
+        method: 'POST',
+        url: '/api/applications',
+        body: draft({ callId: other.id }),
+      },
+      [applications],
+    );
     const d = (await provider.post('/api/applications', draft({ callId: other.id }))).json();
     // Those who may see it get 403; the rest get 404 (they may not know it exists).
-    for (const [username, status] of [['provider', 403], ['buyer', 404], ['station', 404], ['expert', 404], ['resident', 404]] as const) {
+    for (const [username, status] of [
+      ['provider', 403],
+      ['buyer', 404],
+      ['station', 404],
+      ['expert', 404],
+      ['resident', 404],
+    ] as const) {
       const res = await (await t.client(username)).post(`/api/applications/${d.id}/cosign`);
       expect({ username, status: res.statusCode }).toEqual({ username, status });
     }
     for (const username of ['community', 'provider2']) {
       const res = await (await t.client(username)).post(`/api/applications/${d.id}/submit`);
-      expect({ username, status: res.statusCode }).toEqual({ username, status: username === 'community' ? 403 : 404 });
+      expect({ username, status: res.statusCode }).toEqual({
+        username,
+        status: username === 'community' ? 403 : 404,
+      });
     }
   });
 });

@@ -2,13 +2,20 @@ import { type ApplicationState, applicationStateLabels } from '../../../domain/l
 import type { Policy } from '../../http/authorize.js';
 import { type CurrentUser, hasRole } from '../../http/current-user.js';
 
-export type ApplicationAccess = { providerOrgId: string; communityOrgId: string | null; buyerOrgId: string; status: string };
+export type ApplicationAccess = {
+  providerOrgId: string;
+  communityOrgId: string | null;
+  buyerOrgId: string;
+  status: string;
+};
 type Action = 'create' | 'view' | 'edit' | 'cosign' | 'submit' | 'withdraw' | 'override' | 'explain';
 
-const ofProvider = (u: CurrentUser, a: ApplicationAccess | null) => hasRole(u, 'provider') && !!a && u.org?.id === a.providerOrgId;
+const ofProvider = (u: CurrentUser, a: ApplicationAccess | null) =>
+  hasRole(u, 'provider') && !!a && u.org?.id === a.providerOrgId;
 const ofCommunity = (u: CurrentUser, a: ApplicationAccess | null) =>
   hasRole(u, 'community') && !!a && !!a.communityOrgId && u.org?.id === a.communityOrgId;
-const ofBuyer = (u: CurrentUser, a: ApplicationAccess | null) => hasRole(u, 'buyer') && !!a && u.org?.id === a.buyerOrgId;
+const ofBuyer = (u: CurrentUser, a: ApplicationAccess | null) =>
+  hasRole(u, 'buyer') && !!a && u.org?.id === a.buyerOrgId;
 const submitted = (a: ApplicationAccess | null) => !!a && !['draft', 'withdrawn'].includes(a.status);
 
 /**
@@ -18,7 +25,10 @@ const submitted = (a: ApplicationAccess | null) => !!a && !['draft', 'withdrawn'
  */
 export const applicationPolicy: Policy<ApplicationAccess | null, Action> = {
   create: (u) => hasRole(u, 'provider') && u.org?.kind === 'provider',
-  view: (u, a) => ofProvider(u, a) || ofCommunity(u, a) || (submitted(a) && (ofBuyer(u, a) || hasRole(u, 'admin', 'supervisor'))),
+  view: (u, a) =>
+    ofProvider(u, a) ||
+    ofCommunity(u, a) ||
+    (submitted(a) && (ofBuyer(u, a) || hasRole(u, 'admin', 'supervisor'))),
   edit: ofProvider,
   cosign: ofCommunity,
   submit: ofProvider,
@@ -35,7 +45,10 @@ export const statesAllowing: Partial<Record<Action, { states: ApplicationState[]
   submit: { states: editable, verb: '提交' },
   withdraw: { states: underCheck, verb: '撤回' },
   override: { states: underCheck, verb: '调整资格审查结论' },
-  explain: { states: ['submitted', 'eligible', 'ineligible', 'scored', 'awarded', 'not_awarded'], verb: '填写说明' },
+  explain: {
+    states: ['submitted', 'eligible', 'ineligible', 'scored', 'awarded', 'not_awarded'],
+    verb: '填写说明',
+  },
 };
 
 /** Null when the state allows the action, otherwise the message for a 409. */

@@ -116,7 +116,7 @@ export async function getApplication(db: Db, viewer: CurrentUser, id: string) {
 /** The community committee of a community inside the call's service area, or a field error. */
 async function resolveCommunity(db: Executor, call: CallRow, communityRegionId: string) {
   const [region] = await db.select().from(regions).where(eq(regions.id, communityRegionId));
-  if (!region || region.level !== 'community') throw fieldError('communityRegionId', '请选择一个社区/村');
+  if (region?.level !== 'community') throw fieldError('communityRegionId', '请选择一个社区/村');
   const inside =
     call.serviceAreaIds.includes(region.id) ||
     (!!region.parentId && call.serviceAreaIds.includes(region.parentId));

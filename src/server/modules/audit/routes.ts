@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { auditEntry, auditQuery, listOf, pageOf } from '../../../domain/api.js';
+import { auditEntry, auditQuery, listOf } from '../../../domain/api.js';
 import { type AppContext, typed } from '../../context.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
 import { sendWorkbook, workbookBuffer } from '../shared/excel.js';

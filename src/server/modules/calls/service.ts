@@ -199,7 +199,7 @@ async function nextCode(tx: Tx, year: number) {
   return `GD-${year}-${String(n + 1).padStart(4, '0')}`;
 }
 
-async function assertAreas(db: Db, index: RegionIndex, ids: string[]) {
+async function assertAreas(_db: Db, index: RegionIndex, ids: string[]) {
   for (const id of ids) {
     const region = index.get(id);
     if (!region || region.level === 'district')

@@ -36,7 +36,11 @@ describe('expert pool', () => {
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ employerName: provider.name, formerEmployerOrgIds: [provider.id] });
     const edited = await admin.patch(`/api/experts/${res.json().id}`, { title: '教授' });
-    expect(edited.json()).toMatchObject({ title: '教授', formerEmployerOrgIds: [provider.id], employerName: provider.name });
+    expect(edited.json()).toMatchObject({
+      title: '教授',
+      formerEmployerOrgIds: [provider.id],
+      employerName: provider.name,
+    });
     const audit = (await admin.get(`/api/audit?q=${res.json().id}`)).json().items;
     expect(audit.map((e: { action: string }) => e.action)).toEqual(['expert.updated', 'expert.created']);
     expect(JSON.stringify(audit)).not.toContain('13700001111');

@@ -7,8 +7,8 @@ import { containsPattern, countWhere, findById, paginate, updateVersioned } from
 import { permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { fieldError, notFound, unprocessable } from '../../http/errors.js';
-import { appendAudit, changeSummary } from '../audit/service.js';
 import { users } from '../accounts/schema.js';
+import { appendAudit, changeSummary } from '../audit/service.js';
 import { orgs } from '../orgs/schema.js';
 import type { ImportProblem } from '../orgs/service.js';
 import type { Column, RawRow } from '../shared/excel.js';
@@ -169,21 +169,21 @@ export async function importExperts(db: Db, actor: Actor, rows: RawRow[]) {
   const problems: ImportProblem[] = [];
   const valid: z.infer<typeof expertCreate>[] = [];
   for (const { row, values } of rows) {
-    const field = fieldByLabel.get(values['专业领域']);
+    const field = fieldByLabel.get(values.专业领域);
     if (!field)
       problems.push({
         row,
         field: '专业领域',
-        message: `专业领域“${values['专业领域']}”无效，应为：${[...fieldByLabel.keys()].join('、')}`,
+        message: `专业领域“${values.专业领域}”无效，应为：${[...fieldByLabel.keys()].join('、')}`,
       });
-    const employer = values['工作单位'];
+    const employer = values.工作单位;
     const parsed = expertCreate.safeParse({
-      name: values['姓名'],
+      name: values.姓名,
       field: field ?? 'elderly',
-      title: values['职称'],
+      title: values.职称,
       employerOrgId: orgByName.get(employer) ?? null,
       employerName: orgByName.has(employer) ? null : employer,
-      phone: values['联系电话'],
+      phone: values.联系电话,
     });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {

@@ -1,9 +1,9 @@
 import ExcelJS from 'exceljs';
-import { upload, xlsx } from '../../testing/uploads.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCodeCheckChar } from '../../../domain/credit-code.js';
 import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
 import { buildTestApp, type TestApp } from '../../testing/test-app.js';
+import { upload, xlsx } from '../../testing/uploads.js';
 import { orgs } from './schema.js';
 
 let t: TestApp;
@@ -66,7 +66,12 @@ describe('organizations', () => {
     expect(org).toMatchObject({ kind: 'provider', grade: '4A', categories: ['elderly', 'children'] });
     const edited = await admin.patch(`/api/orgs/${org.id}`, { grade: '5A' });
     // Fields left out of a PATCH stay as they were.
-    expect(edited.json()).toMatchObject({ grade: '5A', categories: ['elderly', 'children'], legalRepresentative: '赵丽', contactPhone: '13912345678' });
+    expect(edited.json()).toMatchObject({
+      grade: '5A',
+      categories: ['elderly', 'children'],
+      legalRepresentative: '赵丽',
+      contactPhone: '13912345678',
+    });
     const audit = (await admin.get(`/api/audit?q=${org.id}`))
       .json()
       .items.map((e: { action: string }) => e.action);

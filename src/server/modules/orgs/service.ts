@@ -204,7 +204,7 @@ export async function importOrgs(db: Db, actor: Actor, rows: RawRow[]) {
     .from(regions);
   const regionByKey = new Map<string, string>();
   for (const r of regionRows) regionByKey.set(r.name, r.id).set(r.code, r.id);
-  const codes = rows.map((r) => r.values['统一社会信用代码'].toUpperCase()).filter(Boolean);
+  const codes = rows.map((r) => r.values.统一社会信用代码.toUpperCase()).filter(Boolean);
   const existing = codes.length
     ? await db
         .select({ code: orgs.creditCode, name: orgs.name })
@@ -217,36 +217,36 @@ export async function importOrgs(db: Db, actor: Actor, rows: RawRow[]) {
 
   for (const { row, values } of rows) {
     const problem = (field: string, message: string) => problems.push({ row, field, message });
-    const kind = kindByLabel.get(values['类型']);
-    if (!kind) problem('类型', `类型“${values['类型']}”无效，应为：${[...kindByLabel.keys()].join('、')}`);
+    const kind = kindByLabel.get(values.类型);
+    if (!kind) problem('类型', `类型“${values.类型}”无效，应为：${[...kindByLabel.keys()].join('、')}`);
     let regionId: string | null = null;
-    if (values['所属区划']) {
-      regionId = regionByKey.get(values['所属区划']) ?? null;
-      if (!regionId) problem('所属区划', `区划“${values['所属区划']}”不存在`);
+    if (values.所属区划) {
+      regionId = regionByKey.get(values.所属区划) ?? null;
+      if (!regionId) problem('所属区划', `区划“${values.所属区划}”不存在`);
     }
-    const categoryLabels = values['服务领域'].split(/[、,，;；\s]+/).filter(Boolean);
+    const categoryLabels = values.服务领域.split(/[、,，;；\s]+/).filter(Boolean);
     const categories = categoryLabels.map((l) => categoryByLabel.get(l));
     const unknown = categoryLabels.filter((_, i) => !categories[i]);
     if (unknown.length) problem('服务领域', `服务领域“${unknown.join('、')}”无效`);
-    if (values['评估等级'] && !GRADES.includes(values['评估等级'] as never))
+    if (values.评估等级 && !GRADES.includes(values.评估等级 as never))
       problem('评估等级', '评估等级应为1A到5A');
     const parsed = orgCreate.safeParse({
-      name: values['名称'],
+      name: values.名称,
       kind: kind ?? 'provider',
-      creditCode: values['统一社会信用代码'],
+      creditCode: values.统一社会信用代码,
       regionId,
-      registeredOn: values['登记日期'],
-      grade: values['评估等级'] || null,
-      legalRepresentative: values['法定代表人'],
-      contactName: values['联系人'],
-      contactPhone: values['联系电话'],
-      address: values['地址'],
+      registeredOn: values.登记日期,
+      grade: values.评估等级 || null,
+      legalRepresentative: values.法定代表人,
+      contactName: values.联系人,
+      contactPhone: values.联系电话,
+      address: values.地址,
       categories: categories.filter(Boolean),
     });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = fieldHeaders[String(issue.path[0])] ?? String(issue.path[0]);
-        if (!(field === '类型' && !kind) && !(field === '评估等级' && values['评估等级']))
+        if (!(field === '类型' && !kind) && !(field === '评估等级' && values.评估等级))
           problem(field, issue.message);
       }
       continue;

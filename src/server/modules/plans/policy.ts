@@ -2,7 +2,8 @@ import type { Policy } from '../../http/authorize.js';
 import { type CurrentUser, hasRole } from '../../http/current-user.js';
 
 type PlanRow = { buyerOrgId: string } | null;
-const isBuyerOrg = (u: CurrentUser) => hasRole(u, 'buyer') && (u.org?.kind === 'buyer' || u.org?.kind === 'station');
+const isBuyerOrg = (u: CurrentUser) =>
+  hasRole(u, 'buyer') && (u.org?.kind === 'buyer' || u.org?.kind === 'station');
 
 /** Annual plans are public; each buyer keeps its own lines. */
 export const planPolicy: Policy<PlanRow, 'create' | 'update' | 'import'> = {

@@ -17,15 +17,28 @@ export function planRoutes(fastify: FastifyInstance, { db }: AppContext) {
   const app = typed(fastify);
   const tags = ['plans'];
 
-  app.get('/api/public/plans', { schema: { tags, querystring: planQuery, response: { 200: planOverview } } }, async (request) =>
-    service.planOverview(db, request.user, request.query),
+  app.get(
+    '/api/public/plans',
+    { schema: { tags, querystring: planQuery, response: { 200: planOverview } } },
+    async (request) => service.planOverview(db, request.user, request.query),
   );
 
-  app.get('/api/public/plans/export.xlsx', { schema: { tags, querystring: planQuery } }, async (request, reply) => {
-    const overview = await service.planOverview(db, null, request.query);
-    const columns = [{ header: '购买主体', width: 30, value: (l: (typeof overview.lines)[number]) => l.buyerName }, ...service.planColumns];
-    return sendWorkbook(reply, `${overview.year}年度发布计划.xlsx`, await workbookBuffer('年度发布计划', columns, overview.lines));
-  });
+  app.get(
+    '/api/public/plans/export.xlsx',
+    { schema: { tags, querystring: planQuery } },
+    async (request, reply) => {
+      const overview = await service.planOverview(db, null, request.query);
+      const columns = [
+        { header: '购买主体', width: 30, value: (l: (typeof overview.lines)[number]) => l.buyerName },
+        ...service.planColumns,
+      ];
+      return sendWorkbook(
+        reply,
+        `${overview.year}年度发布计划.xlsx`,
+        await workbookBuffer('年度发布计划', columns, overview.lines),
+      );
+    },
+  );
 
   app.post('/api/plans', { schema: { tags, body: planLineCreate } }, async (request, reply) => {
     authorize(request.user, planPolicy, 'create', null);
@@ -33,16 +46,24 @@ export function planRoutes(fastify: FastifyInstance, { db }: AppContext) {
     return reply.status(201).send({ id: row.id });
   });
 
-  app.patch('/api/plans/:id', { schema: { tags, params: idParams, body: planLineUpdate } }, async (request) => {
-    const line = await findById(db, planLines, request.params.id, '计划');
-    authorize(request.user, planPolicy, 'update', line);
-    const row = await service.updatePlanLine(db, signedInActor(request), request.params.id, request.body);
-    return { id: row.id, version: row.version };
-  });
+  app.patch(
+    '/api/plans/:id',
+    { schema: { tags, params: idParams, body: planLineUpdate } },
+    async (request) => {
+      const line = await findById(db, planLines, request.params.id, '计划');
+      authorize(request.user, planPolicy, 'update', line);
+      const row = await service.updatePlanLine(db, signedInActor(request), request.params.id, request.body);
+      return { id: row.id, version: row.version };
+    },
+  );
 
   app.get('/api/plans/template.xlsx', { schema: { tags } }, async (request, reply) => {
     authorize(request.user, planPolicy, 'import', null);
-    return sendWorkbook(reply, '年度发布计划导入模板.xlsx', await workbookBuffer('年度发布计划', service.planColumns, []));
+    return sendWorkbook(
+      reply,
+      '年度发布计划导入模板.xlsx',
+      await workbookBuffer('年度发布计划', service.planColumns, []),
+    );
   });
 
   app.post('/api/plans/import', { schema: { tags, response: { 200: importResult } } }, async (request) => {

@@ -1,7 +1,7 @@
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { planLineCreate, type planLineUpdate, type planQuery } from '../../../domain/plans.js';
 import { SERVICE_CATEGORIES, type ServiceCategory, serviceCategoryLabels } from '../../../domain/enums.js';
+import { planLineCreate, type planLineUpdate, type planQuery } from '../../../domain/plans.js';
 import type { Db } from '../../db/client.js';
 import { findById, updateVersioned } from '../../db/helpers.js';
 import { permittedActions } from '../../http/authorize.js';
@@ -10,8 +10,8 @@ import { fieldError, unprocessable } from '../../http/errors.js';
 import { appendAudit, changeSummary } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
 import { orgs } from '../orgs/schema.js';
-import { regions } from '../regions/schema.js';
 import type { ImportProblem } from '../orgs/service.js';
+import { regions } from '../regions/schema.js';
 import type { Column, RawRow } from '../shared/excel.js';
 import { planPolicy } from './policy.js';
 import { planLines } from './schema.js';
@@ -67,8 +67,14 @@ export async function planOverview(db: Db, viewer: CurrentUser | null, query: z.
     year,
     years: [...new Set([...years.map((y) => y.year), year])].sort(),
     lines,
-    byBuyer: totals((l) => l.buyerId, (k) => names.get(k) ?? k),
-    byCategory: totals((l) => l.category, (k) => serviceCategoryLabels[k as ServiceCategory]),
+    byBuyer: totals(
+      (l) => l.buyerId,
+      (k) => names.get(k) ?? k,
+    ),
+    byCategory: totals(
+      (l) => l.category,
+      (k) => serviceCategoryLabels[k as ServiceCategory],
+    ),
     total: { count: lines.length, budgetFen: lines.reduce((s, l) => s + l.budgetFen, 0) },
     actions: permittedActions(viewer, planPolicy, null, ['create', 'import']),
   };
@@ -80,16 +86,34 @@ async function assertRegion(db: Db, regionId: string | null | undefined) {
   if (!r) throw fieldError('regionId', '所选区划不存在');
 }
 
-export async function createPlanLine(db: Db, actor: Actor & { user: CurrentUser }, input: z.infer<typeof planLineCreate>) {
+export async function createPlanLine(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  input: z.infer<typeof planLineCreate>,
+) {
   await assertRegion(db, input.regionId);
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(planLines).values({ ...input, buyerOrgId: actor.user.org!.id }).returning();
-    await appendAudit(tx, actor, { action: 'plan.created', targetType: 'plan_line', targetId: row.id, summary: input, visibility: 'public' });
+    const [row] = await tx
+      .insert(planLines)
+      .values({ ...input, buyerOrgId: actor.user.org!.id })
+      .returning();
+    await appendAudit(tx, actor, {
+      action: 'plan.created',
+      targetType: 'plan_line',
+      targetId: row.id,
+      summary: input,
+      visibility: 'public',
+    });
     return row;
   });
 }
 
-export async function updatePlanLine(db: Db, actor: Actor & { user: CurrentUser }, id: string, input: z.infer<typeof planLineUpdate>) {
+export async function updatePlanLine(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  id: string,
+  input: z.infer<typeof planLineUpdate>,
+) {
   const before = await findById(db, planLines, id, '计划');
   await assertRegion(db, input.regionId);
   return db.transaction(async (tx) => {
@@ -116,7 +140,9 @@ export const planColumns: Column<Line>[] = [
   { header: '备注', width: 30, value: (l) => l.note },
 ];
 export const planImportHeaders = planColumns.map((c) => c.header);
-const categoryByLabel = new Map<string, ServiceCategory>(SERVICE_CATEGORIES.map((c) => [serviceCategoryLabels[c], c]));
+const categoryByLabel = new Map<string, ServiceCategory>(
+  SERVICE_CATEGORIES.map((c) => [serviceCategoryLabels[c], c]),
+);
 const fieldHeaders: Record<string, string> = {
   year: '年度',
   title: '项目名称',
@@ -137,23 +163,32 @@ export async function importPlanLines(db: Db, actor: Actor & { user: CurrentUser
   const problems: ImportProblem[] = [];
   const valid: z.infer<typeof planLineCreate>[] = [];
   for (const { row, values } of rows) {
-    const category = categoryByLabel.get(values['服务领域']);
-    if (!category) problems.push({ row, field: '服务领域', message: `服务领域“${values['服务领域']}”无效` });
+    const category = categoryByLabel.get(values.服务领域);
+    if (!category) problems.push({ row, field: '服务领域', message: `服务领域“${values.服务领域}”无效` });
     const budgetFen = yuanToFen(values['预算（元）']);
-    if (budgetFen === null) problems.push({ row, field: '预算（元）', message: '预算应为数字（元，最多两位小数）' });
+    if (budgetFen === null)
+      problems.push({ row, field: '预算（元）', message: '预算应为数字（元，最多两位小数）' });
     const parsed = planLineCreate.safeParse({
-      year: Number(values['年度']),
-      title: values['项目名称'],
+      year: Number(values.年度),
+      title: values.项目名称,
       category: category ?? 'elderly',
       budgetFen: budgetFen ?? 1,
-      plannedQuarter: Number(values['计划季度']),
-      note: values['备注'],
+      plannedQuarter: Number(values.计划季度),
+      note: values.备注,
     });
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ row, field: fieldHeaders[String(issue.path[0])] ?? String(issue.path[0]), message: issue.message });
+      for (const issue of parsed.error.issues)
+        problems.push({
+          row,
+          field: fieldHeaders[String(issue.path[0])] ?? String(issue.path[0]),
+          message: issue.message,
+        });
     } else if (category && budgetFen !== null) valid.push(parsed.data);
   }
-  if (problems.length) throw unprocessable('import_invalid', `导入失败：${problems.length}处错误，未写入任何数据`, { rows: problems });
+  if (problems.length)
+    throw unprocessable('import_invalid', `导入失败：${problems.length}处错误，未写入任何数据`, {
+      rows: problems,
+    });
   await db.transaction(async (tx) => {
     await tx.insert(planLines).values(valid.map((v) => ({ ...v, buyerOrgId: actor.user.org!.id })));
     await appendAudit(tx, actor, {
@@ -165,4 +200,3 @@ export async function importPlanLines(db: Db, actor: Actor & { user: CurrentUser
   });
   return { imported: valid.length };
 }
-

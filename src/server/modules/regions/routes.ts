@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { listOf, pageOf, region, regionCreate, regionQuery, regionUpdate } from '../../../domain/api.js';
+import { listOf, region, regionCreate, regionQuery, regionUpdate } from '../../../domain/api.js';
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
 import { authorize, permittedActions } from '../../http/authorize.js';

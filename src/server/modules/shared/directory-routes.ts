@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { importResult, listOf, pageOf } from '../../../domain/api.js';
+import { importResult, listOf } from '../../../domain/api.js';
 import { type AppContext, typed } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { signedInActor } from '../../http/auth.js';

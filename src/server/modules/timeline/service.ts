@@ -8,15 +8,13 @@ export async function appendTimeline(
   callId: string,
   event: { kind: string; title: string; detail?: Record<string, unknown>; at?: Date },
 ) {
-  await tx
-    .insert(timelineEvents)
-    .values({
-      callId,
-      kind: event.kind,
-      title: event.title,
-      detail: event.detail ?? {},
-      at: event.at ?? new Date(),
-    });
+  await tx.insert(timelineEvents).values({
+    callId,
+    kind: event.kind,
+    title: event.title,
+    detail: event.detail ?? {},
+    at: event.at ?? new Date(),
+  });
 }
 
 export async function callTimeline(db: Executor, callId: string) {
