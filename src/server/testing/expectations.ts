@@ -21,7 +21,7 @@ export async function snapshotCounts(t: TestApp, tables: PgTable[]) {
 export async function expectDeniedToEach(
   t: TestApp,
   usernames: readonly (string | null)[],
-  request: { method: 'POST' | 'PATCH' | 'GET'; url: string; body?: unknown },
+  request: { method: 'POST' | 'PATCH' | 'PUT' | 'GET'; url: string; body?: unknown },
   tables: PgTable[] = [],
 ) {
   // Sign everybody in first: logging in writes to the audit trail too.

@@ -421,7 +421,7 @@ describe('review session and panel draw', () => {
     });
     // expectDeniedToEach passes the method through; PUT is what saving a sheet uses.
     const put = {
-      method: 'PUT' as 'PATCH',
+      method: 'PUT',
       url: `/api/reviews/${sid}/sheets/${apps[0].id}`,
       body: fullSheet(0),
     };

@@ -24,7 +24,7 @@ import {
   sheetTotalCenti,
 } from '../../../domain/reviews.js';
 import type { Db, Executor, Tx } from '../../db/client.js';
-import { updateVersioned } from '../../db/helpers.js';
+import { findById, updateVersioned } from '../../db/helpers.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, notFound, validationError } from '../../http/errors.js';
@@ -54,11 +54,7 @@ const shanghaiTime = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Sh
 
 // ---------- loading ----------
 
-async function loadCall(db: Executor, callId: string) {
-  const [call] = await db.select().from(calls).where(eq(calls.id, callId));
-  if (!call) throw notFound('项目');
-  return call;
-}
+const loadCall = (db: Executor, callId: string) => findById(db, calls, callId, '项目');
 
 async function sessionOfCall(db: Executor, callId: string) {
   const [session] = await db.select().from(reviewSessions).where(eq(reviewSessions.callId, callId));
@@ -73,12 +69,6 @@ async function lockSession(tx: Tx, sessionId: string) {
     .from(reviewSessions)
     .where(eq(reviewSessions.id, sessionId))
     .for('update');
-  if (!session) throw notFound('评审');
-  return session;
-}
-
-async function loadSession(db: Executor, sessionId: string) {
-  const [session] = await db.select().from(reviewSessions).where(eq(reviewSessions.id, sessionId));
   if (!session) throw notFound('评审');
   return session;
 }
@@ -174,16 +164,21 @@ async function presentAwards(db: Executor, callId: string) {
   }));
 }
 
-/** Whether the buyer may award now: first award after scoring, or filling a revoked award. */
-async function awardOpen(db: Executor, call: CallRow, session: SessionRow) {
-  if (session.status !== 'completed') return false;
-  if (call.status === 'in_review') return true;
-  if (call.status !== 'approved') return false;
+/**
+ * What the viewer may do with a review: see the results once scoring is complete, and award
+ * (the call's buyer) after scoring, or again after an award was revoked and the call approved.
+ */
+async function reviewActions(db: Executor, viewer: CurrentUser, call: CallRow, session: SessionRow) {
+  if (session.status !== 'completed') return [];
+  const actions: string[] = permittedActions(viewer, reviewPolicy, call, ['results']);
+  if (!reviewPolicy.award(viewer, call)) return actions;
+  if (call.status === 'in_review') return [...actions, 'award'];
+  if (call.status !== 'approved') return actions;
   const [revoked] = await db
     .select({ n: count() })
     .from(awards)
     .where(and(eq(awards.callId, call.id), eq(awards.status, 'revoked')));
-  return revoked.n > 0;
+  return revoked.n > 0 ? [...actions, 'award'] : actions;
 }
 
 // ---------- start: session and panel draw ----------
@@ -311,11 +306,6 @@ export async function getReview(db: Db, viewer: CurrentUser, callId: string) {
       },
       panel.map((p) => p.member),
     );
-  const actions: string[] = [];
-  if (session.status === 'completed') {
-    actions.push(...permittedActions(viewer, reviewPolicy, call, ['results']));
-    if (reviewPolicy.award(viewer, call) && (await awardOpen(db, call, session))) actions.push('award');
-  }
   return {
     session: presentSession(session),
     call: {
@@ -360,7 +350,7 @@ export async function getReview(db: Db, viewer: CurrentUser, callId: string) {
       filled < session.panelSize
         ? `评审小组还缺${session.panelSize - filled}名专家，候选专家已全部抽完，无法自动补抽。可由管理员补充专家库后另行处理，或按规定流标。`
         : null,
-    actions,
+    actions: await reviewActions(db, viewer, call, session),
   };
 }
 
@@ -565,16 +555,16 @@ async function openScoringIfReady(tx: Tx, actor: SignedIn, call: CallRow, sessio
 
 // ---------- experts: applications and score sheets ----------
 
-/** The session and the accepted seat of the current expert, or 403 / 404. */
-async function scoringSeat(db: Executor, user: CurrentUser, sessionId: string, lock?: Tx) {
-  const session = lock ? await lockSession(lock, sessionId) : await loadSession(db, sessionId);
+/** The current expert's seat on the session's panel, if accepted; 403 otherwise. */
+async function acceptedSeat(db: Executor, user: CurrentUser, sessionId: string) {
   const seat = await seatOf(db, user, sessionId);
   authorize(user, panelPolicy, 'score', seat);
-  return { session, member: seat.member! };
+  return seat.member!;
 }
 
 export async function reviewApplications(db: Db, viewer: CurrentUser, sessionId: string) {
-  const { session, member } = await scoringSeat(db, viewer, sessionId);
+  const session = await findById(db, reviewSessions, sessionId, '评审');
+  const member = await acceptedSeat(db, viewer, sessionId);
   const call = await loadCall(db, session.callId);
   const [apps, sheets] = await Promise.all([
     applicationsInReview(db, call.id),
@@ -637,7 +627,8 @@ export async function saveSheet(
   input: SheetBody,
 ) {
   const row = await db.transaction(async (tx) => {
-    const { session, member } = await scoringSeat(tx, actor.user, sessionId);
+    const session = await findById(tx, reviewSessions, sessionId, '评审');
+    const member = await acceptedSeat(tx, actor.user, sessionId);
     const call = await loadCall(tx, session.callId);
     assertScoring(call, session);
     await applicationToScore(tx, session, applicationId);
@@ -680,7 +671,8 @@ export async function saveSheet(
 
 export async function submitSheet(db: Db, actor: SignedIn, sessionId: string, applicationId: string) {
   const result = await db.transaction(async (tx) => {
-    const { session, member } = await scoringSeat(tx, actor.user, sessionId, tx);
+    const session = await lockSession(tx, sessionId);
+    const member = await acceptedSeat(tx, actor.user, sessionId);
     const call = await loadCall(tx, session.callId);
     assertScoring(call, session);
     await applicationToScore(tx, session, applicationId);
@@ -821,8 +813,6 @@ export async function reviewResults(db: Db, viewer: CurrentUser, callId: string)
   notes.push(
     '平均分四舍五入到0.01分，排名按未舍入的精确值；Z分数为各专家标准化后的平均值，标准化得分=全体评分均值+Z分数×全体评分标准差。',
   );
-  const actions: string[] = permittedActions(viewer, reviewPolicy, call, ['results']);
-  if (reviewPolicy.award(viewer, call) && (await awardOpen(db, call, session))) actions.push('award');
   return {
     method,
     methodLabels: aggregationLabels,
@@ -846,7 +836,7 @@ export async function reviewResults(db: Db, viewer: CurrentUser, callId: string)
       awardedFen: awarded.filter((a) => a.status !== 'revoked').reduce((s, a) => s + a.amountFen, 0),
     },
     awards: awarded,
-    actions,
+    actions: await reviewActions(db, viewer, call, session),
   };
 }
 
