@@ -419,9 +419,8 @@ describe('review session and panel draw', () => {
       method: 'GET',
       url: `/api/reviews/${sid}/applications`,
     });
-    // expectDeniedToEach passes the method through; PUT is what saving a sheet uses.
     const put = {
-      method: 'PUT',
+      method: 'PUT' as const,
       url: `/api/reviews/${sid}/sheets/${apps[0].id}`,
       body: fullSheet(0),
     };
