@@ -39,6 +39,13 @@ describe('npm run cli', () => {
     expect(broken.stderr).toContain('audit chain BROKEN at entry #1');
   }, 60_000);
 
+  it('rebuilds the duplicate-check index with a progress bar on stderr', () => {
+    const res = cli('duplicates', 'reindex');
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/duplicate index rebuilt: \d+ applications/);
+    expect(res.stderr).toContain('reindex [');
+  }, 60_000);
+
   it('refuses to seed a database that has data, and explains unknown commands', () => {
     const seeded = cli('seed-demo');
     expect(seeded.status).toBe(1);

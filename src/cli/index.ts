@@ -20,7 +20,14 @@ Commands:
   create-admin --username U --name N  create an administrator; the password is read from ADMIN_PASSWORD
   duplicates --input FILE.jsonl [--threshold 0.5]
                                      find duplicate proposals in a JSON-lines file (see README)
+  duplicates reindex                 rebuild the duplicate-check index of submitted applications
 `;
+
+function progressBar(label: string, done: number, total: number) {
+  const width = 30;
+  const filled = total ? Math.round((done / total) * width) : width;
+  process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+}
 
 async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -98,6 +105,16 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     }),
 
   duplicates: async (args) => {
+    if (args[0] === 'reindex') {
+      return withDatabase(async ({ db }) => {
+        const { reindexAll } = await import('../server/modules/duplicates/service.js');
+        const started = Date.now();
+        const count = await reindexAll(db, (done, total) => progressBar('reindex', done, total));
+        process.stderr.write('\n');
+        console.log(`duplicate index rebuilt: ${count} applications in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        return 0;
+      });
+    }
     const { runDuplicatesBatch } = await import('../server/modules/duplicates/batch.js');
     return runDuplicatesBatch(args, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
   },

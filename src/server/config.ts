@@ -33,6 +33,8 @@ const envSchema = z.object({
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   CALL_MIN_OPEN_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PUBLICITY_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(5),
+  DUPLICATE_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.5),
+  DUPLICATE_LOOKBACK_YEARS: z.coerce.number().int().min(0).max(50).default(5),
   PANEL_MIN_SIZE: z.coerce.number().int().min(3).max(21).default(5),
   SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'never']).default('auto')),
   SMTP_HOST: z.preprocess(emptyToUndefined, z.string().optional()),

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { startNotificationWorker } from './modules/notifications/worker.js';
+import { reindexAll } from './modules/duplicates/service.js';
 import { DEMO_PASSWORD, demoAccounts, isEmpty, seedDemo } from './seed/demo.js';
 
 async function main() {
@@ -23,6 +24,8 @@ async function main() {
   if (config.SEED_DEMO === 'auto' && (await isEmpty(database.db))) {
     console.log('首次启动：正在生成演示数据 (first start: loading demo data)…');
     await seedDemo(database.db);
+    // The demo history goes into the duplicate-check index like submitted applications do.
+    await reindexAll(database.db);
     seeded = true;
   }
   const app = await buildApp(config, database);

@@ -5,6 +5,7 @@ export * from '../modules/audit/schema.js';
 export * from '../modules/calls/schema.js';
 export * from '../modules/contracts/schema.js';
 export * from '../modules/credit/schema.js';
+export * from '../modules/duplicates/schema.js';
 export * from '../modules/experts/schema.js';
 export * from '../modules/files/schema.js';
 export * from '../modules/notifications/schema.js';

@@ -104,3 +104,13 @@ export async function insertApplication(
     .returning();
   return row;
 }
+
+/** A user with the demo password, for tests that need more accounts than the demo has. */
+export async function insertUser(db: Db, username: string, role: string, orgId: string | null) {
+  const { hashPassword } = await import('../modules/accounts/passwords.js');
+  const [row] = await db
+    .insert(users)
+    .values({ username, displayName: username, orgId, roles: [role], passwordHash: await hashPassword('Guandu@2026') })
+    .returning();
+  return row;
+}

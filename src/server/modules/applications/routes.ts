@@ -11,8 +11,11 @@ import {
 import { APPLICATION_STATES } from '../../../domain/lifecycle.js';
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
+import { notFound } from '../../http/errors.js';
 import { authorize } from '../../http/authorize.js';
 import { attachmentsOf, readUpload, storeAttachment } from '../files/service.js';
+import { duplicateReport } from '../../../domain/duplicates.js';
+import { duplicateAudience, hitCount, hitsFor } from '../duplicates/service.js';
 import { applicationPolicy } from './policy.js';
 import * as service from './service.js';
 
@@ -32,7 +35,7 @@ const listItem = z.object({
   updatedAt: z.string(),
 });
 
-export function applicationRoutes(fastify: FastifyInstance, { db, storage }: AppContext) {
+export function applicationRoutes(fastify: FastifyInstance, { db, storage, config }: AppContext) {
   const app = typed(fastify);
   const tags = ['applications'];
   const view = { 200: applicationView };
@@ -88,7 +91,8 @@ export function applicationRoutes(fastify: FastifyInstance, { db, storage }: App
 
   const simple = {
     cosign: service.cosign,
-    submit: service.submit,
+    submit: (d: typeof db, actor: Parameters<typeof service.submit>[1], id: string) =>
+      service.submit(d, actor, id, { threshold: config.DUPLICATE_THRESHOLD, lookbackYears: config.DUPLICATE_LOOKBACK_YEARS }),
     withdraw: service.withdraw,
   };
   for (const [name, run] of Object.entries(simple)) {
@@ -134,6 +138,24 @@ export function applicationRoutes(fastify: FastifyInstance, { db, storage }: App
         await readUpload(request),
       );
       return reply.status(201).send({ id: row.id, name: row.name, url: `/api/files/${row.id}` });
+    },
+  );
+
+  app.get(
+    '/api/applications/:id/duplicates',
+    { schema: { tags: ['duplicates'], params: idParams, response: { 200: duplicateReport } } },
+    async (request) => {
+      const user = signedInActor(request).user;
+      const { application, call } = await service.loadWithCall(db, request.params.id);
+      // Panel experts see the hits of the applications they review, as the buyer does.
+      const audience = await duplicateAudience(db, user, { ...application, buyerOrgId: call.buyerOrgId });
+      if (audience === 'none') throw notFound('申报');
+      const count = await hitCount(db, application.id);
+      // The applicant learns only that it was flagged, never a competitor's text.
+      if (audience !== 'reviewer') {
+        return { flagged: count > 0, count, explanation: application.duplicateExplanation, hits: null };
+      }
+      return { flagged: count > 0, count, explanation: application.duplicateExplanation, hits: await hitsFor(db, application.id) };
     },
   );
 }

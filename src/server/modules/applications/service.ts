@@ -16,6 +16,7 @@ import { permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { appendAudit } from '../audit/service.js';
+import { checkOnSubmission, type DuplicateSettings, removeFromIndex } from '../duplicates/service.js';
 import { calls } from '../calls/schema.js';
 import { creditEntries } from '../credit/schema.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
@@ -30,7 +31,7 @@ type CallRow = typeof calls.$inferSelect;
 
 const todayInChina = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
-async function load(db: Executor, id: string) {
+export async function loadWithCall(db: Executor, id: string) {
   const [row] = await db
     .select({ application: applications, call: calls })
     .from(applications)
@@ -49,7 +50,7 @@ const access = (a: ApplicationRow, call: CallRow): ApplicationAccess => ({
 
 /** Loads an application for a user who must be allowed `action`; 404 to those who may not even see it. */
 export async function loadFor(db: Db, user: CurrentUser, id: string, action: keyof typeof applicationPolicy) {
-  const row = await load(db, id);
+  const row = await loadWithCall(db, id);
   const a = access(row.application, row.call);
   if (!applicationPolicy.view(user, a)) throw notFound('申报');
   if (!applicationPolicy[action](user, a)) throw forbidden();
@@ -59,7 +60,7 @@ export async function loadFor(db: Db, user: CurrentUser, id: string, action: key
 }
 
 export async function canViewApplication(db: Db, user: CurrentUser, id: string) {
-  const row = await load(db, id).catch(() => null);
+  const row = await loadWithCall(db, id).catch(() => null);
   return !!row && applicationPolicy.view(user, access(row.application, row.call));
 }
 
@@ -300,7 +301,7 @@ async function activeBlackListing(db: Executor, orgId: string, today: string) {
   return row ?? null;
 }
 
-export async function submit(db: Db, actor: Actor & { user: CurrentUser }, id: string) {
+export async function submit(db: Db, actor: Actor & { user: CurrentUser }, id: string, duplicates: DuplicateSettings) {
   const { application, call } = await loadFor(db, actor.user, id, 'submit');
   assertWindowOpen(call);
   const proposal = proposalSchema.parse(application.proposal);
@@ -340,10 +341,14 @@ export async function submit(db: Db, actor: Actor & { user: CurrentUser }, id: s
     await transitionApplication(tx, { ...actor }, submitted, failed.length ? 'reject' : 'pass', {
       detail: { by: 'system', failed: failed.map((f) => f.message) },
     });
+    const hits = await checkOnSubmission(tx, duplicates, id);
+    if (hits) {
+      await appendAudit(tx, actor, { action: 'application.duplicates_found', targetType: 'application', targetId: id, summary: { hits } });
+    }
     await notify(tx, await usersOfOrg(tx, call.buyerOrgId, 'buyer'), {
       kind: 'application.submitted',
       title: `新申报：${proposal.title || call.title}`,
-      body: `${org.name}（资格审查${failed.length ? '未通过' : '通过'}）`,
+      body: `${org.name}（资格审查${failed.length ? '未通过' : '通过'}${hits ? `；查重提示${hits}条` : ''}）`,
       link: `/app/applications/${id}`,
     });
   });
@@ -357,6 +362,7 @@ export async function withdraw(db: Db, actor: Actor & { user: CurrentUser }, id:
     await transitionApplication(tx, actor, application, 'withdraw', {
       set: { cosignedAt: null, cosignedBy: null },
     });
+    await removeFromIndex(tx, id);
   });
   return getApplication(db, actor.user, id);
 }
