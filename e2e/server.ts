@@ -115,9 +115,13 @@ export async function startServer(
   };
 
   const setClockOffset = async (offsetMs: number) => {
-    if (!opts.testClock || !child.send) throw new Error('startServer({ testClock: true }) is needed to move the clock');
+    if (!opts.testClock || !child.send)
+      throw new Error('startServer({ testClock: true }) is needed to move the clock');
     const acknowledged = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('The server did not acknowledge the clock change')), 5_000);
+      const timer = setTimeout(
+        () => reject(new Error('The server did not acknowledge the clock change')),
+        5_000,
+      );
       const onMessage = (message: unknown) => {
         const m = message as { type?: string; offsetMs?: number };
         if (m?.type !== 'test-clock-set' || m.offsetMs !== offsetMs) return;

@@ -15,7 +15,12 @@ function startWorker(options: unknown): Worker {
   const api = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./fingerprint-worker.ts', import.meta.url).href;
   const code = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(code, { eval: true, workerData: options });
+  // A tighter heap makes the worker collect its garbage sooner; the segmentation cache (≤ 60 MB) fits.
+  return new Worker(code, {
+    eval: true,
+    workerData: options,
+    resourceLimits: { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 16 },
+  });
 }
 
 export async function buildInParallel(

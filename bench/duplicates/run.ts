@@ -9,6 +9,8 @@
  */
 
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   DuplicateDetector,
   findTextDuplicates,
@@ -29,6 +31,11 @@ import { generateCorpus, generateQueries, type Proposal, VARIANT_KINDS } from '.
 import { buildInParallel } from './parallel-build';
 import { median, numberArg, percentile } from './stats';
 
+// Explicit collections between phases, so that the generator's garbage is not counted in the
+// detector's memory (the index sizes are measured as heap growth after a full collection).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
 const argv = process.argv.slice(2);
 const DOCS = numberArg(argv, '--docs', 100_000);
 const SUBSET = Math.min(DOCS, numberArg(argv, '--subset', 5000));
@@ -40,11 +47,19 @@ const SINGLE = Math.min(DOCS, numberArg(argv, '--single', 10_000, 0));
 const lsh = { bands: numberArg(argv, '--bands', 42), rows: numberArg(argv, '--rows', 3) };
 
 let peakRss = 0;
-const sampleMemory = (phase?: string) => {
+let phase = 'generation';
+const peakByPhase = new Map<string, number>();
+const sampleMemory = (next?: string) => {
   const rss = process.memoryUsage().rss;
   peakRss = Math.max(peakRss, rss);
-  if (phase) log(`${phase}: rss ${mb(rss)}`);
+  peakByPhase.set(phase, Math.max(peakByPhase.get(phase) ?? 0, rss));
+  if (next) {
+    log(`${phase}: peak rss ${mb(peakByPhase.get(phase)!)}`);
+    phase = next;
+  }
 };
+// Also samples while the main thread waits for the worker threads.
+const sampler = setInterval(sampleMemory, 100);
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const ms = (x: number) => `${x.toFixed(3)} ms`;
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -55,9 +70,13 @@ let t = performance.now();
 const corpus = generateCorpus({ docs: DOCS, seed: 42 });
 const avgChars = corpus.reduce((s, p) => s + p.text.length, 0) / corpus.length;
 log(`generated ${corpus.length} proposals (avg ${avgChars.toFixed(0)} chars) in ${seconds(t).toFixed(1)} s`);
-sampleMemory();
-global.gc?.();
-const heapBefore = process.memoryUsage().heapUsed;
+sampleMemory('index build');
+gc();
+const heapAndBuffers = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+const heapBefore = heapAndBuffers();
 
 // 2. Index build: fingerprints in worker threads (or here with --workers 0), index on this thread
 const detector = new DuplicateDetector({ threshold: THRESHOLD, lsh });
@@ -77,9 +96,9 @@ else {
   }
 }
 const buildSeconds = seconds(t);
-sampleMemory('after build');
-global.gc?.();
-const indexHeap = process.memoryUsage().heapUsed - heapBefore;
+sampleMemory('single-thread baselines');
+gc();
+const indexHeap = heapAndBuffers() - heapBefore;
 const rssAfterBuild = process.memoryUsage().rss;
 const avgShingles = sets.reduce((s, x) => s + x.length, 0) / sets.length;
 
@@ -95,7 +114,7 @@ const reference = new DuplicateDetector({ threshold: THRESHOLD, lsh });
 for (const doc of corpus.slice(0, SINGLE)) reference.add(doc);
 const singleMsPerDoc = SINGLE === 0 ? Number.NaN : (seconds(t) * 1000) / SINGLE;
 const cache = segmentationCacheStats();
-sampleMemory('after single-thread reference');
+sampleMemory('queries');
 
 // 3. Queries against the full index: half new proposals, half reworded copies of indexed ones
 const queries = generateQueries(corpus, QUERIES, 7);
@@ -119,7 +138,7 @@ for (const q of queries) {
     if (hits.some((h) => h.id === q.variantOf)) copiesFound++;
   } else if (hits.length > 0) freshFlagged++;
 }
-sampleMemory('after queries');
+sampleMemory('brute force');
 
 // 4. Baseline: brute-force exact scan of the same queries
 const options = resolveDetectorOptions({ threshold: THRESHOLD });
@@ -142,6 +161,7 @@ const bruteFull = timeBrute(sets, BRUTE);
 const bruteSubset = timeBrute(sets.slice(0, SUBSET), Math.min(QUERIES, 200));
 
 // 5. Quality on a subset, against exhaustive pairwise exact similarity
+sampleMemory('ground truth');
 const subset = corpus.slice(0, SUBSET);
 const subsetSets = sets.slice(0, SUBSET);
 const pairKey = (i: number, j: number) => (i < j ? i * SUBSET + j : j * SUBSET + i);
@@ -184,9 +204,8 @@ forEachOverlappingPair(subsetSets, (i, j, intersection) => {
     if (score > unrelatedMaxScore) unrelatedMaxScore = score;
   }
 });
-sampleMemory();
 const exhaustiveSeconds = seconds(t);
-sampleMemory('after exhaustive scan');
+sampleMemory('subset detection');
 const indexOf = new Map(subset.map((p, i) => [p.id, i]));
 const detect = (scoreMode: ScoreMode) => {
   const pairs = findTextDuplicates(subset, { threshold: THRESHOLD, scoreMode, lsh });
@@ -227,7 +246,8 @@ const planted = VARIANT_KINDS.map((kind) => {
     recall: (keys.filter((k) => maxMode.found.has(k)).length / Math.max(1, pairs.length)).toFixed(3),
   };
 });
-sampleMemory();
+sampleMemory('report');
+clearInterval(sampler);
 const maxRss = process.resourceUsage().maxRSS * 1024;
 
 // 6. Report
@@ -277,7 +297,11 @@ const rows: [string, string, string][] = [
   ],
   ['reworded copies found among queries', `${copiesFound}/${copies}`, ''],
   ['new proposals flagged among queries', `${freshFlagged}/${queries.length - copies}`, ''],
-  ['index heap (heapUsed growth during build)', mb(indexHeap), ''],
+  [
+    'index memory (growth of heap + array buffers)',
+    mb(indexHeap),
+    `${(indexHeap / DOCS / 1024).toFixed(2)} KB per document`,
+  ],
   ['RSS after build (corpus texts included)', mb(rssAfterBuild), ''],
   ['peak RSS (sampled / maxRSS)', `${mb(peakRss)} / ${mb(maxRss)}`, '≤ 1 GB'],
   [

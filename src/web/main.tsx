@@ -25,6 +25,52 @@ const ExpertsPage = lazy(() =>
 );
 const UsersPage = lazy(() => import('./pages/users/UsersPage').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
+const PublicCallsPage = lazy(() =>
+  import('./pages/public/PublicCallsPage').then((m) => ({ default: m.PublicCallsPage })),
+);
+const PublicCallDetailPage = lazy(() =>
+  import('./pages/public/PublicCallDetailPage').then((m) => ({ default: m.PublicCallDetailPage })),
+);
+const PublicityListPage = lazy(() =>
+  import('./pages/public/PublicityListPage').then((m) => ({ default: m.PublicityListPage })),
+);
+const PublicityDetailPage = lazy(() =>
+  import('./pages/public/PublicityDetailPage').then((m) => ({ default: m.PublicityDetailPage })),
+);
+const CallsPage = lazy(() => import('./pages/calls/CallsPage').then((m) => ({ default: m.CallsPage })));
+const CallEditorPage = lazy(() =>
+  import('./pages/calls/CallEditorPage').then((m) => ({ default: m.CallEditorPage })),
+);
+const CallManagePage = lazy(() =>
+  import('./pages/calls/CallManagePage').then((m) => ({ default: m.CallManagePage })),
+);
+const OpenCallsPage = lazy(() =>
+  import('./pages/applications/OpenCallsPage').then((m) => ({ default: m.OpenCallsPage })),
+);
+const OpenCallPage = lazy(() =>
+  import('./pages/applications/OpenCallsPage').then((m) => ({ default: m.OpenCallPage })),
+);
+const ApplicationsPage = lazy(() =>
+  import('./pages/applications/ApplicationsPage').then((m) => ({ default: m.ApplicationsPage })),
+);
+const ApplicationPage = lazy(() =>
+  import('./pages/applications/ApplicationPage').then((m) => ({ default: m.ApplicationPage })),
+);
+const MyReviewsPage = lazy(() =>
+  import('./pages/reviews/MyReviewsPage').then((m) => ({ default: m.MyReviewsPage })),
+);
+const ScoringPage = lazy(() =>
+  import('./pages/reviews/ScoringPage').then((m) => ({ default: m.ScoringPage })),
+);
+const ContractsPage = lazy(() =>
+  import('./pages/contracts/ContractsPage').then((m) => ({ default: m.ContractsPage })),
+);
+const ContractPage = lazy(() =>
+  import('./pages/contracts/ContractPage').then((m) => ({ default: m.ContractPage })),
+);
+const PublicityRedirect = lazy(() =>
+  import('./pages/publicity/PublicityRedirect').then((m) => ({ default: m.PublicityRedirect })),
+);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -69,9 +115,26 @@ function Root() {
                 <Route element={<PublicLayout />}>
                   <Route index element={<HomePage />} />
                   <Route path="login" element={<LoginPage />} />
+                  <Route path="calls" element={<PublicCallsPage />} />
+                  <Route path="calls/:id" element={<PublicCallDetailPage />} />
+                  <Route path="publicity" element={<PublicityListPage />} />
+                  <Route path="publicity/:id" element={<PublicityDetailPage />} />
                 </Route>
                 <Route path="app" element={<AppLayout />}>
                   <Route index element={<DashboardPage />} />
+                  <Route path="calls" element={<CallsPage />} />
+                  <Route path="calls/new" element={<CallEditorPage />} />
+                  <Route path="calls/:id/edit" element={<CallEditorPage />} />
+                  <Route path="calls/:id/:tab?" element={<CallManagePage />} />
+                  <Route path="open-calls" element={<OpenCallsPage />} />
+                  <Route path="open-calls/:id" element={<OpenCallPage />} />
+                  <Route path="applications" element={<ApplicationsPage />} />
+                  <Route path="applications/:id" element={<ApplicationPage />} />
+                  <Route path="reviews" element={<MyReviewsPage />} />
+                  <Route path="reviews/:sessionId" element={<ScoringPage />} />
+                  <Route path="contracts" element={<ContractsPage />} />
+                  <Route path="contracts/:id" element={<ContractPage />} />
+                  <Route path="publicities/:id" element={<PublicityRedirect />} />
                   <Route path="regions" element={<RegionsPage />} />
                   <Route path="orgs" element={<OrgsPage />} />
                   <Route path="experts" element={<ExpertsPage />} />

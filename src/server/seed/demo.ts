@@ -9,6 +9,7 @@ import { experts } from '../modules/experts/schema.js';
 import { orgs } from '../modules/orgs/schema.js';
 import { regions } from '../modules/regions/schema.js';
 import * as names from './guandu.js';
+import { type PipelineSummary, seedPipeline } from './pipeline.js';
 import { type Random, seededRandom } from './random.js';
 
 export const DEMO_PASSWORD = 'Guandu@2026';
@@ -36,8 +37,12 @@ const mobile = (random: Random) =>
 
 type OrgInsert = typeof orgs.$inferInsert;
 
-/** A deterministic Guandu-like district: regions, organizations, experts and one account per role. */
-export async function seedDemo(db: Db, seed = 2022) {
+/**
+ * A deterministic Guandu-like district: regions, organizations, experts and one account per role,
+ * and (unless `history: false`, as the API tests ask) the project pipeline's history and current
+ * calls in every state (see pipeline.ts).
+ */
+export async function seedDemo(db: Db, seed = 2022, options: { history?: boolean; now?: Date } = {}) {
   const random = seededRandom(seed);
   await db.transaction(async (tx) => {
     const [district] = await tx
@@ -181,6 +186,8 @@ export async function seedDemo(db: Db, seed = 2022) {
       .returning({ id: users.id, username: users.username });
     const expertAccount = accounts.find((a) => a.username === 'expert')!;
     await tx.update(experts).set({ userId: expertAccount.id }).where(eq(experts.id, insertedExperts[0].id));
+    const pipeline: PipelineSummary | null =
+      options.history === false ? null : await seedPipeline(tx, random, { now: options.now });
 
     await appendAudit(
       tx,
@@ -193,7 +200,8 @@ export async function seedDemo(db: Db, seed = 2022) {
           regions: 1 + streets.length + communities.length,
           orgs: insertedOrgs.length,
           experts: insertedExperts.length,
-          users: accounts.length,
+          users: accounts.length + (pipeline?.expertAccounts ?? 0),
+          ...(pipeline ? { pipeline } : {}),
         },
       },
     );

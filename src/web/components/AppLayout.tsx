@@ -13,6 +13,7 @@ import { canOpen, navFor, navItemFor } from '../navigation';
 import { sessionExpired, useLogout, useSession } from '../session';
 import { Brand } from './Brand';
 import { Forbidden, LoadFailed } from './ErrorPages';
+import { NotificationBell } from './NotificationBell';
 import { useIsMobile } from './useIsMobile';
 
 export const PASSWORD_PATH = '/app/account/password';
@@ -102,6 +103,7 @@ export function AppLayout() {
           <Brand compact={mobile} />
         </Link>
         <div className="header-spacer" />
+        <NotificationBell />
         {mobile ? (
           <span className="header-user-compact" title={user.displayName}>
             {user.displayName}

@@ -1,9 +1,10 @@
 /** Attachments of a call or an application: download links, and an upload button when allowed. */
 import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
-import { App, Button, Empty, List, Upload } from 'antd';
+import { App, Button, Empty, Upload } from 'antd';
 import { useState } from 'react';
 import { api, errorMessage } from '../api';
 import { formatNumber } from '../format';
+import { SimpleList } from './SimpleList';
 
 export interface AttachmentInfo {
   id: string;
@@ -37,16 +38,17 @@ export function AttachmentList(props: {
       {props.items.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={props.emptyText ?? '暂无附件'} />
       ) : (
-        <List
+        <SimpleList
           size="small"
-          dataSource={[...props.items]}
+          items={props.items}
+          rowKey={(a) => a.id}
           renderItem={(a) => (
-            <List.Item>
+            <div className="attachment-row">
               <a href={a.url} download={a.name} className="attachment-link">
                 <PaperClipOutlined /> {a.name}
               </a>
               <span className="muted">{fileSize(a.size)}</span>
-            </List.Item>
+            </div>
           )}
         />
       )}

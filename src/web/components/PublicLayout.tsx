@@ -1,10 +1,11 @@
 /** Layout of the public site: top navigation, content, footer. Later issues add public pages here. */
 import { LoginOutlined, MenuOutlined } from '@ant-design/icons';
 import { Button, Drawer, Layout, Menu } from 'antd';
-import { createElement, useState } from 'react';
+import { createElement, Suspense, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { PUBLIC_NAV } from '../navigation';
+import { PUBLIC_NAV, publicNavItemFor } from '../navigation';
 import { useSession } from '../session';
+import { PageSpinner } from './AppLayout';
 import { Brand } from './Brand';
 import { useIsMobile } from './useIsMobile';
 
@@ -21,7 +22,8 @@ export function PublicLayout() {
     icon: createElement(item.icon),
     label: <Link to={item.path}>{item.label}</Link>,
   }));
-  const selected = PUBLIC_NAV.filter((i) => i.path === location.pathname).map((i) => i.path);
+  const current = publicNavItemFor(location.pathname);
+  const selected = current ? [current.path] : [];
 
   const account = user ? (
     <Button type="primary" onClick={() => navigate('/app')}>
@@ -68,7 +70,9 @@ export function PublicLayout() {
         )}
       </Layout.Header>
       <Layout.Content className="public-content">
-        <Outlet />
+        <Suspense fallback={<PageSpinner />}>
+          <Outlet />
+        </Suspense>
       </Layout.Content>
       <Layout.Footer className="public-footer">
         社会工作服务项目管理平台 · 政府购买社会工作服务，全程公开，接受社会监督

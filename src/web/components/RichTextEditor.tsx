@@ -81,6 +81,7 @@ export function RichTextEditor(props: {
           </Tooltip>
         ))}
       </Space>
+      {/* biome-ignore lint/a11y/useSemanticElements: a rich-text editing surface cannot be a textarea */}
       <div
         ref={ref}
         id={props.id}

@@ -67,12 +67,19 @@ export function ReviewStatusTag({ status }: { status: string }) {
 export function PanelMemberTag({ status }: { status: string }) {
   const colors: Record<string, string> = { invited: 'orange', accepted: 'green', declined: 'default' };
   return (
-    <Tag color={colors[status] ?? 'default'}>{panelMemberStateLabels[status as PanelMemberState] ?? status}</Tag>
+    <Tag color={colors[status] ?? 'default'}>
+      {panelMemberStateLabels[status as PanelMemberState] ?? status}
+    </Tag>
   );
 }
 
 export function PublicityPhaseTag({ phase }: { phase: string }) {
-  const colors: Record<string, string> = { upcoming: 'blue', open: 'purple', ended: 'orange', closed: 'green' };
+  const colors: Record<string, string> = {
+    upcoming: 'blue',
+    open: 'purple',
+    ended: 'orange',
+    closed: 'green',
+  };
   return (
     <Tag color={colors[phase] ?? 'default'}>{publicityPhaseLabels[phase as PublicityPhase] ?? phase}</Tag>
   );

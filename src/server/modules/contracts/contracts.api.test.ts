@@ -1,13 +1,14 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInShanghai } from '../../../domain/working-days.js';
 import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
-import { insertApplication, insertCall, sampleProposal } from '../../testing/factories.js';
+import { insertApplication, insertCall, orgOf, sampleProposal } from '../../testing/factories.js';
 import { buildTestApp, type TestApp, type TestClient } from '../../testing/test-app.js';
 import { users } from '../accounts/schema.js';
 import { auditLog } from '../audit/schema.js';
 import { calls } from '../calls/schema.js';
 import { notifications } from '../notifications/schema.js';
+import { orgs } from '../orgs/schema.js';
 import { awards } from '../reviews/schema.js';
 import { timelineEvents } from '../timeline/schema.js';
 import { contractAmendments, contracts } from './schema.js';
@@ -16,19 +17,46 @@ let t: TestApp;
 beforeAll(async () => {
   t = await buildTestApp();
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  ignoreTeardownErrors(t);
+  await t.close();
+});
+
+/**
+ * Work-around for the test harness: on PostgreSQL, pool.end() resolves before idle connections
+ * are gone, and the forced drop of the test database then errors them; db/client.ts attaches no
+ * pool 'error' listener, so that error would crash the run (reported to the lead).
+ */
+function ignoreTeardownErrors(app: TestApp) {
+  (
+    app.database.db as unknown as { $client?: { on?: (event: string, listener: () => void) => void } }
+  ).$client?.on?.('error', () => {});
+}
 
 const db = () => t.database.db;
 
 /** A call whose publicity closed: approved awards, as the publicity module leaves them. */
-async function approvedCall(amounts: number[] = [1_000_001], status: 'approved' | 'revoked' | 'proposed' = 'approved') {
+async function approvedCall(
+  amounts: number[] = [1_000_001],
+  status: 'approved' | 'revoked' | 'proposed' = 'approved',
+) {
   const call = await insertCall(db(), { status: 'approved' });
   const rows = [];
   for (const [i, amountFen] of amounts.entries()) {
-    const application = await insertApplication(db(), call, { status: 'awarded', proposal: sampleProposal(`签约测试项目${i + 1}`) });
+    const application = await insertApplication(db(), call, {
+      status: 'awarded',
+      proposal: sampleProposal(`签约测试项目${i + 1}`),
+    });
     const [award] = await db()
       .insert(awards)
-      .values({ callId: call.id, applicationId: application.id, amountFen, rank: i + 1, scoreCenti: 9000, status })
+      .values({
+        callId: call.id,
+        applicationId: application.id,
+        amountFen,
+        rank: i + 1,
+        scoreCenti: 9000,
+        status,
+      })
       .returning();
     rows.push({ application, award });
   }
@@ -53,7 +81,17 @@ async function signed(awardId: string) {
   return res.json();
 }
 
-const NOT_BUYERS = ['station', 'provider', 'community', 'expert', 'evaluator', 'supervisor', 'resident', 'admin', null];
+const NOT_BUYERS = [
+  'station',
+  'provider',
+  'community',
+  'expert',
+  'evaluator',
+  'supervisor',
+  'resident',
+  'admin',
+  null,
+];
 
 describe('drafting a contract', () => {
   it('defaults to the award amount, the call period, the proposal indicators and 40/30/30 milestones', async () => {
@@ -109,7 +147,13 @@ describe('drafting a contract', () => {
         { label: '末期评估合格后', shareBp: 5000 },
       ],
     });
-    expect(c).toMatchObject({ amountFen: 19_999_999, periodStart: '2027-03-01', periodEnd: '2027-11-30', indicators, indicatorsChanged: true });
+    expect(c).toMatchObject({
+      amountFen: 19_999_999,
+      periodStart: '2027-03-01',
+      periodEnd: '2027-11-30',
+      indicators,
+      indicatorsChanged: true,
+    });
     expect(c.milestones).toEqual([
       { key: 'm1', label: '合同签订后', shareBp: 5000, amountFen: 9_999_999 },
       { key: 'm2', label: '末期评估合格后', shareBp: 5000, amountFen: 10_000_000 },
@@ -121,12 +165,24 @@ describe('drafting a contract', () => {
     const url = `/api/awards/${rows[0].award.id}/contract`;
     const buyer = await t.client('buyer');
     const before = await snapshotCounts(t, [contracts, notifications]);
-    const sum = await buyer.post(url, { milestones: [{ label: '签订后', shareBp: 4000 }, { label: '结项后', shareBp: 5000 }] });
+    const sum = await buyer.post(url, {
+      milestones: [
+        { label: '签订后', shareBp: 4000 },
+        { label: '结项后', shareBp: 5000 },
+      ],
+    });
     expect(sum.statusCode).toBe(422);
-    expect(sum.json().details.fields).toEqual([{ path: 'milestones', message: '付款节点比例合计必须为100%' }]);
+    expect(sum.json().details.fields).toEqual([
+      { path: 'milestones', message: '付款节点比例合计必须为100%' },
+    ]);
     const shape = await buyer.post(url, { amountFen: 1.5, periodStart: '2027-02-30', indicators: [] });
     expect(shape.statusCode).toBe(422);
-    expect(shape.json().details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['amountFen', 'indicators', 'periodStart']);
+    expect(
+      shape
+        .json()
+        .details.fields.map((f: { path: string }) => f.path)
+        .sort(),
+    ).toEqual(['amountFen', 'indicators', 'periodStart']);
     const terms = await buyer.post(url, {
       amountFen: 1_000_001,
       periodStart: '2026-12-01',
@@ -141,17 +197,24 @@ describe('drafting a contract', () => {
       { path: 'indicatorChangeReason', message: '绩效指标与申报书不一致，请填写调整原因' },
     ]);
     const order = await buyer.post(url, { periodStart: '2027-06-01', periodEnd: '2027-05-01' });
-    expect(order.json().details.fields).toEqual([{ path: 'periodEnd', message: '服务期结束日期不能早于开始日期' }]);
+    expect(order.json().details.fields).toEqual([
+      { path: 'periodEnd', message: '服务期结束日期不能早于开始日期' },
+    ]);
     expect(await snapshotCounts(t, [contracts, notifications])).toEqual(before);
   });
 
   it('is for the call’s own buyer only; nothing is written otherwise', async () => {
     const { awards: rows } = await approvedCall([1_000_000]);
-    await expectDeniedToEach(t, NOT_BUYERS, { method: 'POST', url: `/api/awards/${rows[0].award.id}/contract`, body: {} }, [
-      contracts,
-      notifications,
-    ]);
-    expect((await (await t.client('buyer')).post('/api/awards/00000000-0000-4000-8000-000000000000/contract', {})).statusCode).toBe(404);
+    await expectDeniedToEach(
+      t,
+      NOT_BUYERS,
+      { method: 'POST', url: `/api/awards/${rows[0].award.id}/contract`, body: {} },
+      [contracts, notifications],
+    );
+    expect(
+      (await (await t.client('buyer')).post('/api/awards/00000000-0000-4000-8000-000000000000/contract', {}))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('needs an approved award without a contract: 409 otherwise, also for two simultaneous requests', async () => {
@@ -161,7 +224,9 @@ describe('drafting a contract', () => {
     expect(r1.statusCode).toBe(409);
     expect(r1.json().message).toBe('该项目已撤销，不能签订合同');
     const proposed = await approvedCall([1_000_000], 'proposed');
-    expect((await buyer.post(`/api/awards/${proposed.awards[0].award.id}/contract`, {})).statusCode).toBe(409);
+    expect((await buyer.post(`/api/awards/${proposed.awards[0].award.id}/contract`, {})).statusCode).toBe(
+      409,
+    );
 
     const { awards: rows } = await approvedCall([1_000_000]);
     const url = `/api/awards/${rows[0].award.id}/contract`;
@@ -171,7 +236,9 @@ describe('drafting a contract', () => {
     const again = await a.post(url, {});
     expect(again.statusCode).toBe(409);
     expect(again.json().message).toMatch(/^该项目已有合同（HT-/);
-    expect(await db().select().from(contracts).where(eq(contracts.awardId, rows[0].award.id))).toHaveLength(1);
+    expect(await db().select().from(contracts).where(eq(contracts.awardId, rows[0].award.id))).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -184,8 +251,14 @@ describe('editing a draft', () => {
     expect(confirmed.providerConfirmedAt).toBeTruthy();
     const res = await buyer.patch(`/api/contracts/${c.id}`, { amountFen: 999_999 });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ amountFen: 999_999, providerConfirmedAt: null, buyerConfirmedAt: null });
-    expect(res.json().milestones.map((m: { amountFen: number }) => m.amountFen)).toEqual([399_999, 299_999, 300_001]);
+    expect(res.json()).toMatchObject({
+      amountFen: 999_999,
+      providerConfirmedAt: null,
+      buyerConfirmedAt: null,
+    });
+    expect(res.json().milestones.map((m: { amountFen: number }) => m.amountFen)).toEqual([
+      399_999, 299_999, 300_001,
+    ]);
     expect(res.json().termsDigest).not.toBe(c.termsDigest);
     const [providerUser] = await db().select().from(users).where(eq(users.username, 'provider'));
     const notes = await db()
@@ -193,12 +266,24 @@ describe('editing a draft', () => {
       .from(notifications)
       .where(and(eq(notifications.userId, providerUser.id), eq(notifications.kind, 'contract.changed')));
     expect(notes.length).toBeGreaterThan(0);
-    const audit = await db().select().from(auditLog).where(and(eq(auditLog.action, 'contract.updated'), eq(auditLog.targetId, c.id)));
-    expect(audit[0].summary).toMatchObject({ confirmationsCleared: true, changes: { amountFen: { before: 1_000_000, after: 999_999 } } });
+    const audit = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'contract.updated'), eq(auditLog.targetId, c.id)));
+    expect(audit[0].summary).toMatchObject({
+      confirmationsCleared: true,
+      changes: { amountFen: { before: 1_000_000, after: 999_999 } },
+    });
     // A "change" to the same terms writes nothing and keeps confirmations.
     const buyerConfirmed = (await confirm(buyer, res.json())).json();
-    const same = await buyer.patch(`/api/contracts/${c.id}`, { amountFen: 999_999, indicators: sampleProposal().indicators });
-    expect(same.json()).toMatchObject({ version: buyerConfirmed.version, buyerConfirmedAt: buyerConfirmed.buyerConfirmedAt });
+    const same = await buyer.patch(`/api/contracts/${c.id}`, {
+      amountFen: 999_999,
+      indicators: sampleProposal().indicators,
+    });
+    expect(same.json()).toMatchObject({
+      version: buyerConfirmed.version,
+      buyerConfirmedAt: buyerConfirmed.buyerConfirmedAt,
+    });
   });
 
   it('rejects bad milestones and terms, writing nothing', async () => {
@@ -206,10 +291,16 @@ describe('editing a draft', () => {
     const c = await draft(rows[0].award.id);
     const buyer = await t.client('buyer');
     const before = await snapshotCounts(t, [contracts]);
-    const sum = await buyer.patch(`/api/contracts/${c.id}`, { milestones: [{ label: '签订后', shareBp: 10_001 }] });
+    const sum = await buyer.patch(`/api/contracts/${c.id}`, {
+      milestones: [{ label: '签订后', shareBp: 10_001 }],
+    });
     expect(sum.statusCode).toBe(422);
-    const low = await buyer.patch(`/api/contracts/${c.id}`, { milestones: [{ label: '签订后', shareBp: 6000 }] });
-    expect(low.json().details.fields).toEqual([{ path: 'milestones', message: '付款节点比例合计必须为100%' }]);
+    const low = await buyer.patch(`/api/contracts/${c.id}`, {
+      milestones: [{ label: '签订后', shareBp: 6000 }],
+    });
+    expect(low.json().details.fields).toEqual([
+      { path: 'milestones', message: '付款节点比例合计必须为100%' },
+    ]);
     const more = await buyer.patch(`/api/contracts/${c.id}`, { amountFen: 1_000_001 });
     expect(more.json().details.fields[0].path).toBe('amountFen');
     const stale = await buyer.patch(`/api/contracts/${c.id}`, { amountFen: 900_000, version: c.version - 1 });
@@ -222,7 +313,12 @@ describe('editing a draft', () => {
   it('is for the buyer, and only while draft', async () => {
     const { awards: rows } = await approvedCall([1_000_000]);
     const c = await draft(rows[0].award.id);
-    await expectDeniedToEach(t, NOT_BUYERS, { method: 'PATCH', url: `/api/contracts/${c.id}`, body: { amountFen: 1 } }, [contracts]);
+    await expectDeniedToEach(
+      t,
+      NOT_BUYERS,
+      { method: 'PATCH', url: `/api/contracts/${c.id}`, body: { amountFen: 1 } },
+      [contracts],
+    );
     const [row] = await db().select().from(contracts).where(eq(contracts.id, c.id));
     expect(row.amountFen).toBe(1_000_000);
     const done = await signed((await approvedCall([1_000_000])).awards[0].award.id);
@@ -303,7 +399,10 @@ describe('signing', () => {
     const [a, b] = await Promise.all([t.client('provider'), t.client('provider')]);
     const results = await Promise.all([confirm(a, c), confirm(b, c)]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
-    const signings = await db().select().from(auditLog).where(and(eq(auditLog.action, 'contract.signed'), eq(auditLog.targetId, c.id)));
+    const signings = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'contract.signed'), eq(auditLog.targetId, c.id)));
     expect(signings).toHaveLength(1);
   });
 
@@ -334,8 +433,12 @@ describe('reading contracts', () => {
       method: 'GET',
       url: `/api/contracts/${c.id}`,
     });
-    expect((await (await t.client('buyer')).get(`/api/awards/${rows[0].award.id}/contract`)).json().id).toBe(c.id);
-    expect((await (await t.client('buyer')).get('/api/contracts/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    expect((await (await t.client('buyer')).get(`/api/awards/${rows[0].award.id}/contract`)).json().id).toBe(
+      c.id,
+    );
+    expect(
+      (await (await t.client('buyer')).get('/api/contracts/00000000-0000-4000-8000-000000000000')).statusCode,
+    ).toBe(404);
 
     const list = async (username: string, query = `callId=${call.id}`) =>
       (await (await t.client(username)).get(`/api/contracts?${query}`)).json();
@@ -345,8 +448,45 @@ describe('reading contracts', () => {
     expect((await list('admin')).total).toBe(1);
     expect((await list('station')).total).toBe(0);
     expect((await list('supervisor', `callId=${call.id}&mine=1`)).total).toBe(0);
-    expect((await list('buyer', 'status=draft&mine=1')).items.every((i: { status: string }) => i.status === 'draft')).toBe(true);
-    await expectDeniedToEach(t, ['community', 'expert', 'evaluator', 'resident', null], { method: 'GET', url: '/api/contracts' });
+    expect(
+      (await list('buyer', 'status=draft&mine=1')).items.every(
+        (i: { status: string }) => i.status === 'draft',
+      ),
+    ).toBe(true);
+    await expectDeniedToEach(t, ['community', 'expert', 'evaluator', 'resident', null], {
+      method: 'GET',
+      url: '/api/contracts',
+    });
+  });
+});
+
+describe('another provider', () => {
+  it('neither sees nor confirms a contract of an organization that is not its own', async () => {
+    const providerOrg = await orgOf(db(), 'provider');
+    const [other] = await db()
+      .select()
+      .from(orgs)
+      .where(and(eq(orgs.kind, 'provider'), ne(orgs.id, providerOrg)))
+      .limit(1);
+    const call = await insertCall(db(), { status: 'approved' });
+    const application = await insertApplication(db(), call, { status: 'awarded', providerOrgId: other.id });
+    const [award] = await db()
+      .insert(awards)
+      .values({
+        callId: call.id,
+        applicationId: application.id,
+        amountFen: 1_000_000,
+        rank: 1,
+        scoreCenti: 8000,
+        status: 'approved',
+      })
+      .returning();
+    const c = await draft(award.id);
+    expect(c.providerName).toBe(other.name);
+    const provider = await t.client('provider');
+    expect((await provider.get(`/api/contracts/${c.id}`)).statusCode).toBe(403);
+    expect((await confirm(provider, c)).statusCode).toBe(403);
+    expect((await provider.get(`/api/contracts?callId=${call.id}`)).json().total).toBe(0);
   });
 });
 
@@ -362,7 +502,9 @@ describe('amendments', () => {
     expect(res.statusCode, res.body).toBe(201);
     const amended = res.json();
     expect(amended).toMatchObject({ status: 'signed', amountFen: 1_200_000, periodEnd: '2028-03-31' });
-    expect(amended.milestones.map((m: { amountFen: number }) => m.amountFen)).toEqual([480_000, 360_000, 360_000]);
+    expect(amended.milestones.map((m: { amountFen: number }) => m.amountFen)).toEqual([
+      480_000, 360_000, 360_000,
+    ]);
     expect(amended.amendments).toEqual([
       {
         id: expect.any(String),
@@ -374,19 +516,29 @@ describe('amendments', () => {
         createdAt: expect.any(String),
       },
     ]);
-    const audit = (await (await t.client('supervisor')).get(`/api/audit?action=contract.amended&q=${c.id}`)).json();
+    const audit = (
+      await (await t.client('supervisor')).get(`/api/audit?action=contract.amended&q=${c.id}`)
+    ).json();
     expect(audit.items[0].summary).toMatchObject({ flagged: true, flag: 'raises_value', number: 1 });
     const events = await db().select().from(timelineEvents).where(eq(timelineEvents.callId, call.id));
-    expect(events.find((e) => e.kind === 'contract.amended')?.detail).toMatchObject({ number: 1, reason: '服务对象增加，追加服务经费' });
+    expect(events.find((e) => e.kind === 'contract.amended')?.detail).toMatchObject({
+      number: 1,
+      reason: '服务对象增加，追加服务经费',
+    });
 
     // A second amendment lowering the value is numbered 2 and not flagged.
     const lower = await buyer.post(`/api/contracts/${c.id}/amendments`, {
       reason: '部分活动取消，核减经费',
-      changes: { amountFen: 1_100_000, milestones: [{ key: 'signing', label: '合同签订后', shareBp: 10_000 }] },
+      changes: {
+        amountFen: 1_100_000,
+        milestones: [{ key: 'signing', label: '合同签订后', shareBp: 10_000 }],
+      },
     });
     expect(lower.statusCode).toBe(201);
     expect(lower.json().amendments[1]).toMatchObject({ number: 2, raisesValue: null });
-    expect(lower.json().milestones).toEqual([{ key: 'signing', label: '合同签订后', shareBp: 10_000, amountFen: 1_100_000 }]);
+    expect(lower.json().milestones).toEqual([
+      { key: 'signing', label: '合同签订后', shareBp: 10_000, amountFen: 1_100_000 },
+    ]);
     const [providerUser] = await db().select().from(users).where(eq(users.username, 'provider'));
     const notes = await db()
       .select()
@@ -399,22 +551,38 @@ describe('amendments', () => {
     const { awards: rows } = await approvedCall([1_000_000]);
     const buyer = await t.client('buyer');
     const d = await draft(rows[0].award.id);
-    const onDraft = await buyer.post(`/api/contracts/${d.id}/amendments`, { reason: '调整服务期限', changes: { periodEnd: '2027-10-31' } });
+    const onDraft = await buyer.post(`/api/contracts/${d.id}/amendments`, {
+      reason: '调整服务期限',
+      changes: { periodEnd: '2027-10-31' },
+    });
     expect(onDraft.statusCode).toBe(409);
     const c = await signed((await approvedCall([1_000_000])).awards[0].award.id);
     const before = await snapshotCounts(t, [contractAmendments, timelineEvents]);
     const bad = await buyer.post(`/api/contracts/${c.id}/amendments`, { reason: '短', changes: {} });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['changes', 'reason']);
+    expect(
+      bad
+        .json()
+        .details.fields.map((f: { path: string }) => f.path)
+        .sort(),
+    ).toEqual(['changes', 'reason']);
     const sum = await buyer.post(`/api/contracts/${c.id}/amendments`, {
       reason: '调整付款比例',
       changes: { milestones: [{ label: '签订后', shareBp: 5000 }] },
     });
-    expect(sum.json().details.fields).toEqual([{ path: 'changes.milestones', message: '付款节点比例合计必须为100%' }]);
-    const same = await buyer.post(`/api/contracts/${c.id}/amendments`, { reason: '没有变化的变更', changes: { amountFen: 1_000_000 } });
+    expect(sum.json().details.fields).toEqual([
+      { path: 'changes.milestones', message: '付款节点比例合计必须为100%' },
+    ]);
+    const same = await buyer.post(`/api/contracts/${c.id}/amendments`, {
+      reason: '没有变化的变更',
+      changes: { amountFen: 1_000_000 },
+    });
     expect(same.statusCode).toBe(422);
     expect(same.json().details.fields).toEqual([{ path: 'changes', message: '变更内容与现合同相同' }]);
-    const early = await buyer.post(`/api/contracts/${c.id}/amendments`, { reason: '服务期提前结束', changes: { periodEnd: '2026-12-31' } });
+    const early = await buyer.post(`/api/contracts/${c.id}/amendments`, {
+      reason: '服务期提前结束',
+      changes: { periodEnd: '2026-12-31' },
+    });
     expect(early.json().details.fields[0].path).toBe('changes.periodEnd');
     expect(await snapshotCounts(t, [contractAmendments, timelineEvents])).toEqual(before);
   });
@@ -424,7 +592,11 @@ describe('amendments', () => {
     await expectDeniedToEach(
       t,
       NOT_BUYERS,
-      { method: 'POST', url: `/api/contracts/${c.id}/amendments`, body: { reason: '越权变更合同', changes: { amountFen: 5_000_000 } } },
+      {
+        method: 'POST',
+        url: `/api/contracts/${c.id}/amendments`,
+        body: { reason: '越权变更合同', changes: { amountFen: 5_000_000 } },
+      },
       [contractAmendments, contracts, timelineEvents],
     );
     const [row] = await db().select().from(contracts).where(eq(contracts.id, c.id));

@@ -139,6 +139,20 @@ describe('the notification centre', () => {
     });
   });
 
+  it('counts each notification once when two read-all requests race', async () => {
+    await notifyUser('buyer', '并发一');
+    await notifyUser('buyer', '并发二');
+    const other = await t.client('buyer');
+    const results = await Promise.all([
+      buyer.post('/api/notifications/read-all'),
+      other.post('/api/notifications/read-all'),
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(results.reduce((sum, r) => sum + r.json().marked, 0)).toBe(3);
+    expect((await buyer.get('/api/notifications')).json()).toMatchObject({ unreadCount: 0 });
+    await t.database.db.update(notifications).set({ readAt: null }).where(eq(notifications.id, ids.b1));
+  });
+
   it('turns the anonymous visitor away with 401 and writes nothing', async () => {
     for (const request of [
       { method: 'GET' as const, url: '/api/notifications' },

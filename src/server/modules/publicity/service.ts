@@ -418,6 +418,9 @@ export async function answerObjection(
   if (input.decision === 'upheld' && !awardId)
     throw fieldError('awardId', '异议成立时，请选择被撤销的拟立项项目');
 
+  // The answer is public: the buyer may have named the objector or quoted their number.
+  const publicAnswer = maskPersonalData(input.answer, [objection.objectorName]);
+
   await db.transaction(async (tx) => {
     await tx.select({ id: publicities.id }).from(publicities).where(eq(publicities.id, pub.id)).for('share');
     // The first answer wins; a second one, even a simultaneous one, finds it answered.
@@ -444,15 +447,15 @@ export async function answerObjection(
       if (row.award.status === 'in_publicity') {
         // Checks the application's state (拟立项) and version first: 409 otherwise.
         await transitionApplication(tx, actor, row.application, 'revoke', {
-          reason: input.answer,
-          detail: { ...awardFacts(row), objectionId, reason: input.answer },
+          reason: publicAnswer,
+          detail: { ...awardFacts(row), objectionId, reason: publicAnswer },
           timelineTitle: `异议成立，撤销拟立项：${row.projectTitle}`,
         });
         await tx
           .update(awards)
           .set({
             status: 'revoked',
-            revokedReason: input.answer,
+            revokedReason: publicAnswer,
             version: sql`${awards.version} + 1`,
             updatedAt: now,
           })
@@ -470,7 +473,7 @@ export async function answerObjection(
         publicityId: pub.id,
         awardId,
         decision: input.decision,
-        answer: input.answer,
+        answer: publicAnswer,
         revoked: !!revoked,
       },
       visibility: 'public',
@@ -483,14 +486,14 @@ export async function answerObjection(
         objectionId,
         awardId,
         decision: input.decision,
-        answer: maskPersonalData(input.answer, [objection.objectorName]),
+        answer: publicAnswer,
       },
     });
     if (revoked) {
       await notify(tx, await usersOfOrg(tx, revoked.providerOrgId, 'provider'), {
         kind: 'award.revoked',
         title: '拟立项已撤销',
-        body: `您的项目“${revoked.projectTitle}”因异议成立被撤销拟立项：${input.answer}`,
+        body: `您的项目“${revoked.projectTitle}”因异议成立被撤销拟立项：${publicAnswer}`,
         link: `/publicities/${pub.id}`,
       });
     }

@@ -1,11 +1,15 @@
 /** An application, read-only: the joint applicants, the proposal, budget, plan, team, eligibility. */
 import { CheckCircleFilled, CloseCircleFilled } from '@ant-design/icons';
-import { Card, Descriptions, Empty, List, Table, Typography } from 'antd';
+import { Card, Descriptions, Empty, Table, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { type BUDGET_CATEGORIES, budgetCategoryLabels } from '../../../domain/applications';
+import { SimpleList } from '../../components/SimpleList';
 import { ApplicationStatusTag } from '../../components/status';
 import { formatDateTime, formatMoney, formatNumber } from '../../format';
 import { type ApplicationView, indicatorKindLabels, partnerKindLabels } from './types';
+
+/** Table rows need stable keys; list positions are the rows' identity here. */
+export const withKeys = <T extends object>(rows: readonly T[]) => rows.map((r, i) => ({ ...r, key: i }));
 
 /** A proposal as any viewer receives it (reviewers get plain strings for the enums). */
 export interface ProposalLike {
@@ -27,7 +31,13 @@ function Text({ value }: { value: string }) {
   );
 }
 
-export function ProposalSections({ proposal, requestedFen }: { proposal: ProposalLike; requestedFen: number }) {
+export function ProposalSections({
+  proposal,
+  requestedFen,
+}: {
+  proposal: ProposalLike;
+  requestedFen: number;
+}) {
   return (
     <>
       <Card title="项目方案">
@@ -41,10 +51,10 @@ export function ProposalSections({ proposal, requestedFen }: { proposal: Proposa
       <Card title="绩效指标">
         <Table
           size="small"
-          rowKey={(_, i) => String(i)}
+          rowKey="key"
           pagination={false}
           scroll={{ x: 'max-content' }}
-          dataSource={proposal.indicators}
+          dataSource={withKeys(proposal.indicators)}
           locale={{ emptyText: '未填写' }}
           columns={[
             { title: '类型', dataIndex: 'kind', render: (k: string) => indicatorKindLabels[k] ?? k },
@@ -61,10 +71,10 @@ export function ProposalSections({ proposal, requestedFen }: { proposal: Proposa
       <Card title="预算明细">
         <Table
           size="small"
-          rowKey={(_, i) => String(i)}
+          rowKey="key"
           pagination={false}
           scroll={{ x: 'max-content' }}
-          dataSource={proposal.budget}
+          dataSource={withKeys(proposal.budget)}
           locale={{ emptyText: '未填写' }}
           columns={[
             {
@@ -94,13 +104,14 @@ export function ProposalSections({ proposal, requestedFen }: { proposal: Proposa
       </Card>
       <Card title="实施计划">
         {proposal.timeline.length ? (
-          <List
+          <SimpleList
             size="small"
-            dataSource={proposal.timeline}
+            items={proposal.timeline}
+            rowKey={(_, i) => String(i)}
             renderItem={(t) => (
-              <List.Item>
+              <>
                 <strong>{t.period}</strong>：{t.work}
-              </List.Item>
+              </>
             )}
           />
         ) : (
@@ -110,10 +121,10 @@ export function ProposalSections({ proposal, requestedFen }: { proposal: Proposa
       <Card title="项目团队">
         <Table
           size="small"
-          rowKey={(_, i) => String(i)}
+          rowKey="key"
           pagination={false}
           scroll={{ x: 'max-content' }}
-          dataSource={proposal.team}
+          dataSource={withKeys(proposal.team)}
           locale={{ emptyText: '未填写' }}
           columns={[
             { title: '姓名', dataIndex: 'name' },
@@ -131,16 +142,17 @@ export function EligibilityCard({ application, extra }: { application: Applicati
   if (!a.submittedAt && a.eligibility.length === 0) return null;
   return (
     <Card title="资格审查" extra={extra} data-testid="eligibility">
-      <List
+      <SimpleList
         size="small"
-        dataSource={a.eligibility}
-        locale={{ emptyText: '尚未审查' }}
+        items={a.eligibility}
+        rowKey={(c) => c.rule}
+        empty={<Typography.Text type="secondary">尚未审查</Typography.Text>}
         renderItem={(c) => (
-          <List.Item>
+          <>
             <span className={c.passed ? 'check-ok' : 'check-fail'}>
               {c.passed ? <CheckCircleFilled /> : <CloseCircleFilled />} {c.message}
             </span>
-          </List.Item>
+          </>
         )}
       />
       {a.eligibilityOverrideReason ? (
@@ -162,8 +174,18 @@ export function JointApplicants({ application }: { application: ApplicationView 
         size="small"
         column={{ xs: 1, sm: 1, md: 2 }}
         items={[
-          { key: 'title', label: '申报项目', span: { xs: 1, sm: 1, md: 2 }, children: a.proposal.title || '（未命名）' },
-          { key: 'call', label: '征集项目', span: { xs: 1, sm: 1, md: 2 }, children: `${a.callTitle}（${a.callCode}）` },
+          {
+            key: 'title',
+            label: '申报项目',
+            span: { xs: 1, sm: 1, md: 2 },
+            children: a.proposal.title || '（未命名）',
+          },
+          {
+            key: 'call',
+            label: '征集项目',
+            span: { xs: 1, sm: 1, md: 2 },
+            children: `${a.callTitle}（${a.callCode}）`,
+          },
           { key: 'provider', label: '申报单位（社会组织）', children: a.providerName },
           { key: 'status', label: '状态', children: <ApplicationStatusTag status={a.status} /> },
           {
@@ -187,13 +209,22 @@ export function JointApplicants({ application }: { application: ApplicationView 
             label: '社区参与力量',
             span: { xs: 1, sm: 1, md: 2 },
             children: a.partners.length
-              ? a.partners.map((p) => `${p.name}（${partnerKindLabels[p.kind]}，${p.headcount}人）`).join('；')
+              ? a.partners
+                  .map((p) => `${p.name}（${partnerKindLabels[p.kind]}，${p.headcount}人）`)
+                  .join('；')
               : '无',
           },
           { key: 'amount', label: '申请金额', children: formatMoney(a.requestedFen) },
           { key: 'submitted', label: '提交时间', children: formatDateTime(a.submittedAt) },
           ...(a.duplicateExplanation
-            ? [{ key: 'dup', label: '查重说明', span: { xs: 1, sm: 1, md: 2 }, children: a.duplicateExplanation }]
+            ? [
+                {
+                  key: 'dup',
+                  label: '查重说明',
+                  span: { xs: 1, sm: 1, md: 2 },
+                  children: a.duplicateExplanation,
+                },
+              ]
             : []),
         ]}
       />

@@ -9,12 +9,18 @@ import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Tag, Typo
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { BUDGET_CATEGORIES, budgetCategoryLabels } from '../../../domain/applications';
 import { ApiError, api, errorMessage } from '../../api';
-import { AttachmentList, type AttachmentInfo } from '../../components/Attachments';
+import { type AttachmentInfo, AttachmentList } from '../../components/Attachments';
 import { MoneyInput } from '../../components/MoneyInput';
 import { communitiesWithin, useRegionTree } from '../../components/RegionTreeSelect';
 import { formatDateTimeSeconds, formatMoney } from '../../format';
 import type { CallDetail } from '../calls/types';
-import { type ApplicationView, indicatorKindLabels, type Partner, partnerKindLabels, type Proposal } from './types';
+import {
+  type ApplicationView,
+  indicatorKindLabels,
+  type Partner,
+  type Proposal,
+  partnerKindLabels,
+} from './types';
 
 export interface DraftValues {
   communityRegionId: string | null;
@@ -232,7 +238,10 @@ function RowRemove({ onClick, label }: { onClick: () => void; label: string }) {
 }
 
 const PARTNER_KIND_OPTIONS = Object.entries(partnerKindLabels).map(([value, label]) => ({ value, label }));
-const INDICATOR_KIND_OPTIONS = Object.entries(indicatorKindLabels).map(([value, label]) => ({ value, label }));
+const INDICATOR_KIND_OPTIONS = Object.entries(indicatorKindLabels).map(([value, label]) => ({
+  value,
+  label,
+}));
 const BUDGET_OPTIONS = BUDGET_CATEGORIES.map((c) => ({ value: c, label: budgetCategoryLabels[c] }));
 
 export function ApplicationForm(props: {
@@ -249,7 +258,8 @@ export function ApplicationForm(props: {
   const cap = call?.budgetCapFen ?? null;
   const attachments = useQuery({
     queryKey: ['applications', 'attachments', a.id],
-    queryFn: ({ signal }) => api.get<AttachmentInfo[]>(`/api/applications/${a.id}/attachments`, undefined, signal),
+    queryFn: ({ signal }) =>
+      api.get<AttachmentInfo[]>(`/api/applications/${a.id}/attachments`, undefined, signal),
   });
 
   return (
@@ -263,13 +273,20 @@ export function ApplicationForm(props: {
       <div className="stack">
         <Card title="一、联合申报主体（1+1+1+N）">
           <Typography.Paragraph type="secondary">
-            社区（服务所在社区）+ 社会组织（申报单位）+ 项目社工 + N个社区参与力量联合申报。服务社区须在本次征集的服务区域内，并由该社区居（村）委会签章。
+            社区（服务所在社区）+ 社会组织（申报单位）+ 项目社工 +
+            N个社区参与力量联合申报。服务社区须在本次征集的服务区域内，并由该社区居（村）委会签章。
           </Typography.Paragraph>
           <div className="form-grid">
             <Form.Item label="申报单位">
               <Input value={a.providerName} disabled />
             </Form.Item>
-            <Form.Item label="服务社区" name="communityRegionId" extra={a.communityOrgName ? `签章单位：${a.communityOrgName}` : '选择后由该社区居（村）委会签章'}>
+            <Form.Item
+              label="服务社区"
+              name="communityRegionId"
+              extra={
+                a.communityOrgName ? `签章单位：${a.communityOrgName}` : '选择后由该社区居（村）委会签章'
+              }
+            >
               <Select
                 allowClear
                 showSearch={{ optionFilterProp: 'label' }}
@@ -296,13 +313,28 @@ export function ApplicationForm(props: {
                 {fields.map((f, i) => (
                   <Space key={f.key} align="start" wrap className="row-fields">
                     <Form.Item name={[f.name, 'name']} className="w-220">
-                      <Input placeholder="名称，如：XX社区志愿服务队" aria-label={`参与力量${i + 1}名称`} maxLength={100} />
+                      <Input
+                        placeholder="名称，如：XX社区志愿服务队"
+                        aria-label={`参与力量${i + 1}名称`}
+                        maxLength={100}
+                      />
                     </Form.Item>
                     <Form.Item name={[f.name, 'kind']} className="w-150">
-                      <Select options={PARTNER_KIND_OPTIONS} placeholder="类型" aria-label={`参与力量${i + 1}类型`} />
+                      <Select
+                        options={PARTNER_KIND_OPTIONS}
+                        placeholder="类型"
+                        aria-label={`参与力量${i + 1}类型`}
+                      />
                     </Form.Item>
                     <Form.Item name={[f.name, 'headcount']} className="w-120">
-                      <InputNumber min={1} precision={0} suffix="人" placeholder="人数" aria-label={`参与力量${i + 1}人数`} style={{ width: '100%' }} />
+                      <InputNumber
+                        min={1}
+                        precision={0}
+                        suffix="人"
+                        placeholder="人数"
+                        aria-label={`参与力量${i + 1}人数`}
+                        style={{ width: '100%' }}
+                      />
                     </Form.Item>
                     <RowRemove onClick={() => remove(f.name)} label={`删除参与力量${i + 1}`} />
                   </Space>
@@ -319,7 +351,11 @@ export function ApplicationForm(props: {
           <Form.Item label="项目名称" name={['proposal', 'title']}>
             <Input maxLength={100} showCount />
           </Form.Item>
-          <Form.Item label="需求评估" name={['proposal', 'needAssessment']} extra="服务对象的现状、需求和依据">
+          <Form.Item
+            label="需求评估"
+            name={['proposal', 'needAssessment']}
+            extra="服务对象的现状、需求和依据"
+          >
             <Input.TextArea autoSize={{ minRows: 3, maxRows: 12 }} maxLength={5000} showCount />
           </Form.Item>
           <Form.Item label="项目目标" name={['proposal', 'objectives']}>
@@ -331,7 +367,9 @@ export function ApplicationForm(props: {
         </Card>
 
         <Card title="三、绩效指标">
-          <Typography.Paragraph type="secondary">至少填写一项产出指标和一项成效指标，写明目标值和单位。</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">
+            至少填写一项产出指标和一项成效指标，写明目标值和单位。
+          </Typography.Paragraph>
           <Form.List name={['proposal', 'indicators']}>
             {(fields, { add, remove }) => (
               <>
@@ -341,10 +379,19 @@ export function ApplicationForm(props: {
                       <Select options={INDICATOR_KIND_OPTIONS} aria-label={`指标${i + 1}类型`} />
                     </Form.Item>
                     <Form.Item name={[f.name, 'name']} className="w-220">
-                      <Input placeholder="指标名称，如：开展小组活动" aria-label={`指标${i + 1}名称`} maxLength={100} />
+                      <Input
+                        placeholder="指标名称，如：开展小组活动"
+                        aria-label={`指标${i + 1}名称`}
+                        maxLength={100}
+                      />
                     </Form.Item>
                     <Form.Item name={[f.name, 'target']} className="w-120">
-                      <InputNumber min={0} placeholder="目标值" aria-label={`指标${i + 1}目标值`} style={{ width: '100%' }} />
+                      <InputNumber
+                        min={0}
+                        placeholder="目标值"
+                        aria-label={`指标${i + 1}目标值`}
+                        style={{ width: '100%' }}
+                      />
                     </Form.Item>
                     <Form.Item name={[f.name, 'unit']} className="w-90">
                       <Input placeholder="单位" aria-label={`指标${i + 1}单位`} maxLength={20} />
@@ -375,7 +422,11 @@ export function ApplicationForm(props: {
                       <Select options={BUDGET_OPTIONS} placeholder="类别" aria-label={`预算${i + 1}类别`} />
                     </Form.Item>
                     <Form.Item name={[f.name, 'item']} className="w-220">
-                      <Input placeholder="预算项目，如：活动物资" aria-label={`预算${i + 1}项目`} maxLength={100} />
+                      <Input
+                        placeholder="预算项目，如：活动物资"
+                        aria-label={`预算${i + 1}项目`}
+                        maxLength={100}
+                      />
                     </Form.Item>
                     <Form.Item name={[f.name, 'amountFen']} className="w-180">
                       <MoneyInput aria-label={`预算${i + 1}金额`} />
@@ -389,12 +440,20 @@ export function ApplicationForm(props: {
               </>
             )}
           </Form.List>
-          <div className={cap !== null && total > cap ? 'budget-total over' : 'budget-total'} data-testid="budget-total">
+          <div
+            className={cap !== null && total > cap ? 'budget-total over' : 'budget-total'}
+            data-testid="budget-total"
+          >
             预算合计 <strong>{formatMoney(total)}</strong>
             {cap !== null ? (
               <>
-                {' '}/ 单个项目上限 {formatMoney(cap)}{' '}
-                {total > cap ? <Tag color="red">超出上限 {formatMoney(total - cap)}，资格审查将不通过</Tag> : <Tag color="green">未超上限</Tag>}
+                {' '}
+                / 单个项目上限 {formatMoney(cap)}{' '}
+                {total > cap ? (
+                  <Tag color="red">超出上限 {formatMoney(total - cap)}，资格审查将不通过</Tag>
+                ) : (
+                  <Tag color="green">未超上限</Tag>
+                )}
               </>
             ) : null}
           </div>
@@ -436,7 +495,11 @@ export function ApplicationForm(props: {
                       <Input placeholder="职责" aria-label={`成员${i + 1}职责`} maxLength={50} />
                     </Form.Item>
                     <Form.Item name={[f.name, 'qualification']} className="w-220">
-                      <Input placeholder="资质，如：中级社工师" aria-label={`成员${i + 1}资质`} maxLength={100} />
+                      <Input
+                        placeholder="资质，如：中级社工师"
+                        aria-label={`成员${i + 1}资质`}
+                        maxLength={100}
+                      />
                     </Form.Item>
                     <RowRemove onClick={() => remove(f.name)} label={`删除成员${i + 1}`} />
                   </Space>

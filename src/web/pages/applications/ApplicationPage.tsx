@@ -9,7 +9,7 @@ import { Alert, App, Button, Card, Form, Popconfirm, Skeleton, Space } from 'ant
 import { useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../../api';
-import { AttachmentList, type AttachmentInfo } from '../../components/Attachments';
+import { type AttachmentInfo, AttachmentList } from '../../components/Attachments';
 import { LoadFailed } from '../../components/ErrorPages';
 import { PageHeader } from '../../components/PageHeader';
 import { ReasonModal } from '../../components/ReasonModal';
@@ -166,7 +166,8 @@ function ReadOnlyView({ application }: { application: ApplicationView }) {
   const [busy, setBusy] = useState<string | null>(null);
   const attachments = useQuery({
     queryKey: ['applications', 'attachments', a.id],
-    queryFn: ({ signal }) => api.get<AttachmentInfo[]>(`/api/applications/${a.id}/attachments`, undefined, signal),
+    queryFn: ({ signal }) =>
+      api.get<AttachmentInfo[]>(`/api/applications/${a.id}/attachments`, undefined, signal),
   });
   const apply = (r: ApplicationView) => {
     client.setQueryData(['applications', 'detail', a.id], r);
@@ -237,7 +238,9 @@ function ReadOnlyView({ application }: { application: ApplicationView }) {
             </Popconfirm>
           ) : null}
           {a.actions.includes('explain') ? (
-            <Button onClick={() => setExplaining(true)}>{a.duplicateExplanation ? '修改查重说明' : '填写查重说明'}</Button>
+            <Button onClick={() => setExplaining(true)}>
+              {a.duplicateExplanation ? '修改查重说明' : '填写查重说明'}
+            </Button>
           ) : null}
         </Space>
       ) : null}
@@ -256,7 +259,12 @@ function ReadOnlyView({ application }: { application: ApplicationView }) {
           danger={!override}
           okText="确定"
           onSubmit={async (reason) => {
-            apply(await api.post<ApplicationView>(`/api/applications/${a.id}/eligibility`, { eligible: override, reason }));
+            apply(
+              await api.post<ApplicationView>(`/api/applications/${a.id}/eligibility`, {
+                eligible: override,
+                reason,
+              }),
+            );
             message.success('已记录复核结论');
           }}
           onClose={() => setOverride(null)}
@@ -295,7 +303,8 @@ export function ApplicationPage() {
         title={a.proposal.title || '申报书（未命名）'}
         subTitle={
           <span>
-            {a.providerName} · <Link to={`/calls/${a.callId}`}>{a.callTitle}</Link> · <ApplicationStatusTag status={a.status} />
+            {a.providerName} · <Link to={`/calls/${a.callId}`}>{a.callTitle}</Link> ·{' '}
+            <ApplicationStatusTag status={a.status} />
           </span>
         }
       />
@@ -308,4 +317,3 @@ export function ApplicationPage() {
     </>
   );
 }
-

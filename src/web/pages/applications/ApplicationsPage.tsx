@@ -90,12 +90,20 @@ export function ApplicationsPage() {
                 align: 'right' as const,
                 render: (v: number) => <span className="nowrap">{formatMoney(v)}</span>,
               },
-              { title: '状态', dataIndex: 'status', render: (s: string) => <ApplicationStatusTag status={s} /> },
+              {
+                title: '状态',
+                dataIndex: 'status',
+                render: (s: string) => <ApplicationStatusTag status={s} />,
+              },
               {
                 title: '社区签章',
                 dataIndex: 'cosignedAt',
                 render: (v: string | null) =>
-                  v ? <Tag color="green">已签章</Tag> : <Tag color={community ? 'orange' : 'default'}>未签章</Tag>,
+                  v ? (
+                    <Tag color="green">已签章</Tag>
+                  ) : (
+                    <Tag color={community ? 'orange' : 'default'}>未签章</Tag>
+                  ),
               },
               {
                 title: '更新时间',

@@ -1,7 +1,7 @@
 /** 可申报项目 (provider): calls open for applications, and starting or resuming an application. */
 import { FormOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, List, Pagination, Select, Skeleton, Space } from 'antd';
+import { Alert, App, Button, Card, Empty, Pagination, Select, Skeleton, Space } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { SERVICE_CATEGORIES, serviceCategoryLabels } from '../../../domain/enums';
@@ -9,6 +9,7 @@ import { api, errorMessage, type Page } from '../../api';
 import { LoadFailed } from '../../components/ErrorPages';
 import { ListToolbar, SearchBox, useListParams } from '../../components/list';
 import { PageHeader } from '../../components/PageHeader';
+import { SimpleList } from '../../components/SimpleList';
 import { ApplicationStatusTag } from '../../components/status';
 import { formatDateTime, formatMoney, formatNumber } from '../../format';
 import { CallDetailSections } from '../calls/CallDetailView';
@@ -31,7 +32,11 @@ export function OpenCallsPage() {
       <PageHeader title="可申报项目" subTitle="正在征集的项目，选择后填写申报书" />
       <Card>
         <ListToolbar>
-          <SearchBox value={params.q} onSearch={(q) => params.update({ q })} placeholder="搜索项目名称或内容" />
+          <SearchBox
+            value={params.q}
+            onSearch={(q) => params.update({ q })}
+            placeholder="搜索项目名称或内容"
+          />
           <Select
             allowClear
             placeholder="服务领域"
@@ -84,7 +89,11 @@ export function OpenCallPage() {
   const mine = useQuery({
     queryKey: ['applications', 'list', { callId: id }],
     queryFn: ({ signal }) =>
-      api.get<Omit<Page<ApplicationListItem>, 'actions'>>('/api/applications', { callId: id, pageSize: 50 }, signal),
+      api.get<Omit<Page<ApplicationListItem>, 'actions'>>(
+        '/api/applications',
+        { callId: id, pageSize: 50 },
+        signal,
+      ),
   });
   if (call.isPending) return <Skeleton active />;
   if (call.isError) return <LoadFailed message={call.error.message} onRetry={() => call.refetch()} />;
@@ -121,25 +130,23 @@ export function OpenCallPage() {
           ) : null
         }
       />
-      {!open ? <Alert type="info" showIcon title="该项目当前不在申报期内" style={{ marginBottom: 16 }} /> : null}
+      {!open ? (
+        <Alert type="info" showIcon title="该项目当前不在申报期内" style={{ marginBottom: 16 }} />
+      ) : null}
       {mine.data && mine.data.items.length > 0 ? (
         <Card title="本机构对该项目的申报" style={{ marginBottom: 16 }}>
-          <List
-            dataSource={mine.data.items}
+          <SimpleList
+            items={mine.data.items}
+            rowKey={(a) => a.id}
             renderItem={(a) => (
-              <List.Item
-                actions={[
-                  <Link key="open" to={`/app/applications/${a.id}`}>
-                    打开
-                  </Link>,
-                ]}
-              >
+              <div className="attachment-row">
                 <Space wrap>
                   <span>{a.title || '（未命名申报）'}</span>
                   <span className="muted">{a.communityName ?? '未选社区'}</span>
                   <ApplicationStatusTag status={a.status} />
                 </Space>
-              </List.Item>
+                <Link to={`/app/applications/${a.id}`}>打开</Link>
+              </div>
             )}
           />
         </Card>

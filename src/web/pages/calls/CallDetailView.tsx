@@ -1,9 +1,10 @@
 /** Everything public about a call: facts, description, rubric, attachments, changes and timeline. */
-import { Card, Descriptions, Empty, List, Table, Tag, Typography } from 'antd';
+import { Card, Descriptions, Empty, Table, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { type ServiceCategory, serviceCategoryLabels } from '../../../domain/enums';
 import { AttachmentList } from '../../components/Attachments';
 import { ProjectTimeline } from '../../components/ProjectTimeline';
+import { SimpleList } from '../../components/SimpleList';
 import { CallStatusTag } from '../../components/status';
 import { formatDate, formatDateTime, formatMoney } from '../../format';
 import { aggregationShortLabels, type CallDetail, callFieldLabels, reviewMethodLabels } from './types';
@@ -27,22 +28,26 @@ export function ChangeHistory({ changes }: { changes: CallDetail['changes'] }) {
   if (changes.length === 0)
     return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="发布后未作修改" />;
   return (
-    <List
-      dataSource={changes}
+    <SimpleList
+      items={changes}
+      rowKey={(c, i) => `${c.at}-${i}`}
       renderItem={(c) => {
-        const fields = Object.entries((c.changes ?? {}) as Record<string, { before: unknown; after: unknown }>);
+        const fields = Object.entries(
+          (c.changes ?? {}) as Record<string, { before: unknown; after: unknown }>,
+        );
         return (
-          <List.Item className="change-item">
+          <div className="change-item">
             <div>
               <div className="muted">{formatDateTime(c.at)}</div>
               {c.reason ? <div>修改原因：{c.reason}</div> : null}
               {fields.map(([field, v]) => (
                 <div key={field} className="change-line">
-                  {callFieldLabels[field] ?? field}：{changeValue(field, v?.before)} → {changeValue(field, v?.after)}
+                  {callFieldLabels[field] ?? field}：{changeValue(field, v?.before)} →{' '}
+                  {changeValue(field, v?.after)}
                 </div>
               ))}
             </div>
-          </List.Item>
+          </div>
         );
       }}
     />
@@ -130,12 +135,17 @@ export function CallFacts({ call, extra }: { call: CallDetail; extra?: ReactNode
           key: 'eligibility',
           label: '资格条件',
           span: { xs: 1, sm: 1, md: 2 },
-          children: ['依法登记的社会组织，统一社会信用代码有效，未列入黑榜，申请金额不超过预算上限，服务社区在服务区域内', ...eligibility].join('；'),
+          children: [
+            '依法登记的社会组织，统一社会信用代码有效，未列入黑榜，申请金额不超过预算上限，服务社区在服务区域内',
+            ...eligibility,
+          ].join('；'),
         },
         ...(call.statusReason
           ? [{ key: 'reason', label: '状态说明', span: { xs: 1, sm: 1, md: 2 }, children: call.statusReason }]
           : []),
-        ...(call.publishedAt ? [{ key: 'published', label: '发布时间', children: formatDateTime(call.publishedAt) }] : []),
+        ...(call.publishedAt
+          ? [{ key: 'published', label: '发布时间', children: formatDateTime(call.publishedAt) }]
+          : []),
       ]}
       extra={extra}
     />
@@ -143,7 +153,11 @@ export function CallFacts({ call, extra }: { call: CallDetail; extra?: ReactNode
 }
 
 /** The public body of a call page, in cards; the management page adds its own around it. */
-export function CallDetailSections({ call, uploadPath, onUploaded }: {
+export function CallDetailSections({
+  call,
+  uploadPath,
+  onUploaded,
+}: {
   call: CallDetail;
   uploadPath?: string;
   onUploaded?: () => void;

@@ -18,9 +18,15 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { GRADES, type Grade, SERVICE_CATEGORIES, type ServiceCategory, serviceCategoryLabels } from '../../../domain/enums';
+import {
+  GRADES,
+  type Grade,
+  SERVICE_CATEGORIES,
+  type ServiceCategory,
+  serviceCategoryLabels,
+} from '../../../domain/enums';
 import { DEFAULT_RUBRIC } from '../../../domain/lifecycle';
-import { type Aggregation, aggregationLabels, AGGREGATIONS } from '../../../domain/reviews';
+import { AGGREGATIONS, type Aggregation, aggregationLabels } from '../../../domain/reviews';
 import { api } from '../../api';
 import { LoadFailed } from '../../components/ErrorPages';
 import { applyServerErrors, changedFields } from '../../components/forms';
@@ -82,7 +88,16 @@ const FIELDS = [
 
 const CATEGORY_OPTIONS = SERVICE_CATEGORIES.map((c) => ({ value: c, label: serviceCategoryLabels[c] }));
 const AGGREGATION_OPTIONS = AGGREGATIONS.map((a) => ({ value: a, label: aggregationLabels[a] }));
-const TARGET_SUGGESTIONS = ['老年人', '困境儿童', '青少年', '残疾人', '低保家庭', '流动人口', '社区居民', '退役军人'];
+const TARGET_SUGGESTIONS = [
+  '老年人',
+  '困境儿童',
+  '青少年',
+  '残疾人',
+  '低保家庭',
+  '流动人口',
+  '社区居民',
+  '退役军人',
+];
 const DATETIME_FORMAT = 'YYYY-MM-DD HH:mm';
 
 function toPayload(v: Values) {
@@ -194,7 +209,13 @@ function RubricEditor() {
                 rules={[{ required: true, message: '请填写分值' }]}
                 className="rubric-weight"
               >
-                <InputNumber min={1} max={100} precision={0} suffix="分" aria-label={`评分项${index + 1}分值`} />
+                <InputNumber
+                  min={1}
+                  max={100}
+                  precision={0}
+                  suffix="分"
+                  aria-label={`评分项${index + 1}分值`}
+                />
               </Form.Item>
               <Button
                 type="text"
@@ -209,11 +230,16 @@ function RubricEditor() {
           <div className="rubric-footer">
             <Button
               icon={<PlusOutlined />}
-              onClick={() => add({ key: nextKey(form.getFieldValue('rubric') ?? []), label: '', weight: null })}
+              onClick={() =>
+                add({ key: nextKey(form.getFieldValue('rubric') ?? []), label: '', weight: null })
+              }
             >
               添加评分项
             </Button>
-            <span className={total === 100 ? 'rubric-total ok' : 'rubric-total bad'} data-testid="rubric-total">
+            <span
+              className={total === 100 ? 'rubric-total ok' : 'rubric-total bad'}
+              data-testid="rubric-total"
+            >
               合计 {total} / 100 分
             </span>
           </div>
@@ -303,7 +329,11 @@ function CallForm({ call }: { call: CallManaged | null }) {
             >
               <Input maxLength={100} showCount />
             </Form.Item>
-            <Form.Item label="服务领域" name="category" rules={[{ required: true, message: '请选择服务领域' }]}>
+            <Form.Item
+              label="服务领域"
+              name="category"
+              rules={[{ required: true, message: '请选择服务领域' }]}
+            >
               <Select options={CATEGORY_OPTIONS} />
             </Form.Item>
             <Form.Item label="所属区划" name="regionId" extra="可不选">
@@ -318,7 +348,12 @@ function CallForm({ call }: { call: CallManaged | null }) {
             >
               <ServiceAreaSelect />
             </Form.Item>
-            <Form.Item label="服务对象" name="targetGroups" className="span-2" extra="可输入后回车添加，最多10项">
+            <Form.Item
+              label="服务对象"
+              name="targetGroups"
+              className="span-2"
+              extra="可输入后回车添加，最多10项"
+            >
               <Select
                 mode="tags"
                 options={TARGET_SUGGESTIONS.map((t) => ({ value: t, label: t }))}
@@ -401,7 +436,8 @@ function CallForm({ call }: { call: CallManaged | null }) {
                 {
                   validator: async (_r, v: Dayjs | null) => {
                     const start = form.getFieldValue('servicePeriodStart') as Dayjs | null;
-                    if (v && start && v.isBefore(start, 'day')) throw new Error('服务期结束日期不能早于开始日期');
+                    if (v && start && v.isBefore(start, 'day'))
+                      throw new Error('服务期结束日期不能早于开始日期');
                   },
                 },
               ]}
@@ -413,10 +449,21 @@ function CallForm({ call }: { call: CallManaged | null }) {
         <Card title="资格条件">
           <div className="form-grid">
             <Form.Item label="最低评估等级" name="minGrade" extra="不限则留空">
-              <Select allowClear placeholder="不限" options={GRADES.map((g) => ({ value: g, label: `${g}及以上` }))} />
+              <Select
+                allowClear
+                placeholder="不限"
+                options={GRADES.map((g) => ({ value: g, label: `${g}及以上` }))}
+              />
             </Form.Item>
             <Form.Item label="最少登记年限" name="minYearsRegistered" extra="不限则留空">
-              <InputNumber min={0} max={50} precision={0} suffix="年" style={{ width: '100%' }} placeholder="不限" />
+              <InputNumber
+                min={0}
+                max={50}
+                precision={0}
+                suffix="年"
+                style={{ width: '100%' }}
+                placeholder="不限"
+              />
             </Form.Item>
           </div>
           <Typography.Text type="secondary">

@@ -90,13 +90,29 @@ export function CallManagePage() {
       ),
     },
     ...(stage >= 1
-      ? [{ key: 'applications', label: `申报（${c.applicationCount}）`, children: <CallApplicationsTab call={c} /> }]
+      ? [
+          {
+            key: 'applications',
+            label: `申报（${c.applicationCount}）`,
+            children: <CallApplicationsTab call={c} />,
+          },
+        ]
       : []),
-    ...(stage >= 2 ? [{ key: 'review', label: '评审', children: <ReviewTab call={c} onChanged={refresh} /> }] : []),
+    ...(stage >= 2
+      ? [{ key: 'review', label: '评审', children: <ReviewTab call={c} onChanged={refresh} /> }]
+      : []),
     ...(stage >= 4
-      ? [{ key: 'publicity', label: '立项公示', children: <PublicityTab call={c} isBuyer={buyer} onChanged={refresh} /> }]
+      ? [
+          {
+            key: 'publicity',
+            label: '立项公示',
+            children: <PublicityTab call={c} isBuyer={buyer} onChanged={refresh} />,
+          },
+        ]
       : []),
-    ...(stage >= 6 ? [{ key: 'contracts', label: '合同', children: <ContractsTab call={c} isBuyer={buyer} /> }] : []),
+    ...(stage >= 6
+      ? [{ key: 'contracts', label: '合同', children: <ContractsTab call={c} isBuyer={buyer} /> }]
+      : []),
   ];
 
   return (
@@ -156,7 +172,12 @@ export function CallManagePage() {
         }
       />
       {c.shortWindowFlag ? (
-        <Alert type="warning" showIcon title={`征集期过短：${c.shortWindowFlag}`} style={{ marginBottom: 16 }} />
+        <Alert
+          type="warning"
+          showIcon
+          title={`征集期过短：${c.shortWindowFlag}`}
+          style={{ marginBottom: 16 }}
+        />
       ) : null}
       {c.status === 'draft' && c.actions.includes('publish') ? (
         <Alert

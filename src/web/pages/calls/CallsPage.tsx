@@ -37,7 +37,11 @@ export function CallsPage() {
       />
       <Card>
         <ListToolbar>
-          <SearchBox value={params.q} onSearch={(q) => params.update({ q })} placeholder="搜索项目名称或内容" />
+          <SearchBox
+            value={params.q}
+            onSearch={(q) => params.update({ q })}
+            placeholder="搜索项目名称或内容"
+          />
           <Select
             allowClear
             placeholder="状态"
@@ -75,7 +79,11 @@ export function CallsPage() {
                   </Link>
                 ),
               },
-              { title: '编号', dataIndex: 'code', render: (v: string) => <span className="mono nowrap">{v}</span> },
+              {
+                title: '编号',
+                dataIndex: 'code',
+                render: (v: string) => <span className="mono nowrap">{v}</span>,
+              },
               { title: '状态', dataIndex: 'status', render: (s: string) => <CallStatusTag status={s} /> },
               ...(readOnly ? [{ title: '购买主体', dataIndex: 'buyerName' }] : []),
               {

@@ -23,13 +23,17 @@ export function ContractsTab({ call, isBuyer }: { call: CallManaged; isBuyer: bo
   });
   const results = useQuery({
     queryKey: ['reviews', 'results', call.id],
-    queryFn: ({ signal }) => api.get<ReviewResults>(`/api/calls/${call.id}/review/results`, undefined, signal),
+    queryFn: ({ signal }) =>
+      api.get<ReviewResults>(`/api/calls/${call.id}/review/results`, undefined, signal),
     retry: false,
   });
   if (contracts.isPending) return <Skeleton active />;
-  if (contracts.isError) return <LoadFailed message={contracts.error.message} onRetry={() => contracts.refetch()} />;
+  if (contracts.isError)
+    return <LoadFailed message={contracts.error.message} onRetry={() => contracts.refetch()} />;
   const withContract = new Set(contracts.data.items.map((c) => c.awardId));
-  const pending = (results.data?.awards ?? []).filter((a) => a.status === 'approved' && !withContract.has(a.id));
+  const pending = (results.data?.awards ?? []).filter(
+    (a) => a.status === 'approved' && !withContract.has(a.id),
+  );
 
   return (
     <div className="stack">
@@ -43,7 +47,12 @@ export function ContractsTab({ call, isBuyer }: { call: CallManaged; isBuyer: bo
             dataSource={pending}
             columns={[
               { title: '承接单位', dataIndex: 'providerOrgName' },
-              { title: '立项金额', dataIndex: 'amountFen', align: 'right', render: (v: number) => formatMoney(v) },
+              {
+                title: '立项金额',
+                dataIndex: 'amountFen',
+                align: 'right',
+                render: (v: number) => formatMoney(v),
+              },
               {
                 title: '操作',
                 key: 'actions',
@@ -99,7 +108,12 @@ export function ContractsTab({ call, isBuyer }: { call: CallManaged; isBuyer: bo
               },
               { title: '项目', dataIndex: 'projectTitle' },
               { title: '承接单位', dataIndex: 'providerName' },
-              { title: '合同金额', dataIndex: 'amountFen', align: 'right', render: (v: number) => formatMoney(v) },
+              {
+                title: '合同金额',
+                dataIndex: 'amountFen',
+                align: 'right',
+                render: (v: number) => formatMoney(v),
+              },
               {
                 title: '服务期',
                 key: 'period',

@@ -1,6 +1,19 @@
 /** 立项公示 for the buyer: open the publicity, answer every objection, close it when the period is over. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, DatePicker, Form, Input, InputNumber, Popconfirm, Radio, Select, Skeleton } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Radio,
+  Select,
+  Skeleton,
+} from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { PUBLICITY_DEFAULT_WORKING_DAYS } from '../../../domain/publicity';
@@ -13,7 +26,7 @@ import type { InternalPublicity, PublicityListItem } from '../publicity/types';
 import type { CallManaged } from './types';
 
 function OpenPublicityForm({ call, onOpened }: { call: CallManaged; onOpened: () => void }) {
-  const [form] = Form.useForm<{ workingDays: number; opensOn: dayjs.Dayjs }>();
+  const [form] = Form.useForm<{ workingDays: number; opensOn: dayjs.Dayjs | null }>();
   const { message } = App.useApp();
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
@@ -24,14 +37,15 @@ function OpenPublicityForm({ call, onOpened }: { call: CallManaged; onOpened: ()
         form={form}
         layout="vertical"
         className="form-grid"
-        initialValues={{ workingDays: PUBLICITY_DEFAULT_WORKING_DAYS, opensOn: dayjs() }}
+        initialValues={{ workingDays: PUBLICITY_DEFAULT_WORKING_DAYS, opensOn: null }}
         onFinish={async (v) => {
           setSaving(true);
           setFailure(null);
           try {
             await api.post(`/api/calls/${call.id}/publicity`, {
               workingDays: v.workingDays,
-              opensOn: v.opensOn.format('YYYY-MM-DD'),
+              // Left empty, the server's today: the day the publicity is opened.
+              ...(v.opensOn ? { opensOn: v.opensOn.format('YYYY-MM-DD') } : {}),
             });
             message.success('立项公示已开始');
             onOpened();
@@ -42,7 +56,11 @@ function OpenPublicityForm({ call, onOpened }: { call: CallManaged; onOpened: ()
           }
         }}
       >
-        <Form.Item label="公示开始日期" name="opensOn" rules={[{ required: true, message: '请选择开始日期' }]}>
+        <Form.Item
+          label="公示开始日期"
+          name="opensOn"
+          rules={[{ required: true, message: '请选择开始日期' }]}
+        >
           <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(dayjs(), 'day')} />
         </Form.Item>
         <Form.Item
@@ -65,7 +83,11 @@ function OpenPublicityForm({ call, onOpened }: { call: CallManaged; onOpened: ()
 
 type Objection = InternalPublicity['objections'][number];
 
-function AnswerForm({ objection, publicity, onAnswered }: {
+function AnswerForm({
+  objection,
+  publicity,
+  onAnswered,
+}: {
   objection: Objection;
   publicity: InternalPublicity;
   onAnswered: () => void;
@@ -95,7 +117,11 @@ function AnswerForm({ objection, publicity, onAnswered }: {
           }
         }}
       >
-        <Form.Item label="异议是否成立" name="decision" rules={[{ required: true, message: '请选择异议是否成立' }]}>
+        <Form.Item
+          label="异议是否成立"
+          name="decision"
+          rules={[{ required: true, message: '请选择异议是否成立' }]}
+        >
           <Radio.Group
             options={[
               { value: 'rejected', label: '不成立（维持拟立项）' },
@@ -104,7 +130,11 @@ function AnswerForm({ objection, publicity, onAnswered }: {
           />
         </Form.Item>
         {decision === 'upheld' && !objection.awardId ? (
-          <Form.Item label="撤销的项目" name="awardId" rules={[{ required: true, message: '请选择被撤销的项目' }]}>
+          <Form.Item
+            label="撤销的项目"
+            name="awardId"
+            rules={[{ required: true, message: '请选择被撤销的项目' }]}
+          >
             <Select
               options={publicity.awards
                 .filter((a) => a.status === 'in_publicity')
@@ -193,7 +223,9 @@ function PublicityManager({ id, onChanged }: { id: string; onChanged: () => void
         <ObjectionList
           objections={p.objections}
           renderExtra={(o) =>
-            o.actions.includes('answer') ? <AnswerForm objection={o} publicity={p} onAnswered={refresh} /> : null
+            o.actions.includes('answer') ? (
+              <AnswerForm objection={o} publicity={p} onAnswered={refresh} />
+            ) : null
           }
         />
       </Card>
@@ -201,12 +233,24 @@ function PublicityManager({ id, onChanged }: { id: string; onChanged: () => void
   );
 }
 
-export function PublicityTab({ call, isBuyer, onChanged }: { call: CallManaged; isBuyer: boolean; onChanged: () => void }) {
+export function PublicityTab({
+  call,
+  isBuyer,
+  onChanged,
+}: {
+  call: CallManaged;
+  isBuyer: boolean;
+  onChanged: () => void;
+}) {
   const client = useQueryClient();
   const list = useQuery({
     queryKey: ['publicities', 'public', { callId: call.id }],
     queryFn: ({ signal }) =>
-      api.get<{ items: PublicityListItem[] }>('/api/public/publicities', { callId: call.id, pageSize: 20 }, signal),
+      api.get<{ items: PublicityListItem[] }>(
+        '/api/public/publicities',
+        { callId: call.id, pageSize: 20 },
+        signal,
+      ),
   });
   if (list.isPending) return <Skeleton active />;
   if (list.isError) return <LoadFailed message={list.error.message} onRetry={() => list.refetch()} />;

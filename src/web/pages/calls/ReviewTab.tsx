@@ -30,14 +30,24 @@ import { ApiError, api, errorMessage } from '../../api';
 import { LoadFailed } from '../../components/ErrorPages';
 import { applyServerErrors } from '../../components/forms';
 import { MoneyInput } from '../../components/MoneyInput';
-import { ApplicationStatusTag, AwardStatusTag, PanelMemberTag, ReviewStatusTag } from '../../components/status';
+import {
+  ApplicationStatusTag,
+  AwardStatusTag,
+  PanelMemberTag,
+  ReviewStatusTag,
+} from '../../components/status';
 import { dayjs, formatDateTime, formatMoney } from '../../format';
 import { formatScore } from '../publicity/types';
 import type { ReviewResults, ReviewView } from '../reviews/types';
 import type { CallManaged } from './types';
 
 function StartReviewForm({ call, onStarted }: { call: CallManaged; onStarted: () => void }) {
-  const [form] = Form.useForm<{ heldAt: dayjs.Dayjs; place: string; panelSize: number; field: ExpertField }>();
+  const [form] = Form.useForm<{
+    heldAt: dayjs.Dayjs;
+    place: string;
+    panelSize: number;
+    field: ExpertField;
+  }>();
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const { message } = App.useApp();
@@ -197,7 +207,11 @@ function DrawRecordCard({ review }: { review: ReviewView }) {
         size="small"
         column={1}
         items={[
-          { key: 'seed', label: '随机种子', children: <span className="mono break-all">{draw.seed ?? '—'}</span> },
+          {
+            key: 'seed',
+            label: '随机种子',
+            children: <span className="mono break-all">{draw.seed ?? '—'}</span>,
+          },
           {
             key: 'field',
             label: '抽取范围',
@@ -231,7 +245,15 @@ interface AwardRow {
   amountFen: number | null;
 }
 
-function AwardForm({ call, results, onAwarded }: { call: CallManaged; results: ReviewResults; onAwarded: () => void }) {
+function AwardForm({
+  call,
+  results,
+  onAwarded,
+}: {
+  call: CallManaged;
+  results: ReviewResults;
+  onAwarded: () => void;
+}) {
   const { message } = App.useApp();
   const pool = results.applications.filter((a) => a.status === 'scored' || a.status === 'not_awarded');
   const [rows, setRows] = useState<AwardRow[]>(() =>
@@ -381,7 +403,9 @@ function ResultsCard({ results }: { results: ReviewResults }) {
             align: 'right' as const,
             render: (_: unknown, a: ReviewResults['applications'][number]) => (
               <span className={m === results.method ? 'method-chosen nowrap' : 'nowrap'}>
-                {m === 'zscore' ? `${(a.zscore.milli / 1000).toFixed(3)}（${formatScore(a.scoreCenti.zscore)}）` : formatScore(a.scoreCenti[m])}
+                {m === 'zscore'
+                  ? `${(a.zscore.milli / 1000).toFixed(3)}（${formatScore(a.scoreCenti.zscore)}）`
+                  : formatScore(a.scoreCenti[m])}
                 <Tag className="rank-tag">第{a.ranks[m]}名</Tag>
               </span>
             ),
@@ -421,7 +445,12 @@ function ResultsCard({ results }: { results: ReviewResults }) {
                 align: 'right',
                 render: (v: number) => formatMoney(v),
               },
-              { title: '得分', dataIndex: 'scoreCenti', align: 'right', render: (v: number) => formatScore(v) },
+              {
+                title: '得分',
+                dataIndex: 'scoreCenti',
+                align: 'right',
+                render: (v: number) => formatScore(v),
+              },
               { title: '状态', dataIndex: 'status', render: (s: string) => <AwardStatusTag status={s} /> },
               { title: '未按排名理由', dataIndex: 'departureReason', render: (v) => v ?? '—' },
             ]}
@@ -442,7 +471,8 @@ export function ReviewTab({ call, onChanged }: { call: CallManaged; onChanged: (
   const hasResults = review.data?.actions.includes('results') ?? false;
   const results = useQuery({
     queryKey: ['reviews', 'results', call.id],
-    queryFn: ({ signal }) => api.get<ReviewResults>(`/api/calls/${call.id}/review/results`, undefined, signal),
+    queryFn: ({ signal }) =>
+      api.get<ReviewResults>(`/api/calls/${call.id}/review/results`, undefined, signal),
     enabled: hasResults,
   });
   const refresh = () => {
@@ -455,11 +485,16 @@ export function ReviewTab({ call, onChanged }: { call: CallManaged; onChanged: (
   if (review.isError) {
     if (review.error instanceof ApiError && review.error.status === 404) {
       // The buyer of a closed call (who may also cancel it) starts the review; others just wait.
-      const canStart = call.status === 'closed' && (call.actions.includes('fail') || call.actions.includes('cancel'));
+      const canStart =
+        call.status === 'closed' && (call.actions.includes('fail') || call.actions.includes('cancel'));
       return canStart ? (
         <StartReviewForm call={call} onStarted={refresh} />
       ) : (
-        <Alert type="info" showIcon title={call.status === 'published' ? '征集截止后方可组织评审' : '尚未组织评审'} />
+        <Alert
+          type="info"
+          showIcon
+          title={call.status === 'published' ? '征集截止后方可组织评审' : '尚未组织评审'}
+        />
       );
     }
     return <LoadFailed message={review.error.message} onRetry={() => review.refetch()} />;

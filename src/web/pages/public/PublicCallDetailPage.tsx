@@ -56,7 +56,9 @@ export function PublicCallDetailPage() {
                   我要申报
                 </Button>
               ) : !user ? (
-                <Button onClick={() => navigate(`/login?next=${encodeURIComponent(`/app/open-calls/${c.id}`)}`)}>
+                <Button
+                  onClick={() => navigate(`/login?next=${encodeURIComponent(`/app/open-calls/${c.id}`)}`)}
+                >
                   登录后申报
                 </Button>
               ) : null}

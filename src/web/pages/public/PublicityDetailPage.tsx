@@ -75,7 +75,9 @@ function ObjectionForm({ publicity, onFiled }: { publicity: PublicPublicity; onF
         title="您的姓名和联系方式不会公开"
         description="仅购买主体和监督单位可见，用于核实情况和联系您。异议理由和答复将在本页公开，其中的电话号码等个人信息会自动隐去。"
       />
-      {failure ? <Alert className="span-2" type="error" showIcon title={failure} style={{ marginBottom: 16 }} /> : null}
+      {failure ? (
+        <Alert className="span-2" type="error" showIcon title={failure} style={{ marginBottom: 16 }} />
+      ) : null}
       <Form.Item label="针对的项目" name="awardId" className="span-2" extra="可不选，表示针对本次公示整体">
         <Select
           allowClear
@@ -85,7 +87,11 @@ function ObjectionForm({ publicity, onFiled }: { publicity: PublicPublicity; onF
             .map((a) => ({ value: a.id, label: `${a.projectTitle}（${a.providerName}）` }))}
         />
       </Form.Item>
-      <Form.Item label="姓名" name="name" rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}>
+      <Form.Item
+        label="姓名"
+        name="name"
+        rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}
+      >
         <Input maxLength={50} autoComplete="name" />
       </Form.Item>
       <Form.Item
@@ -105,7 +111,12 @@ function ObjectionForm({ publicity, onFiled }: { publicity: PublicPublicity; onF
           { min: 10, message: '异议理由不少于10个字' },
         ]}
       >
-        <Input.TextArea rows={5} maxLength={2000} showCount placeholder="请写明事实和理由，可附上可核实的线索" />
+        <Input.TextArea
+          rows={5}
+          maxLength={2000}
+          showCount
+          placeholder="请写明事实和理由，可附上可核实的线索"
+        />
       </Form.Item>
       <div className="span-2">
         <Button type="primary" htmlType="submit" loading={saving}>
@@ -131,7 +142,8 @@ export function PublicityDetailPage() {
       </div>
     );
   if (pub.isError) {
-    if (pub.error instanceof ApiError && (pub.error.status === 404 || pub.error.status === 400)) return <NotFound />;
+    if (pub.error instanceof ApiError && (pub.error.status === 404 || pub.error.status === 400))
+      return <NotFound />;
     return <LoadFailed message={pub.error.message} onRetry={() => pub.refetch()} />;
   }
   const p = pub.data;
@@ -177,7 +189,9 @@ export function PublicityDetailPage() {
           <Alert
             type="info"
             showIcon
-            title={p.phase === 'upcoming' ? `公示自${p.opensOn}开始，届时可提出异议` : '公示期已结束，不再受理异议'}
+            title={
+              p.phase === 'upcoming' ? `公示自${p.opensOn}开始，届时可提出异议` : '公示期已结束，不再受理异议'
+            }
           />
         )}
       </div>

@@ -61,7 +61,8 @@ export function PublicityListPage() {
                   </span>
                   <span>拟立项 {p.awardCount} 个</span>
                   <span>
-                    异议 {p.objectionCount} 条{p.openObjectionCount ? `（待答复 ${p.openObjectionCount}）` : ''}
+                    异议 {p.objectionCount} 条
+                    {p.openObjectionCount ? `（待答复 ${p.openObjectionCount}）` : ''}
                   </span>
                 </div>
               </Card>

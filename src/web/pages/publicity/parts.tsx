@@ -1,6 +1,7 @@
 /** Pieces shared by the public publicity page and the buyer's publicity tab. */
-import { Descriptions, Empty, List, Table, Typography } from 'antd';
+import { Descriptions, Empty, Table, Typography } from 'antd';
 import type { ReactNode } from 'react';
+import { SimpleList } from '../../components/SimpleList';
 import { AwardStatusTag, ObjectionStatusTag, PublicityPhaseTag } from '../../components/status';
 import { formatDateTime, formatMoney } from '../../format';
 import { formatScore, type PublicPublicity } from './types';
@@ -74,10 +75,13 @@ export function ObjectionList<T extends AnyObjection>(props: {
   if (props.objections.length === 0)
     return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="暂无异议" />;
   return (
-    <List
-      dataSource={[...props.objections]}
+    <SimpleList
+      items={props.objections}
+      rowKey={(o) => o.id}
+      itemTestId="objection"
+      itemClassName={() => 'objection'}
       renderItem={(o, i) => (
-        <List.Item className="objection" data-testid="objection">
+        <>
           <div style={{ width: '100%' }}>
             <div className="objection-head">
               <Typography.Text strong>异议 {i + 1}</Typography.Text>
@@ -87,7 +91,8 @@ export function ObjectionList<T extends AnyObjection>(props: {
             {o.projectTitle ? <div className="muted">针对项目：{o.projectTitle}</div> : null}
             {o.objectorName ? (
               <div className="muted">
-                提出人：{o.objectorName}（{o.objectorContact}）<span className="internal-note">仅内部可见</span>
+                提出人：{o.objectorName}（{o.objectorContact}）
+                <span className="internal-note">仅内部可见</span>
               </div>
             ) : null}
             <Typography.Paragraph className="objection-reason">{o.reason}</Typography.Paragraph>
@@ -100,7 +105,7 @@ export function ObjectionList<T extends AnyObjection>(props: {
             ) : null}
             {props.renderExtra?.(o)}
           </div>
-        </List.Item>
+        </>
       )}
     />
   );

@@ -1,9 +1,5 @@
 import type { z } from 'zod';
-import type {
-  internalPublicity,
-  publicityListItem,
-  publicPublicity,
-} from '../../../domain/publicity';
+import type { internalPublicity, publicityListItem, publicPublicity } from '../../../domain/publicity';
 
 export type PublicityListItem = z.infer<typeof publicityListItem>;
 export type PublicPublicity = z.infer<typeof publicPublicity>;

@@ -1,6 +1,18 @@
 /** 我的评审 (expert): invitations to answer (accept, or declare a conflict), and sheets to score. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Empty, Popconfirm, Progress, Skeleton, Space, Tag } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Empty,
+  Popconfirm,
+  Progress,
+  Skeleton,
+  Space,
+  Tag,
+} from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../../api';
@@ -44,7 +56,14 @@ function ReviewCard({ item, onChanged }: { item: MyReview; onChanged: () => void
             children: item.applicants.length ? item.applicants.map((n) => <Tag key={n}>{n}</Tag>) : '—',
           },
           ...(item.member.conflictReason
-            ? [{ key: 'reason', label: '回避原因', span: { xs: 1, sm: 1, md: 2 }, children: item.member.conflictReason }]
+            ? [
+                {
+                  key: 'reason',
+                  label: '回避原因',
+                  span: { xs: 1, sm: 1, md: 2 },
+                  children: item.member.conflictReason,
+                },
+              ]
             : []),
         ]}
       />

@@ -1,7 +1,21 @@
 /** An expert scores each application on every criterion (0 to its weight), comments, and submits. */
 import { CheckCircleOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Collapse, Form, Input, InputNumber, Popconfirm, Skeleton, Space, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Collapse,
+  Form,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Skeleton,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../../api';
@@ -16,7 +30,12 @@ import type { ReviewApplication, ReviewApplications, Sheet } from './types';
 
 type Rubric = ReviewApplications['rubric'];
 
-function SheetForm({ sessionId, rubric, app, onSaved }: {
+function SheetForm({
+  sessionId,
+  rubric,
+  app,
+  onSaved,
+}: {
   sessionId: string;
   rubric: Rubric;
   app: ReviewApplication;
@@ -34,7 +53,9 @@ function SheetForm({ sessionId, rubric, app, onSaved }: {
   const body = () => {
     const v = form.getFieldsValue(true) as { scores: Record<string, number | null>; comment: string };
     return {
-      scores: rubric.filter((c) => v.scores?.[c.key] !== null && v.scores?.[c.key] !== undefined).map((c) => ({ key: c.key, score: Number(v.scores[c.key]) })),
+      scores: rubric
+        .filter((c) => v.scores?.[c.key] !== null && v.scores?.[c.key] !== undefined)
+        .map((c) => ({ key: c.key, score: Number(v.scores[c.key]) })),
       comment: v.comment ?? '',
     };
   };
@@ -55,7 +76,8 @@ function SheetForm({ sessionId, rubric, app, onSaved }: {
       message.success(submit ? '评分表已提交' : '评分表已保存');
       onSaved();
     } catch (error) {
-      if (error instanceof ApiError && error.fieldErrors.length) setFailure(error.fieldErrors.map((f) => f.message).join('；'));
+      if (error instanceof ApiError && error.fieldErrors.length)
+        setFailure(error.fieldErrors.map((f) => f.message).join('；'));
       else setFailure(errorMessage(error));
     } finally {
       setBusy(null);
@@ -68,7 +90,9 @@ function SheetForm({ sessionId, rubric, app, onSaved }: {
       layout="vertical"
       disabled={locked}
       initialValues={{
-        scores: Object.fromEntries(rubric.map((c) => [c.key, sheet?.scores.find((s) => s.key === c.key)?.score ?? null])),
+        scores: Object.fromEntries(
+          rubric.map((c) => [c.key, sheet?.scores.find((s) => s.key === c.key)?.score ?? null]),
+        ),
         comment: sheet?.comment ?? '',
       }}
       className="sheet-form"
@@ -92,7 +116,14 @@ function SheetForm({ sessionId, rubric, app, onSaved }: {
               },
             ]}
           >
-            <InputNumber min={0} max={c.weight} step={0.5} precision={1} style={{ width: '100%' }} aria-label={c.label} />
+            <InputNumber
+              min={0}
+              max={c.weight}
+              step={0.5}
+              precision={1}
+              style={{ width: '100%' }}
+              aria-label={c.label}
+            />
           </Form.Item>
         ))}
       </div>
@@ -137,7 +168,8 @@ export function ScoringPage() {
   const client = useQueryClient();
   const data = useQuery({
     queryKey: ['reviews', 'applications', sessionId],
-    queryFn: ({ signal }) => api.get<ReviewApplications>(`/api/reviews/${sessionId}/applications`, undefined, signal),
+    queryFn: ({ signal }) =>
+      api.get<ReviewApplications>(`/api/reviews/${sessionId}/applications`, undefined, signal),
   });
   if (data.isPending) return <Skeleton active />;
   if (data.isError) return <LoadFailed message={data.error.message} onRetry={() => data.refetch()} />;
@@ -149,13 +181,19 @@ export function ScoringPage() {
         title="评分"
         subTitle={
           <span>
-            评审时间 {formatDateTime(session.heldAt)} · {session.place} · <ReviewStatusTag status={session.status} /> · 已提交 {done}/{items.length}
+            评审时间 {formatDateTime(session.heldAt)} · {session.place} ·{' '}
+            <ReviewStatusTag status={session.status} /> · 已提交 {done}/{items.length}
           </span>
         }
         extra={<Link to="/app/reviews">返回我的评审</Link>}
       />
       {session.status === 'drawing' ? (
-        <Alert type="info" showIcon title="评审小组尚未组齐，暂不能评分，可先阅读申报材料" style={{ marginBottom: 16 }} />
+        <Alert
+          type="info"
+          showIcon
+          title="评审小组尚未组齐，暂不能评分，可先阅读申报材料"
+          style={{ marginBottom: 16 }}
+        />
       ) : null}
       <div className="stack">
         {items.map((app) => (
@@ -166,13 +204,19 @@ export function ScoringPage() {
             data-testid="score-card"
           >
             <Typography.Paragraph>
-              申报单位：{app.providerOrgName} · 服务社区：{app.communityName ?? '—'} · 项目社工：{app.socialWorkerName} · 申请金额：
+              申报单位：{app.providerOrgName} · 服务社区：{app.communityName ?? '—'} · 项目社工：
+              {app.socialWorkerName} · 申请金额：
               {formatMoney(app.requestedFen)}
             </Typography.Paragraph>
             {app.partners.length ? (
               <Typography.Paragraph type="secondary">
                 社区参与力量：
-                {app.partners.map((p) => `${p.name}（${partnerKindLabels[p.kind as keyof typeof partnerKindLabels] ?? p.kind}，${p.headcount}人）`).join('；')}
+                {app.partners
+                  .map(
+                    (p) =>
+                      `${p.name}（${partnerKindLabels[p.kind as keyof typeof partnerKindLabels] ?? p.kind}，${p.headcount}人）`,
+                  )
+                  .join('；')}
               </Typography.Paragraph>
             ) : null}
             <Collapse

@@ -46,6 +46,9 @@ export interface Fingerprint {
   bandHashes: Uint32Array;
 }
 
+/** What the index stores and looks up; the signature is only needed to derive the band hashes. */
+export type IndexedFingerprint = Pick<Fingerprint, 'shingles' | 'bandHashes'>;
+
 /** Plain-JSON form of a fingerprint, e.g. for an int4[] column and a (band_key, application_id) table. */
 export interface StoredFingerprint {
   version: number;
@@ -159,7 +162,7 @@ export class DuplicateDetector {
   }
 
   /** Indexes a fingerprint computed elsewhere (a worker, or loaded from the database). */
-  addFingerprint(id: string, fp: Pick<Fingerprint, 'shingles' | 'bandHashes'>): void {
+  addFingerprint(id: string, fp: IndexedFingerprint): void {
     if (this.slotOf.has(id)) this.remove(id);
     const slot = this.ids.length;
     this.ids.push(id);
@@ -170,7 +173,8 @@ export class DuplicateDetector {
       this.bands[band].add(fp.bandHashes[band], slot, this.isLive);
   }
 
-  /** Forgets a document; its bucket entries are dropped at the next merge of each band. */
+  /** Forgets a document; its bucket entries are dropped at the next merge of each band (its slot is
+   * not reused). */
   remove(id: string): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
@@ -180,7 +184,7 @@ export class DuplicateDetector {
   }
 
   /** Slots sharing at least one band bucket with the fingerprint. */
-  private candidateSlots(fp: Fingerprint): number[] {
+  private candidateSlots(fp: IndexedFingerprint): number[] {
     if (this.seen.length < this.ids.length) this.seen = new Uint32Array(this.ids.length * 2);
     if (++this.stamp === 0xffffffff) {
       this.seen.fill(0);
@@ -202,7 +206,7 @@ export class DuplicateDetector {
   }
 
   /** Ids of the LSH candidates, before exact verification. */
-  candidates(fp: Fingerprint): string[] {
+  candidates(fp: IndexedFingerprint): string[] {
     return this.candidateSlots(fp).map((slot) => this.ids[slot]);
   }
 
@@ -211,7 +215,7 @@ export class DuplicateDetector {
   }
 
   /** Indexed texts whose score with the fingerprint reaches the threshold, best first. */
-  queryFingerprint(fp: Fingerprint, options: QueryOptions = {}): TextHit[] {
+  queryFingerprint(fp: IndexedFingerprint, options: QueryOptions = {}): TextHit[] {
     const threshold = options.threshold ?? this.options.threshold;
     const hits: TextHit[] = [];
     for (const slot of this.candidateSlots(fp)) {

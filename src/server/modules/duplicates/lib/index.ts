@@ -1,3 +1,4 @@
+export * from './band-index';
 export * from './detector';
 export * from './files';
 export * from './hash';

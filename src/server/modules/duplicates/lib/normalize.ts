@@ -2,7 +2,7 @@
  * Chinese-aware text normalization and word segmentation.
  *
  * Sentences are cut on the original text so that their offsets can be used to highlight passages;
- * each sentence is then normalized on its own.
+ * the sentences are then normalized (one call for all, joined by line breaks) and segmented.
  */
 
 export interface SentenceSpan {

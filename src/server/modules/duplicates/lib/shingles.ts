@@ -10,9 +10,11 @@ export interface ShingleOptions {
 }
 
 /**
- * Word bigrams, chosen by measurement (bench/duplicates/compare.ts): with trigrams a 15 % synonym
- * swap already pushes reworded copies below Jaccard 0.5, while unigrams make unrelated proposals of
- * the same category look alike.
+ * Word trigrams, chosen by measurement (bench/duplicates/compare.ts, 6,000 generated proposals):
+ * random pairs of unrelated proposals of the same category reach at most Jaccard 0.18 and
+ * containment 0.44 with trigrams, but 0.26 and 0.62 with bigrams (so bigram containment would flag
+ * some), while every planted reworded, padded or split copy keeps max(Jaccard, containment) ≥ 0.5.
+ * Character 4-grams behave about like word trigrams; words follow the segmenter's boundaries.
  */
 export const DEFAULT_SHINGLES: ShingleOptions = { mode: 'word', n: 3 };
 
