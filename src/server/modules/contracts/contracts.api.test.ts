@@ -18,20 +18,9 @@ beforeAll(async () => {
   t = await buildTestApp();
 });
 afterAll(async () => {
-  ignoreTeardownErrors(t);
   await t.close();
 });
 
-/**
- * Work-around for the test harness: on PostgreSQL, pool.end() resolves before idle connections
- * are gone, and the forced drop of the test database then errors them; db/client.ts attaches no
- * pool 'error' listener, so that error would crash the run (reported to the lead).
- */
-function ignoreTeardownErrors(app: TestApp) {
-  (
-    app.database.db as unknown as { $client?: { on?: (event: string, listener: () => void) => void } }
-  ).$client?.on?.('error', () => {});
-}
 
 const db = () => t.database.db;
 
