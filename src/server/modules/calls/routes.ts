@@ -28,7 +28,7 @@ export function callRoutes(fastify: FastifyInstance, { db, config, storage }: Ap
   // ----- public -----
   app.get(
     '/api/public/calls',
-    { schema: { tags, querystring: callQuery, response: { 200: pageOf(callSummary) } } },
+    { schema: { tags, querystring: callQuery, response: { 200: pageOf(callSummary).extend({ totalCapped: z.boolean() }) } } },
     async (request) => service.listPublicCalls(db, request.query),
   );
   app.get(
@@ -40,7 +40,7 @@ export function callRoutes(fastify: FastifyInstance, { db, config, storage }: Ap
   // ----- management -----
   app.get(
     '/api/calls',
-    { schema: { tags, querystring: callQuery, response: { 200: listOf(callSummary) } } },
+    { schema: { tags, querystring: callQuery, response: { 200: listOf(callSummary).extend({ totalCapped: z.boolean() }) } } },
     async (request) => {
       authorize(request.user, callPolicy, 'view', { buyerOrgId: request.user?.org?.id ?? '', status: '' });
       return {

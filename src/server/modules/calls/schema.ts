@@ -62,7 +62,7 @@ export const calls = pgTable(
     index('calls_region_idx').on(t.regionId),
     index('calls_category_idx').on(t.category),
     index('calls_street_ids_idx').using('gin', t.streetIds),
-    index('calls_published_idx').on(t.publishedAt),
+    index('calls_published_idx').on(t.publishedAt.desc().nullsLast(), t.id.desc()),
   ],
 );
 

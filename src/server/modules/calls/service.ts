@@ -36,11 +36,23 @@ type CallQuery = z.infer<typeof callQuery>;
 // ---------- regions of a call ----------
 type RegionIndex = Map<string, { id: string; name: string; level: string; parentId: string | null }>;
 
-async function regionIndex(db: Executor): Promise<RegionIndex> {
-  const rows = await db
+// Regions change a few times a year; every list page needs their names. A short-lived cache per
+// database keeps that lookup off the hot path without a cross-process invalidation scheme.
+const REGION_CACHE_MS = 30_000;
+const regionCache = new WeakMap<object, { at: number; index: Promise<RegionIndex> }>();
+
+const loadRegionIndex = (db: Executor): Promise<RegionIndex> =>
+  db
     .select({ id: regions.id, name: regions.name, level: regions.level, parentId: regions.parentId })
-    .from(regions);
-  return new Map(rows.map((r) => [r.id, r]));
+    .from(regions)
+    .then((rows) => new Map(rows.map((r) => [r.id, r])));
+
+function regionIndex(db: Executor): Promise<RegionIndex> {
+  const cached = regionCache.get(db);
+  if (cached && Date.now() - cached.at < REGION_CACHE_MS) return cached.index;
+  const index = loadRegionIndex(db);
+  regionCache.set(db, { at: Date.now(), index });
+  return index;
 }
 
 function streetsOf(index: RegionIndex, areaIds: string[]) {
@@ -161,6 +173,9 @@ function listFilters(query: Omit<CallQuery, 'page' | 'pageSize'>): SQL[] {
   return conditions;
 }
 
+/** Lists report at most this many matches as their total (and say so with `totalCapped`). */
+export const COUNT_CAP = 1000;
+
 async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
   const where = and(...scope, ...listFilters(query));
   const [rows, [{ total }], index] = await Promise.all([
@@ -169,15 +184,19 @@ async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
       .from(calls)
       .innerJoin(orgs, eq(orgs.id, calls.buyerOrgId))
       .where(where)
-      .orderBy(desc(calls.publishedAt), desc(calls.createdAt))
+      .orderBy(sql`${calls.publishedAt} desc nulls last`, desc(calls.id))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
-    db.select({ total: count() }).from(calls).where(where),
+    // Counting stops at a cap: an exact total over every public call costs a full scan per page view.
+    db
+      .select({ total: count() })
+      .from(db.select({ one: sql`1` }).from(calls).where(where).limit(COUNT_CAP + 1).as('capped')),
     regionIndex(db),
   ]);
   return {
     items: rows.map((r) => presentSummary(r.call, r.buyerName, index)),
-    total,
+    total: Math.min(total, COUNT_CAP),
+    totalCapped: total > COUNT_CAP,
     page: query.page,
     pageSize: query.pageSize,
   };
@@ -218,7 +237,8 @@ async function derived(
   },
   buyerName: string,
 ) {
-  const index = await regionIndex(db);
+  // Writes validate against the current regions, not the cache.
+  const index = await loadRegionIndex(db);
   await assertAreas(db, index, input.serviceAreaIds);
   const streetIds = streetsOf(index, input.serviceAreaIds);
   const descriptionHtml = sanitizeHtml(input.descriptionHtml);
