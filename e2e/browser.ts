@@ -54,6 +54,8 @@ export async function screenshot(
   const file = path.join(screenshotDir, `${name}.png`);
   const fullPage = opts.fullPage ?? true;
   if (!fullPage) await page.waitForTimeout(400);
+  // Sticky headers and bars would otherwise be painted where the page happened to be scrolled.
+  else await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage, animations: 'disabled' });
   return file;
 }

@@ -32,21 +32,57 @@ if (!chromiumPath && ci) {
 }
 
 const ADMIN_NAV = ['工作台', '区划管理', '组织管理', '专家库', '用户管理', '审计日志'];
+const ADMIN_ONLY = ['区划管理', '用户管理', '审计日志'];
 const ROLE_CASES: { username: string; label: string; sees: string[]; doesNotSee: string[] }[] = [
-  { username: 'admin', label: '平台管理员', sees: ADMIN_NAV, doesNotSee: [] },
+  {
+    username: 'admin',
+    label: '平台管理员',
+    sees: [...ADMIN_NAV, '项目管理', '申报查阅', '合同管理'],
+    doesNotSee: [],
+  },
   {
     username: 'supervisor',
     label: '监督单位',
-    sees: ['工作台', '组织管理', '专家库', '审计日志'],
+    sees: ['工作台', '项目管理', '申报查阅', '合同管理', '组织管理', '专家库', '审计日志'],
     doesNotSee: ['用户管理', '区划管理'],
   },
-  { username: 'buyer', label: '购买主体', sees: ['工作台'], doesNotSee: ADMIN_NAV.slice(1) },
-  { username: 'station', label: '购买主体', sees: ['工作台'], doesNotSee: ADMIN_NAV.slice(1) },
-  { username: 'provider', label: '承接主体', sees: ['工作台'], doesNotSee: ADMIN_NAV.slice(1) },
-  { username: 'community', label: '社区', sees: ['工作台'], doesNotSee: ADMIN_NAV.slice(1) },
-  { username: 'expert', label: '评审专家', sees: ['工作台'], doesNotSee: ADMIN_NAV.slice(1) },
-  { username: 'evaluator', label: '评估机构', sees: ['工作台'], doesNotSee: ADMIN_NAV.slice(1) },
-  { username: 'resident', label: '居民', sees: ['工作台'], doesNotSee: ADMIN_NAV.slice(1) },
+  {
+    username: 'buyer',
+    label: '购买主体',
+    sees: ['工作台', '项目管理', '申报审查', '合同管理', '组织管理', '专家库'],
+    doesNotSee: ADMIN_ONLY,
+  },
+  {
+    username: 'station',
+    label: '购买主体',
+    sees: ['工作台', '项目管理', '申报审查', '合同管理'],
+    doesNotSee: ADMIN_ONLY,
+  },
+  {
+    username: 'provider',
+    label: '承接主体',
+    sees: ['工作台', '可申报项目', '我的申报', '我的合同'],
+    doesNotSee: [...ADMIN_NAV.slice(1), '项目管理'],
+  },
+  {
+    username: 'community',
+    label: '社区',
+    sees: ['工作台', '待签章申报'],
+    doesNotSee: [...ADMIN_NAV.slice(1), '项目管理', '合同管理'],
+  },
+  {
+    username: 'expert',
+    label: '评审专家',
+    sees: ['工作台', '我的评审'],
+    doesNotSee: [...ADMIN_NAV.slice(1), '项目管理'],
+  },
+  {
+    username: 'evaluator',
+    label: '评估机构',
+    sees: ['工作台'],
+    doesNotSee: [...ADMIN_NAV.slice(1), '项目管理'],
+  },
+  { username: 'resident', label: '居民', sees: ['工作台'], doesNotSee: [...ADMIN_NAV.slice(1), '项目管理'] },
 ];
 
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -233,15 +269,15 @@ describe.skipIf(!chromiumPath)('browser tests', () => {
     await page.waitForURL(/\/app\/audit/);
     await page.getByPlaceholder('搜索操作人、对象或摘要').fill(name);
     await page.getByPlaceholder('搜索操作人、对象或摘要').press('Enter');
-    await visible(page.getByRole('row').filter({ hasText: '组织·新建' }));
-    await visible(page.getByRole('row').filter({ hasText: '组织·停用' }));
+    await visible(page.getByRole('row').filter({ hasText: '新增单位' }));
+    await visible(page.getByRole('row').filter({ hasText: '停用单位' }));
     await page.goto('/app/audit?targetType=org');
     const rows = page.getByRole('row');
-    await visible(rows.filter({ hasText: '组织·修改' }));
+    await visible(rows.filter({ hasText: '修改单位' }));
     const firstThree = await Promise.all([1, 2, 3].map((i) => rows.nth(i).textContent()));
-    expect(firstThree[0]).toContain('组织·停用');
-    expect(firstThree[1]).toContain('组织·修改');
-    expect(firstThree[2]).toContain('组织·新建');
+    expect(firstThree[0]).toContain('停用单位');
+    expect(firstThree[1]).toContain('修改单位');
+    expect(firstThree[2]).toContain('新增单位');
     expect(firstThree[1]).toContain('李修改');
     await screenshot(page, 'audit-org-entries');
 

@@ -65,10 +65,12 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
   let callId = '';
   let streetName = '';
   const applicants: Applicant[] = [];
-  /** Expert display name → username. */
-  const expertUsers = new Map<string, string>();
+  /** Expert name → the usernames of experts with that name. */
+  const expertUsers = new Map<string, string[]>();
   const expertPasswords = new Map<string, string>();
   let declinedExpert = '';
+  /** The five experts who accepted. */
+  const panel: string[] = [];
 
   beforeAll(async () => {
     server = await startServer({ testClock: true });
@@ -149,15 +151,8 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
       },
     );
 
-    // Six more experts in the call's field (为老服务), each with an account, so that a panel of
-    // five can be drawn and one declined seat refilled. The demo expert is in the pool too.
-    const demoExpert = byName('expert');
-    const experts = await admin.get<{ items: { name: string; userId: string | null }[] }>(
-      '/api/experts?pageSize=100',
-    );
-    const demoRecord = experts.items.find((e) => e.userId === demoExpert.id)!;
-    expertUsers.set(demoRecord.name, 'expert');
-    expertPasswords.set('expert', DEMO_PASSWORD);
+    // Six more experts in the call's field (为老服务), each with an account, so that the pool has
+    // enough people for a panel of five and a replacement whatever the demo data holds.
     const names = ['赵明远', '钱佩兰', '孙建国', '李晓雯', '周海燕', '吴志强'];
     for (const [i, name] of names.entries()) {
       const username = `panel${i + 1}`;
@@ -177,8 +172,18 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
       });
       const c = await new ApiClient(server.baseUrl).login(username, FIRST_PASSWORD);
       await c.post('/api/auth/password', { currentPassword: FIRST_PASSWORD, newPassword: PASSWORD });
-      expertUsers.set(name, username);
       expertPasswords.set(username, PASSWORD);
+    }
+    // Whoever the draw picks, the test must sign in as them: every expert's name → accounts
+    // (names may repeat; the panel member is the one who finds the invitation).
+    const experts = await admin.get<{ items: { name: string; userId: string | null }[] }>(
+      '/api/experts?pageSize=200',
+    );
+    const accounts = await admin.get<{ items: User[] }>('/api/users?role=expert&pageSize=200');
+    const usernameOf = new Map(accounts.items.map((u) => [u.id, u.username]));
+    for (const e of experts.items) {
+      const username = e.userId ? usernameOf.get(e.userId) : undefined;
+      if (username) expertUsers.set(e.name, [...(expertUsers.get(e.name) ?? []), username]);
     }
   }
 
@@ -239,6 +244,20 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
 
   const minutes = (ms: number) => Math.round(ms / 60_000);
 
+  /** Signs in as the expert of this name who sits on the call's panel, on 我的评审. */
+  async function asPanelMember(name: string) {
+    const candidates = expertUsers.get(name) ?? [];
+    for (const username of candidates) {
+      const session = await as(username, expertPasswords.get(username) ?? DEMO_PASSWORD);
+      await session.page.goto('/app/reviews');
+      const card = session.page.getByTestId('my-review').filter({ hasText: callTitle });
+      await visible(session.page.getByTestId('my-reviews'));
+      if ((await card.count()) > 0) return { ...session, card };
+      await session.context.close();
+    }
+    throw new Error(`No account of expert ${name} (${candidates.join(', ')}) has an invitation`);
+  }
+
   // ---------- the path ----------
 
   /** The path is one story: once a step fails, the later ones are skipped rather than failing too. */
@@ -252,6 +271,11 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
           await fn();
         } catch (error) {
           broken = name;
+          // What the browser showed when it failed.
+          let n = 0;
+          for (const context of contexts)
+            for (const page of context.pages())
+              await screenshot(page, `pipeline-failure-${++n}`).catch(() => {});
           throw error;
         }
       },
@@ -513,10 +537,8 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
   step(
     'one expert declares a conflict and is replaced; the others accept',
     async () => {
-      const declined = expertUsers.get(declinedExpert)!;
-      const e = await as(declined, expertPasswords.get(declined));
-      await sideMenu(e.page).getByRole('menuitem', { name: '我的评审' }).click();
-      const card = e.page.getByTestId('my-review').filter({ hasText: callTitle });
+      const e = await asPanelMember(declinedExpert);
+      const card = e.card;
       await visible(card.getByText(applicants[0].orgName));
       await screenshot(e.page, 'pipeline-08-expert-invitation');
       await card.getByRole('button', { name: '声明回避' }).click();
@@ -526,7 +548,8 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
         .fill('本人近两年曾为该申报单位提供督导服务，存在利益关系。');
       await e.page.getByRole('dialog').getByRole('button', { name: '确认回避' }).click();
       await toast(e.page, '已声明回避，系统将自动补抽专家');
-      await visible(card.getByText('已回避'));
+      // The declined seat moves to the history.
+      await visible(e.page.getByRole('row').filter({ hasText: callTitle }).getByText('已回避'));
       await done(e);
 
       // The buyer sees the replacement, drawn next in the recorded order.
@@ -545,17 +568,13 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
       await done(b);
 
       for (const name of invited) {
-        const username = expertUsers.get(name)!;
-        const x = await as(username, expertPasswords.get(username));
-        await x.page.goto('/app/reviews');
-        const c = x.page.getByTestId('my-review').filter({ hasText: callTitle });
-        await c.getByRole('button', { name: '接受邀请' }).click();
+        const x = await asPanelMember(name);
+        await x.card.getByRole('button', { name: '接受邀请' }).click();
         await confirmPop(x.page, '接受');
         await toast(x.page, '已接受评审邀请');
         await done(x);
       }
-      // Keep the accepted panel for scoring.
-      expertPasswords.set('__panel', invited.join('|'));
+      panel.push(...invited);
     },
     STEP,
   );
@@ -563,7 +582,6 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
   step(
     'the five experts score the remaining application',
     async () => {
-      const panel = expertPasswords.get('__panel')!.split('|');
       expect(panel).toHaveLength(5);
       const totals = [
         [17, 21, 16, 12, 17],
@@ -573,16 +591,11 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
         [15, 19, 14, 11, 15],
       ];
       for (const [i, name] of panel.entries()) {
-        const username = expertUsers.get(name)!;
-        const x = await as(username, expertPasswords.get(username));
-        await x.page.goto('/app/reviews');
-        await x.page
-          .getByTestId('my-review')
-          .filter({ hasText: callTitle })
-          .getByRole('button', { name: '去评分' })
-          .click();
+        const x = await asPanelMember(name);
+        await x.card.getByRole('button', { name: '去评分' }).click();
         await x.page.waitForURL(/\/app\/reviews\/[0-9a-f-]{36}$/);
         const card = x.page.getByTestId('score-card').filter({ hasText: applicants[0].title });
+        await visible(card);
         // Only the eligible application is scored.
         expect(await x.page.getByTestId('score-card').count()).toBe(1);
         for (const [k, label] of RUBRIC.entries()) {

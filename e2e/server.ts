@@ -135,7 +135,7 @@ export async function startServer(
     await acknowledged;
   };
 
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
   while (!(await healthy(baseUrl))) {
     if (exited !== undefined) {
       await stop();
@@ -144,7 +144,7 @@ export async function startServer(
     if (Date.now() > deadline) {
       await stop();
       throw new Error(
-        `The server did not answer /api/health within ${(opts.timeoutMs ?? 60_000) / 1000} s:\n${output}`,
+        `The server did not answer /api/health within ${(opts.timeoutMs ?? 180_000) / 1000} s:\n${output}`,
       );
     }
     await new Promise((r) => setTimeout(r, 250));

@@ -1,6 +1,7 @@
 /** Worker thread of parallel-build.ts: fingerprints batches of texts. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type DetectorOptions, DuplicateDetector } from '../../src/server/modules/duplicates/lib/detector';
+import { setSegmentationCacheLimit } from '../../src/server/modules/duplicates/lib/normalize';
 
 export interface FingerprintBatch {
   batch: number;
@@ -16,6 +17,8 @@ export interface FingerprintResult {
   bandHashes: Uint32Array;
 }
 
+// Each worker sees half of the texts; a smaller cache keeps its heap within the limit set by the parent.
+setSegmentationCacheLimit(100_000);
 const detector = new DuplicateDetector(workerData as DetectorOptions);
 const bands = detector.options.lsh.bands;
 

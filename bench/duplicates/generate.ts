@@ -338,6 +338,10 @@ function parseArgs(argv: string[]): { docs: number; seed: number } {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { docs, seed } = parseArgs(process.argv.slice(2));
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   for (const proposal of generateProposals({ docs, seed }))
     process.stdout.write(`${JSON.stringify(proposal)}\n`);
 }

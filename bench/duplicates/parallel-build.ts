@@ -15,11 +15,11 @@ function startWorker(options: unknown): Worker {
   const api = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./fingerprint-worker.ts', import.meta.url).href;
   const code = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  // A tighter heap makes the worker collect its garbage sooner; the segmentation cache (≤ 60 MB) fits.
+  // A tighter heap makes the worker collect its garbage sooner; its segmentation cache (≤ 30 MB) fits.
   return new Worker(code, {
     eval: true,
     workerData: options,
-    resourceLimits: { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 16 },
+    resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
   });
 }
 

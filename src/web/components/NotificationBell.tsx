@@ -1,30 +1,19 @@
 /**
- * The bell in the header: unread notifications (invitations, co-signature requests, objections…).
- * Until the server offers /api/notifications the bell stays hidden (a 404 is not an error here).
+ * The bell in the header: the latest notifications (invitations, co-signature requests,
+ * objections…) with the unread count. Where the server has no /api/notifications (404) the bell
+ * stays hidden.
  */
 import { BellOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Empty, Popover, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
+import type { NotificationItem, NotificationList } from '../../domain/notifications';
 import { ApiError, api } from '../api';
 import { formatDateTime } from '../format';
 import { SimpleList } from './SimpleList';
 
-export interface Notification {
-  id: string;
-  kind: string;
-  title: string;
-  body?: string;
-  link?: string | null;
-  readAt?: string | null;
-  createdAt: string;
-}
-interface NotificationsResponse {
-  items: Notification[];
-  total?: number;
-  unread?: number;
-}
+type Notification = NotificationItem;
 
 const APP_AREAS = ['/calls/', '/applications/', '/contracts/', '/reviews/', '/publicities/'];
 
@@ -45,7 +34,7 @@ export function NotificationBell() {
     queryKey: ['notifications'],
     queryFn: async ({ signal }) => {
       try {
-        return await api.get<NotificationsResponse>('/api/notifications', { pageSize: 20 }, signal);
+        return await api.get<NotificationList>('/api/notifications', { pageSize: 20 }, signal);
       } catch (error) {
         if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return null;
         throw error;
@@ -56,7 +45,8 @@ export function NotificationBell() {
   });
   if (!query.data) return null;
   const items = query.data.items ?? [];
-  const unread = query.data.unread ?? items.filter((n) => !n.readAt).length;
+  const unread = query.data.unreadCount ?? items.filter((n) => !n.readAt).length;
+  const canReadAll = query.data.actions?.includes('readAll');
 
   const openItem = async (n: Notification) => {
     setOpen(false);
@@ -94,7 +84,23 @@ export function NotificationBell() {
   return (
     <Popover
       content={content}
-      title="通知"
+      title={
+        <div className="notification-head">
+          <span>通知</span>
+          {canReadAll ? (
+            <Button
+              type="link"
+              size="small"
+              onClick={async () => {
+                await api.post('/api/notifications/read-all').catch(() => {});
+                client.invalidateQueries({ queryKey: ['notifications'] });
+              }}
+            >
+              全部已读
+            </Button>
+          ) : null}
+        </div>
+      }
       trigger="click"
       open={open}
       onOpenChange={setOpen}

@@ -243,15 +243,13 @@ export async function reindexAll(db: Db, onProgress?: (done: number, total: numb
       const part = rows
         .slice(i, i + chunk)
         .map((r) => ({ id: r.id, fp: detector.fingerprint(applicationText(r.proposal)) }));
-      await tx
-        .insert(duplicateFingerprints)
-        .values(
-          part.map((p) => ({
-            applicationId: p.id,
-            version: FINGERPRINT_VERSION,
-            shingles: Array.from(p.fp.shingles),
-          })),
-        );
+      await tx.insert(duplicateFingerprints).values(
+        part.map((p) => ({
+          applicationId: p.id,
+          version: FINGERPRINT_VERSION,
+          shingles: Array.from(p.fp.shingles),
+        })),
+      );
       const bands = part.flatMap((p) =>
         p.fp.shingles.length
           ? [...new Set(bandKeys(p.fp.bandHashes))].map((bandKey) => ({ bandKey, applicationId: p.id }))

@@ -194,9 +194,6 @@ function RubricEditor() {
         <div className="rubric-editor">
           {fields.map((field, index) => (
             <Space key={field.key} align="start" className="rubric-row" wrap={false}>
-              <Form.Item name={[field.name, 'key']} hidden>
-                <Input />
-              </Form.Item>
               <Form.Item
                 name={[field.name, 'label']}
                 rules={[{ required: true, whitespace: true, message: '请填写评分项名称' }]}
@@ -225,6 +222,10 @@ function RubricEditor() {
                 onClick={() => remove(field.name)}
                 disabled={fields.length <= 1}
               />
+              {/* The criterion's stable code travels with the row without taking a place in it. */}
+              <Form.Item name={[field.name, 'key']} hidden noStyle>
+                <Input type="hidden" />
+              </Form.Item>
             </Space>
           ))}
           <div className="rubric-footer">

@@ -172,9 +172,6 @@ function TermsEditor({ contract, onSaved }: { contract: Contract; onSaved: (c: C
             <div className="milestones-editor">
               {fields.map((f, i) => (
                 <Space key={f.key} align="start" wrap className="row-fields">
-                  <Form.Item name={[f.name, 'key']} hidden>
-                    <Input />
-                  </Form.Item>
                   <Form.Item
                     name={[f.name, 'label']}
                     rules={[{ required: true, whitespace: true, message: '请填写付款条件' }]}
@@ -211,6 +208,9 @@ function TermsEditor({ contract, onSaved }: { contract: Contract; onSaved: (c: C
                     disabled={fields.length <= 1}
                     onClick={() => remove(f.name)}
                   />
+                  <Form.Item name={[f.name, 'key']} hidden noStyle>
+                    <Input type="hidden" />
+                  </Form.Item>
                 </Space>
               ))}
               <div className="rubric-footer">

@@ -11,6 +11,7 @@ import {
   Progress,
   Skeleton,
   Space,
+  Table,
   Tag,
 } from 'antd';
 import { useState } from 'react';
@@ -140,12 +141,24 @@ function ReviewCard({ item, onChanged }: { item: MyReview; onChanged: () => void
   );
 }
 
+/** Open invitations and sessions still being scored come first; the rest is history. */
+const isCurrent = (r: MyReview) =>
+  r.actions.includes('respond') ||
+  r.actions.includes('score') ||
+  (r.session.status !== 'completed' && r.member.status !== 'declined');
+
 export function MyReviewsPage() {
   const client = useQueryClient();
+  const navigate = useNavigate();
   const list = useQuery({
     queryKey: ['reviews', 'mine'],
     queryFn: ({ signal }) => api.get<{ items: MyReview[] }>('/api/reviews/mine', undefined, signal),
   });
+  const items = list.data?.items ?? [];
+  const current = items.filter(isCurrent).sort((a, b) => b.session.heldAt.localeCompare(a.session.heldAt));
+  const history = items
+    .filter((r) => !isCurrent(r))
+    .sort((a, b) => b.session.heldAt.localeCompare(a.session.heldAt));
   return (
     <>
       <PageHeader title="我的评审" subTitle="评审邀请、利益冲突声明和评分" />
@@ -153,19 +166,66 @@ export function MyReviewsPage() {
         <Skeleton active />
       ) : list.isError ? (
         <LoadFailed message={list.error.message} onRetry={() => list.refetch()} />
-      ) : list.data.items.length === 0 ? (
-        <Card>
-          <Empty description="暂无评审邀请" />
-        </Card>
       ) : (
-        <div className="stack">
-          {list.data.items.map((item) => (
-            <ReviewCard
-              key={item.session.id}
-              item={item}
-              onChanged={() => client.invalidateQueries({ queryKey: ['reviews'] })}
-            />
-          ))}
+        <div className="stack" data-testid="my-reviews">
+          {current.length === 0 ? (
+            <Card>
+              <Empty description="暂无待处理的评审" />
+            </Card>
+          ) : (
+            current.map((item) => (
+              <ReviewCard
+                key={item.session.id}
+                item={item}
+                onChanged={() => client.invalidateQueries({ queryKey: ['reviews'] })}
+              />
+            ))
+          )}
+          {history.length ? (
+            <Card title={`历史评审（${history.length}）`}>
+              <Table<MyReview>
+                size="small"
+                rowKey={(r) => r.session.id}
+                scroll={{ x: 'max-content' }}
+                dataSource={history}
+                pagination={{ pageSize: 10, showSizeChanger: false, hideOnSinglePage: true }}
+                columns={[
+                  { title: '项目', key: 'title', render: (_, r) => r.call.title },
+                  {
+                    title: '评审时间',
+                    key: 'at',
+                    render: (_, r) => <span className="nowrap">{formatDateTime(r.session.heldAt)}</span>,
+                  },
+                  {
+                    title: '我的状态',
+                    key: 'me',
+                    render: (_, r) => <PanelMemberTag status={r.member.status} />,
+                  },
+                  {
+                    title: '评审状态',
+                    key: 's',
+                    render: (_, r) => <ReviewStatusTag status={r.session.status} />,
+                  },
+                  {
+                    title: '操作',
+                    key: 'a',
+                    render: (_, r) =>
+                      r.actions.includes('viewApplications') ? (
+                        <Button
+                          type="link"
+                          size="small"
+                          onClick={() => navigate(`/app/reviews/${r.session.id}`)}
+                        >
+                          查看评分
+                        </Button>
+                      ) : (
+                        <span className="muted">—</span>
+                      ),
+                  },
+                ]}
+              />
+            </Card>
+          ) : null}
         </div>
       )}
     </>

@@ -144,6 +144,14 @@ export class DuplicateDetector {
     return this.slotOf.has(id);
   }
 
+  /** Size of the index payload: shingle sets (4 bytes each) and band entries (8 bytes each). */
+  stats(): { documents: number; shingles: number; bandEntries: number; payloadBytes: number } {
+    let shingles = 0;
+    for (const set of this.sets) shingles += set.length;
+    const bandEntries = this.bands.reduce((n, band) => n + band.size, 0);
+    return { documents: this.size, shingles, bandEntries, payloadBytes: shingles * 4 + bandEntries * 8 };
+  }
+
   fingerprint(text: string): Fingerprint {
     return this.fingerprintOfShingles(shingleSet(text, this.options.shingles));
   }

@@ -5,8 +5,10 @@ import { combineHash, fmix32, mulberry32 } from './hash';
  * (126 permutations) the S-curve 1 - (1 - J^r)^b has its threshold (1/b)^(1/r) ≈ 0.29, well below
  * the 0.5 we care about: a pair with Jaccard 0.5 becomes a candidate with probability 0.996, one with
  * 0.4 with 0.94 (padded or split copies), while unrelated proposals (J ≈ 0.05) collide with
- * probability 0.005. r = 4 would need b ≥ 46 (184 permutations) for the same recall at 0.5, and
- * r = 2 turns most proposals of the same category (J ≈ 0.1–0.2) into candidates.
+ * probability 0.005. With r = 4, even 0.95 at J = 0.5 needs b = 47 (188 permutations); with r = 2
+ * (63 bands), half of the proposals of the same category (J ≈ 0.1) become candidates. Measured on
+ * 20,000 proposals: 32 × 4 recalls 0.9956 of the pairs with J ≥ 0.5, 42 × 3 all of them with 32
+ * candidates per query, 63 × 2 needs 1,262 candidates per query (bench/duplicates/README.md).
  */
 export const DEFAULT_BANDS = 42;
 export const DEFAULT_ROWS = 3;

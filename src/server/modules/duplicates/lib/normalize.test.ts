@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  clearSegmentationCache,
   hasChineseWordSegmentation,
   NUMBER_TOKEN,
   normalizeText,
+  segmentationCacheStats,
   segmentWords,
+  setSegmentationCacheLimit,
   splitSentences,
   tokenizeSentences,
 } from './normalize';
@@ -58,11 +61,14 @@ describe('word segmentation', () => {
 
   it('gives the same words chunk by chunk (cached) as one segmentation of the sentence', () => {
     const text = '通过入户走访和问卷调查，我们发现空巢老人普遍存在精神孤独、日常照料缺乏等问题。服务120人。';
-    for (let round = 0; round < 2; round++) {
-      const tokenized = tokenizeSentences(text);
-      expect(tokenized.map((t) => t.words)).toEqual(
-        splitSentences(text).map((s) => segmentWords(normalizeText(s.text))),
-      );
+    const expected = splitSentences(text).map((s) => segmentWords(normalizeText(s.text)));
+    clearSegmentationCache();
+    for (const limit of [200_000, 3, 0]) {
+      setSegmentationCacheLimit(limit);
+      for (let round = 0; round < 2; round++)
+        expect(tokenizeSentences(text).map((t) => t.words)).toEqual(expected);
+      expect(segmentationCacheStats().size).toBeLessThanOrEqual(limit);
     }
+    setSegmentationCacheLimit(200_000);
   });
 });

@@ -81,11 +81,17 @@ export interface TokenizedSentence {
  */
 const chunkWords = new Map<string, string[]>();
 // About 60 MB when full; the oldest quarter is evicted then (Map iterates in insertion order).
-const MAX_CACHED_CHUNKS = 200_000;
+let maxCachedChunks = 200_000;
 const cacheStats = { hits: 0, misses: 0 };
 
 export function segmentationCacheStats(): { hits: number; misses: number; size: number } {
   return { ...cacheStats, size: chunkWords.size };
+}
+
+/** Sets the number of cached chunks (about 300 bytes each); 0 disables the cache. */
+export function setSegmentationCacheLimit(chunks: number): void {
+  maxCachedChunks = Math.max(0, Math.floor(chunks));
+  if (chunkWords.size > maxCachedChunks) evictOldest(chunkWords.size - maxCachedChunks);
 }
 
 export function clearSegmentationCache(): void {
@@ -150,14 +156,18 @@ export function tokenizeSentences(text: string): TokenizedSentence[] {
   );
   if (missing.length > 0) {
     const segmented = segmentChunks(missing);
-    if (chunkWords.size + missing.length > MAX_CACHED_CHUNKS) evictOldest(MAX_CACHED_CHUNKS / 4);
+    const fresh = new Map<string, string[]>();
     missing.forEach((c, i) => {
-      chunkWords.set(detach(c), segmented[i]);
+      fresh.set(c, segmented[i]);
     });
-    // Chunks missing earlier in this text may repeat; the cache now has them all.
+    if (maxCachedChunks > 0) {
+      if (chunkWords.size + fresh.size > maxCachedChunks)
+        evictOldest(Math.max(fresh.size, maxCachedChunks / 4));
+      for (const [c, words] of fresh) chunkWords.set(detach(c), words);
+    }
     wordsOf.forEach((list, i) => {
       list.forEach((words, j) => {
-        if (!words) list[j] = chunkWords.get(chunked[i][j]);
+        if (!words) list[j] = fresh.get(chunked[i][j]);
       });
     });
   }

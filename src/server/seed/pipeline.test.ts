@@ -1,0 +1,505 @@
+import { createHash } from 'node:crypto';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyDraw } from '../../domain/draw.js';
+import { CALL_STATES } from '../../domain/lifecycle.js';
+import { searchText } from '../../domain/search.js';
+import { todayInShanghai } from '../../domain/working-days.js';
+import { type Database, openDatabase } from '../db/client.js';
+import { users } from '../modules/accounts/schema.js';
+import { applications } from '../modules/applications/schema.js';
+import { auditLog } from '../modules/audit/schema.js';
+import { sanitizeHtml, textOfHtml } from '../modules/calls/html.js';
+import { calls } from '../modules/calls/schema.js';
+import { contracts } from '../modules/contracts/schema.js';
+import { creditEntries } from '../modules/credit/schema.js';
+import { experts } from '../modules/experts/schema.js';
+import { notifications } from '../modules/notifications/schema.js';
+import { orgs } from '../modules/orgs/schema.js';
+import { planLines } from '../modules/plans/schema.js';
+import { objections, publicities } from '../modules/publicity/schema.js';
+import { regions } from '../modules/regions/schema.js';
+import { awards, panelMembers, reviewSessions, scoreSheets } from '../modules/reviews/schema.js';
+import { timelineEvents } from '../modules/timeline/schema.js';
+import { seedDemo } from './demo.js';
+import { HISTORY_2022_YUAN, HISTORY_PROJECTS, planPipeline } from './pipeline.js';
+import { seededRandom } from './random.js';
+
+// One "now" for both seeded databases, so that they must come out the same.
+const NOW = new Date();
+const TODAY = todayInShanghai(NOW);
+const YEAR = Number(TODAY.slice(0, 4));
+const TARGET_FEN = 82_000_000 * 100;
+
+let first: Database;
+let second: Database;
+
+beforeAll(async () => {
+  first = await openDatabase({ dataDir: 'memory://' });
+  const started = performance.now();
+  await seedDemo(first.db, 2022, { now: NOW });
+  // The seed runs at every first start: keep it well under 15 s, even on a busy machine.
+  expect(performance.now() - started).toBeLessThan(45_000);
+  second = await openDatabase({ dataDir: 'memory://' });
+  await seedDemo(second.db, 2022, { now: NOW });
+}, 240_000);
+
+afterAll(async () => {
+  await first?.close();
+  await second?.close();
+});
+
+const db = () => first.db;
+const userId = async (username: string) =>
+  (await db().select({ id: users.id }).from(users).where(eq(users.username, username)))[0].id;
+const orgOf = async (username: string) =>
+  (await db().select({ orgId: users.orgId }).from(users).where(eq(users.username, username)))[0].orgId!;
+
+describe('the history the source document reports', () => {
+  it('has about 600 contracted projects in 2017–2022 worth about 82 million yuan', async () => {
+    const rows = await db()
+      .select({ year: calls.year, amountFen: contracts.amountFen, status: contracts.status })
+      .from(contracts)
+      .innerJoin(calls, eq(calls.id, contracts.callId))
+      .where(and(eq(calls.status, 'contracted'), sql`${calls.year} between 2017 and 2022`));
+    expect(rows.length).toBe(HISTORY_PROJECTS);
+    expect(rows.length).toBeGreaterThanOrEqual(600);
+    expect(rows.length).toBeLessThanOrEqual(630);
+    expect(rows.every((r) => r.status === 'signed')).toBe(true);
+    const total = rows.reduce((s, r) => s + r.amountFen, 0);
+    expect(Math.abs(total - TARGET_FEN) / TARGET_FEN).toBeLessThanOrEqual(0.02);
+
+    const of2022 = rows.filter((r) => r.year === 2022);
+    expect(of2022.length).toBeGreaterThanOrEqual(30);
+    expect(of2022.length).toBeLessThanOrEqual(40);
+    expect(of2022.reduce((s, r) => s + r.amountFen, 0)).toBe(HISTORY_2022_YUAN * 100);
+    // Typical projects: 50 000 to 300 000 yuan.
+    for (const r of rows) {
+      expect(r.amountFen).toBeGreaterThanOrEqual(5_000_000);
+      expect(r.amountFen).toBeLessThanOrEqual(30_000_000);
+    }
+  });
+
+  it('has about 30 contracted projects a year since 2023, and a few cancelled or failed each year', async () => {
+    const rows = await db()
+      .select({ year: calls.year, status: calls.status, n: sql<number>`count(*)::int` })
+      .from(calls)
+      .groupBy(calls.year, calls.status);
+    const count = (year: number, status: string) =>
+      rows.find((r) => r.year === year && r.status === status)?.n ?? 0;
+    for (let year = 2023; year < YEAR; year++) {
+      expect(count(year, 'contracted')).toBeGreaterThanOrEqual(25);
+      expect(count(year, 'contracted')).toBeLessThanOrEqual(36);
+    }
+    for (let year = 2017; year < YEAR; year++)
+      expect(count(year, 'cancelled') + count(year, 'failed')).toBeGreaterThanOrEqual(1);
+    const contractedSince2017 = rows.filter((r) => r.status === 'contracted').reduce((s, r) => s + r.n, 0);
+    const endedSince2017 = rows
+      .filter((r) => r.status === 'cancelled' || r.status === 'failed')
+      .reduce((s, r) => s + r.n, 0);
+    expect(endedSince2017 / contractedSince2017).toBeLessThan(0.06);
+  });
+
+  it('gives every contracted project its plan line, applications, review, award, publicity, contract and timeline', async () => {
+    const contracted = await db().select().from(calls).where(eq(calls.status, 'contracted'));
+    const [apps, sessions, awardRows, pubs, contractRows, events] = await Promise.all([
+      db().select().from(applications),
+      db().select().from(reviewSessions),
+      db().select().from(awards),
+      db().select().from(publicities),
+      db().select().from(contracts),
+      db().select().from(timelineEvents),
+    ]);
+    const panel = await db().select().from(panelMembers);
+    const kinds = [
+      'call.publish',
+      'call.close',
+      'call.startReview',
+      'review.completed',
+      'application.award',
+      'call.openPublicity',
+      'call.closePublicity',
+      'contract.signed',
+      'call.contract',
+    ];
+    for (const call of contracted) {
+      expect(call.planLineId).not.toBeNull();
+      const mine = apps.filter((a) => a.callId === call.id);
+      expect(mine.length).toBeGreaterThanOrEqual(2);
+      expect(mine.length).toBeLessThanOrEqual(5);
+      expect(mine.filter((a) => a.status === 'awarded')).toHaveLength(1);
+      for (const a of mine) {
+        expect(['awarded', 'not_awarded', 'ineligible']).toContain(a.status);
+        expect(a.cosignedAt).not.toBeNull();
+        if (a.status === 'ineligible') expect(a.eligibility.some((c) => !c.passed)).toBe(true);
+        else expect(a.eligibility.every((c) => c.passed)).toBe(true);
+        expect(a.proposal.budget.reduce((s, b) => s + b.amountFen, 0)).toBe(a.requestedFen);
+      }
+      const session = sessions.find((s) => s.callId === call.id)!;
+      expect(session.status).toBe('completed');
+      const seats = panel.filter((p) => p.sessionId === session.id);
+      expect(seats.filter((p) => p.status === 'accepted')).toHaveLength(5);
+      const award = awardRows.find((a) => a.callId === call.id)!;
+      expect(award.status).toBe('approved');
+      expect(mine.find((a) => a.id === award.applicationId)!.status).toBe('awarded');
+      expect(award.amountFen).toBeLessThanOrEqual(call.budgetCapFen);
+      const pub = pubs.find((p) => p.callId === call.id)!;
+      expect(pub.status).toBe('closed');
+      expect(award.publicityId).toBe(pub.id);
+      const contract = contractRows.find((c) => c.callId === call.id)!;
+      expect(contract).toMatchObject({ status: 'signed', awardId: award.id, amountFen: award.amountFen });
+      const timeline = events.filter((e) => e.callId === call.id);
+      expect(timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(kinds));
+      const at = (kind: string) => timeline.find((e) => e.kind === kind)!.at.getTime();
+      for (let i = 1; i < kinds.length; i++) expect(at(kinds[i])).toBeGreaterThanOrEqual(at(kinds[i - 1]));
+    }
+  });
+
+  it('keeps score sheets from 2022 on, and every draw is verifiable', async () => {
+    const sessions = await db().select().from(reviewSessions);
+    const panel = await db().select().from(panelMembers);
+    for (const s of sessions) {
+      const members = panel.filter((p) => p.sessionId === s.id);
+      const record = {
+        seed: s.drawSeed!,
+        candidates: s.drawCandidates,
+        exclusions: s.drawExclusions,
+        size: s.panelSize,
+      };
+      expect(verifyDraw(record, members)).toBe(true);
+    }
+    const sheetYears = await db()
+      .selectDistinct({ year: calls.year })
+      .from(scoreSheets)
+      .innerJoin(reviewSessions, eq(reviewSessions.id, scoreSheets.sessionId))
+      .innerJoin(calls, eq(calls.id, reviewSessions.callId));
+    expect(Math.min(...sheetYears.map((y) => y.year))).toBe(2022);
+    // Each stored sheet's total is the sum of its criteria, in hundredths of a point.
+    const sheets = await db().select().from(scoreSheets).limit(200);
+    for (const sheet of sheets)
+      expect(sheet.totalCenti).toBe(Math.round(sheet.scores.reduce((s, c) => s + c.score * 100, 0)));
+  });
+
+  it('splits every contract 40/30/30 into milestones that add up exactly', async () => {
+    const rows = await db().select().from(contracts);
+    expect(rows.length).toBeGreaterThan(700);
+    for (const c of rows) {
+      expect(c.milestones.map((m) => m.shareBp)).toEqual([4000, 3000, 3000]);
+      expect(c.milestones.reduce((s, m) => s + m.amountFen, 0)).toBe(c.amountFen);
+      expect(c.code).toMatch(/^HT-\d{4}-\d{4}$/);
+    }
+  });
+});
+
+describe('the calls', () => {
+  it('has calls in every state', async () => {
+    const rows = await db()
+      .select({ status: calls.status, n: sql<number>`count(*)::int` })
+      .from(calls)
+      .groupBy(calls.status);
+    for (const state of CALL_STATES) expect(rows.find((r) => r.status === state)?.n ?? 0).toBeGreaterThan(0);
+    const cancelled = await db().select().from(calls).where(eq(calls.status, 'cancelled'));
+    for (const c of cancelled) expect(c.statusReason).toBeTruthy();
+  });
+
+  it('fills search_text and street_ids the way the calls service does', async () => {
+    const rows = await db()
+      .select({ call: calls, buyerName: orgs.name })
+      .from(calls)
+      .innerJoin(orgs, eq(orgs.id, calls.buyerOrgId));
+    const regionRows = await db().select().from(regions);
+    const byId = new Map(regionRows.map((r) => [r.id, r]));
+    const sample = rows.filter((_, i) => i % 7 === 0);
+    for (const { call } of rows) {
+      expect(call.searchText.length).toBeGreaterThan(0);
+      const streets = new Set(
+        call.serviceAreaIds.map((id) => {
+          const r = byId.get(id)!;
+          return r.level === 'street' ? r.id : r.parentId!;
+        }),
+      );
+      expect(new Set(call.streetIds)).toEqual(streets);
+    }
+    const labels: Record<string, string> = {
+      elderly: '为老服务',
+      children: '儿童服务',
+      youth: '青少年服务',
+      disability: '残障服务',
+      assistance: '社会救助',
+      community_building: '社区营造',
+      party_building: '党建服务',
+      civilization: '新时代文明实践',
+      venture_philanthropy: '公益创投',
+    };
+    for (const { call, buyerName } of sample) {
+      expect(sanitizeHtml(call.descriptionHtml)).toBe(call.descriptionHtml);
+      const expected = searchText(
+        call.title,
+        textOfHtml(call.descriptionHtml),
+        labels[call.category],
+        call.targetGroups.join(' '),
+        buyerName,
+        call.streetIds.map((id) => byId.get(id)?.name).join(' '),
+      );
+      expect(call.searchText).toBe(expected);
+    }
+  });
+
+  it('numbers calls GD-<year>-<seq> without gaps, so the next call of a year continues the sequence', async () => {
+    const rows = await db()
+      .select({ code: calls.code, year: calls.year })
+      .from(calls)
+      .orderBy(asc(calls.code));
+    const byYear = new Map<number, string[]>();
+    for (const r of rows) byYear.set(r.year, [...(byYear.get(r.year) ?? []), r.code]);
+    for (const [year, codes] of byYear)
+      expect(codes).toEqual(codes.map((_, i) => `GD-${year}-${String(i + 1).padStart(4, '0')}`));
+    const titles = new Set((await db().select({ title: calls.title }).from(calls)).map((r) => r.title));
+    expect(titles.size).toBe(rows.length);
+  });
+
+  it('puts no public step in the future and only plausible dates on calls', async () => {
+    const [{ latest }] = await db()
+      .select({ latest: sql<string>`max(${timelineEvents.at})` })
+      .from(timelineEvents);
+    expect(new Date(latest).getTime()).toBeLessThanOrEqual(NOW.getTime());
+    const rows = await db().select().from(calls);
+    for (const c of rows) {
+      expect(c.applicationOpensAt.getTime()).toBeLessThan(c.applicationClosesAt.getTime());
+      expect(c.servicePeriodStart < c.servicePeriodEnd).toBe(true);
+      expect(c.year).toBe(Number(c.servicePeriodStart.slice(0, 4)));
+      if (c.status === 'draft') expect(c.publishedAt).toBeNull();
+      else expect(c.publishedAt!.getTime()).toBeLessThanOrEqual(NOW.getTime());
+    }
+  });
+
+  it('has open calls, one flagged for a window under 7 days', async () => {
+    const open = await db().select().from(calls).where(eq(calls.status, 'published'));
+    expect(open.length).toBeGreaterThanOrEqual(3);
+    for (const c of open) expect(c.applicationClosesAt.getTime()).toBeGreaterThan(NOW.getTime());
+    const flagged = open.filter((c) => c.shortWindowFlag);
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0].shortWindowFlag).toMatch(/少于7天/);
+  });
+
+  it('has exactly one open publicity, with one open objection and one answered', async () => {
+    const open = await db().select().from(publicities).where(eq(publicities.status, 'open'));
+    expect(open).toHaveLength(1);
+    const [pub] = open;
+    expect(pub.opensOn <= TODAY && TODAY <= pub.closesOn).toBe(true);
+    const [call] = await db().select().from(calls).where(eq(calls.id, pub.callId));
+    expect(call.status).toBe('in_publicity');
+    expect(call.buyerOrgId).toBe(await orgOf('buyer'));
+    const objs = await db().select().from(objections).where(eq(objections.publicityId, pub.id));
+    expect(objs.filter((o) => o.status === 'open')).toHaveLength(1);
+    const answered = objs.filter((o) => o.status === 'rejected');
+    expect(answered).toHaveLength(1);
+    expect(answered[0].answer).toBeTruthy();
+    const [award] = await db().select().from(awards).where(eq(awards.publicityId, pub.id));
+    expect(award.status).toBe('in_publicity');
+    // Objectors' contacts are valid-looking but obviously fake numbers.
+    for (const o of await db().select().from(objections)) expect(o.objectorContact).toMatch(/^1380000\d{4}$/);
+  });
+
+  it('has a review in progress: the demo expert sits on the panel with sheets to score', async () => {
+    const inReview = await db().select().from(calls).where(eq(calls.status, 'in_review'));
+    expect(inReview.length).toBeGreaterThanOrEqual(2);
+    const buyerOrg = await orgOf('buyer');
+    for (const c of inReview) expect(c.buyerOrgId).toBe(buyerOrg);
+    const [expert] = await db()
+      .select()
+      .from(experts)
+      .where(eq(experts.userId, await userId('expert')));
+    const sessions = await db().select().from(reviewSessions);
+    const scoring = sessions.find((s) => inReview.some((c) => c.id === s.callId) && s.status === 'scoring')!;
+    const drawing = sessions.find((s) => inReview.some((c) => c.id === s.callId) && s.status === 'drawing')!;
+    expect(scoring).toBeDefined();
+    expect(drawing).toBeDefined();
+
+    const seats = await db().select().from(panelMembers).where(eq(panelMembers.sessionId, scoring.id));
+    expect(seats.find((s) => s.expertId === expert.id)?.status).toBe('accepted');
+    const declined = seats.filter((s) => s.status === 'declined');
+    expect(declined).toHaveLength(1);
+    expect(declined[0].conflictReason).toBeTruthy();
+    expect(seats.filter((s) => s.status === 'accepted')).toHaveLength(5);
+    const sheets = await db().select().from(scoreSheets).where(eq(scoreSheets.sessionId, scoring.id));
+    expect(sheets.filter((s) => s.submittedAt).length).toBeGreaterThan(0);
+    expect(sheets.filter((s) => s.expertId === expert.id)).toHaveLength(0);
+
+    const forming = await db().select().from(panelMembers).where(eq(panelMembers.sessionId, drawing.id));
+    expect(forming.find((s) => s.expertId === expert.id)?.status).toBe('invited');
+    expect(forming.filter((s) => s.status === 'accepted').length).toBeGreaterThan(0);
+    expect(forming.filter((s) => s.status === 'declined')).toHaveLength(1);
+
+    const waiting = await db()
+      .select()
+      .from(notifications)
+      .where(eq(notifications.userId, await userId('expert')));
+    expect(waiting.map((n) => n.kind)).toEqual(
+      expect.arrayContaining(['review.invited', 'review.scoring_opened']),
+    );
+  });
+
+  it('gives the demo provider and community work to do', async () => {
+    const providerOrg = await orgOf('provider');
+    const communityOrg = await orgOf('community');
+    const mine = await db()
+      .select({ app: applications, callStatus: calls.status })
+      .from(applications)
+      .innerJoin(calls, eq(calls.id, applications.callId))
+      .where(eq(applications.providerOrgId, providerOrg));
+    const onOpenCalls = mine.filter((m) => m.callStatus === 'published');
+    const waiting = onOpenCalls.find((m) => m.app.status === 'draft' && !m.app.cosignedAt);
+    expect(waiting?.app.communityOrgId).toBe(communityOrg);
+    expect(onOpenCalls.some((m) => m.app.status === 'eligible' && m.app.submittedAt)).toBe(true);
+    const [draftContract] = await db()
+      .select()
+      .from(contracts)
+      .where(and(eq(contracts.providerOrgId, providerOrg), eq(contracts.status, 'draft')));
+    expect(draftContract.buyerConfirmedAt).not.toBeNull();
+    expect(draftContract.providerConfirmedAt).toBeNull();
+    const [cosign] = await db()
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.userId, await userId('community')),
+          eq(notifications.kind, 'application.cosign_requested'),
+        ),
+      );
+    expect(cosign.link).toContain(waiting!.app.id);
+  });
+
+  it('has plan lines for this year and next', async () => {
+    for (const year of [YEAR, YEAR + 1]) {
+      const rows = await db().select().from(planLines).where(eq(planLines.year, year));
+      expect(rows.length).toBeGreaterThanOrEqual(8);
+    }
+  });
+});
+
+describe('the red and black lists', () => {
+  it('has red entries and one black entry of each kind, one of them expired', async () => {
+    const rows = await db().select().from(creditEntries);
+    const red = rows.filter((r) => r.list === 'red');
+    expect(red.length).toBeGreaterThanOrEqual(3);
+    expect(red.some((r) => r.endsOn >= TODAY)).toBe(true);
+    const abnormal = rows.filter((r) => r.list === 'black_abnormal');
+    const dishonest = rows.filter((r) => r.list === 'black_dishonest');
+    expect(abnormal).toHaveLength(1);
+    expect(dishonest).toHaveLength(1);
+    expect(abnormal[0].endsOn < TODAY).toBe(true);
+    expect(dishonest[0].startsOn <= TODAY && TODAY <= dishonest[0].endsOn).toBe(true);
+    for (const r of rows) expect(r.reason.length > 10 && r.decidedBy.length > 4).toBe(true);
+    // The listed organization was refused when it applied, and won nothing since.
+    const refused = await db()
+      .select()
+      .from(applications)
+      .where(eq(applications.providerOrgId, dishonest[0].orgId));
+    const after = refused.filter(
+      (a) => a.submittedAt && todayInShanghai(a.submittedAt) >= dishonest[0].startsOn,
+    );
+    expect(after.length).toBeGreaterThan(0);
+    for (const a of after) {
+      expect(a.status).toBe('ineligible');
+      expect(a.eligibility.find((c) => c.rule === 'black_list')?.passed).toBe(false);
+    }
+  });
+});
+
+describe('the seed itself', () => {
+  it('writes one audit entry summarizing the counts', async () => {
+    const entries = await db().select().from(auditLog);
+    expect(entries).toHaveLength(1);
+    expect(entries[0].action).toBe('system.demo_seeded');
+    expect(entries[0].summary).toMatchObject({ pipeline: { historyProjects: HISTORY_PROJECTS } });
+  });
+
+  it('is deterministic: the same seed gives the same calls, applications and money', async () => {
+    const digest = async (database: Database) => {
+      const hash = createHash('sha256');
+      const callRows = await database.db
+        .select({
+          code: calls.code,
+          title: calls.title,
+          status: calls.status,
+          cap: calls.budgetCapFen,
+          opens: calls.applicationOpensAt,
+          text: calls.searchText,
+        })
+        .from(calls)
+        .orderBy(asc(calls.code));
+      for (const r of callRows) hash.update(JSON.stringify(r));
+      const appRows = await database.db
+        .select({
+          code: calls.code,
+          title: sql<string>`${applications.proposal}->>'title'`,
+          fen: applications.requestedFen,
+          status: applications.status,
+        })
+        .from(applications)
+        .innerJoin(calls, eq(calls.id, applications.callId))
+        .orderBy(asc(calls.code), asc(sql`${applications.proposal}->>'title'`));
+      for (const r of appRows) hash.update(JSON.stringify(r));
+      const contractRows = await database.db
+        .select({ code: contracts.code, fen: contracts.amountFen, milestones: contracts.milestones })
+        .from(contracts)
+        .orderBy(asc(contracts.code));
+      for (const r of contractRows) hash.update(JSON.stringify(r));
+      // The timeline without its details (an in-progress draw's seed depends on the expert ids).
+      const events = await database.db
+        .select({
+          code: calls.code,
+          at: timelineEvents.at,
+          kind: timelineEvents.kind,
+          title: timelineEvents.title,
+        })
+        .from(timelineEvents)
+        .innerJoin(calls, eq(calls.id, timelineEvents.callId))
+        .orderBy(asc(calls.code), asc(timelineEvents.at), asc(timelineEvents.kind));
+      for (const r of events) hash.update(JSON.stringify(r));
+      for (const table of [panelMembers, scoreSheets, objections, notifications, planLines, creditEntries])
+        hash.update(JSON.stringify(await database.db.select({ n: count() }).from(table)));
+      return { hash: hash.digest('hex'), calls: callRows.length };
+    };
+    const [a, b] = [await digest(first), await digest(second)];
+    expect(a.calls).toBeGreaterThan(700);
+    expect(a.hash).toBe(b.hash);
+  });
+
+  it('copes with awkward days: New Year, the Spring Festival, the National Day week, New Year’s Eve', async () => {
+    for (const when of [
+      '2027-01-01T08:00:00+08:00',
+      '2026-02-17T12:00:00+08:00',
+      '2026-10-04T20:00:00+08:00',
+      '2026-12-31T23:50:00+08:00',
+      '2026-05-01T00:10:00+08:00',
+    ]) {
+      const now = new Date(when);
+      const plan = await planPipeline(second.db, seededRandom(7), { now });
+      const states = new Set(plan.drafts.map((d) => d.row.status));
+      for (const state of CALL_STATES) expect(states.has(state), `${state} on ${when}`).toBe(true);
+      const latest = Math.max(...plan.timeline().map((e) => (e.at as Date).getTime()));
+      expect(latest, when).toBeLessThanOrEqual(now.getTime());
+      const today = todayInShanghai(now);
+      const open = plan.publicityRows.filter((p) => p.status === 'open');
+      expect(open, when).toHaveLength(1);
+      expect(open[0].opensOn <= today && today <= open[0].closesOn, when).toBe(true);
+      for (const d of plan.drafts.filter((x) => x.row.status === 'published'))
+        expect(d.row.applicationClosesAt.getTime(), when).toBeGreaterThan(now.getTime());
+    }
+  }, 120_000);
+});
+
+describe('seedDemo({ history: false })', () => {
+  it('leaves the pipeline empty, for fast API tests', async () => {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    try {
+      await seedDemo(database.db, 2022, { history: false });
+      expect(await database.db.select().from(calls)).toHaveLength(0);
+      expect((await database.db.select().from(experts)).filter((e) => e.userId)).toHaveLength(1);
+    } finally {
+      await database.close();
+    }
+  });
+});
