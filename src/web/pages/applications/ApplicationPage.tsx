@@ -10,6 +10,7 @@ import { useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../../api';
 import { type AttachmentInfo, AttachmentList } from '../../components/Attachments';
+import { DuplicatesPanel } from '../../components/DuplicatesPanel';
 import { LoadFailed } from '../../components/ErrorPages';
 import { PageHeader } from '../../components/PageHeader';
 import { ReasonModal } from '../../components/ReasonModal';
@@ -246,6 +247,7 @@ function ReadOnlyView({ application }: { application: ApplicationView }) {
       ) : null}
       <JointApplicants application={a} />
       <EligibilityCard application={a} extra={overrideButtons} />
+      {a.status !== 'draft' && a.status !== 'withdrawn' ? <DuplicatesPanel applicationId={a.id} /> : null}
       <ProposalSections proposal={a.proposal} requestedFen={a.requestedFen} />
       <Card title="附件">
         <AttachmentList items={attachments.data ?? []} />

@@ -19,6 +19,7 @@ import {
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api, errorMessage } from '../../api';
+import { DuplicatesPanel } from '../../components/DuplicatesPanel';
 import { LoadFailed } from '../../components/ErrorPages';
 import { PageHeader } from '../../components/PageHeader';
 import { ReviewStatusTag } from '../../components/status';
@@ -228,6 +229,7 @@ export function ScoringPage() {
                   children: (
                     <div className="stack">
                       <ProposalSections proposal={app.proposal} requestedFen={app.requestedFen} />
+                      <DuplicatesPanel applicationId={app.id} />
                     </div>
                   ),
                 },
