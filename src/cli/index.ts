@@ -107,11 +107,15 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   duplicates: async (args) => {
     if (args[0] === 'reindex') {
       return withDatabase(async ({ db }) => {
-        const { reindexAll } = await import('../server/modules/duplicates/service.js');
+        const { recheckUndecided, reindexAll } = await import('../server/modules/duplicates/service.js');
+        const config = loadConfig();
         const started = Date.now();
         const count = await reindexAll(db, (done, total) => progressBar('reindex', done, total));
         process.stderr.write('\n');
-        console.log(`duplicate index rebuilt: ${count} applications in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const hits = await recheckUndecided(db, { threshold: config.DUPLICATE_THRESHOLD, lookbackYears: config.DUPLICATE_LOOKBACK_YEARS });
+        console.log(
+          `duplicate index rebuilt: ${count} applications in ${((Date.now() - started) / 1000).toFixed(1)} s; ${hits} hits on applications still being decided`,
+        );
         return 0;
       });
     }

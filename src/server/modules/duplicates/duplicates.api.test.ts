@@ -9,7 +9,7 @@ import { orgs } from '../orgs/schema.js';
 import { panelMembers, reviewSessions } from '../reviews/schema.js';
 import { ORIGINAL, REWORDED, UNRELATED_SAME_CATEGORY } from './lib/fixtures.test-data.js';
 import { duplicateBands, duplicateHits } from './schema.js';
-import { reindexAll } from './service.js';
+import { recheckUndecided, reindexAll } from './service.js';
 
 let t: TestApp;
 let providerA: TestClient;
@@ -206,5 +206,10 @@ describe('duplicate check at submission', () => {
     const indexed = await reindexAll(db);
     expect(indexed).toBeGreaterThanOrEqual(6);
     expect((await db.select().from(duplicateBands)).length).toBe(before);
+    // Hits of applications still being decided are rebuilt from the index.
+    const hitsBefore = (await db.select().from(duplicateHits)).length;
+    await db.delete(duplicateHits);
+    await recheckUndecided(db, { threshold: 0.5, lookbackYears: 5 });
+    expect((await db.select().from(duplicateHits)).length).toBe(hitsBefore);
   });
 });

@@ -262,6 +262,21 @@ export async function reindexAll(db: Db, onProgress?: (done: number, total: numb
   return rows.length;
 }
 
+/**
+ * Checks again the submitted applications of calls still being decided (open, closed, in review),
+ * e.g. after a reindex or an import of historical projects. Returns how many hits were attached.
+ */
+export async function recheckUndecided(db: Db, settings: DuplicateSettings) {
+  const rows = await db
+    .select({ id: applications.id })
+    .from(applications)
+    .innerJoin(calls, eq(calls.id, applications.callId))
+    .where(and(SUBMITTED, inArray(calls.status, ['published', 'closed', 'in_review'])));
+  let hits = 0;
+  for (const row of rows) hits += await db.transaction((tx) => checkOnSubmission(tx, settings, row.id));
+  return hits;
+}
+
 // ---------- reading ----------
 /** Accepted members of the call's review panel may see the hits, as the buyer does. */
 async function isPanelMember(db: Executor, user: CurrentUser, callId: string) {
