@@ -225,7 +225,14 @@ export async function checkOnSubmission(tx: Tx, settings: DuplicateSettings, app
     ...(await fileHits(tx, self)),
   ];
   await tx.delete(duplicateHits).where(eq(duplicateHits.applicationId, applicationId));
-  if (hits.length) await tx.insert(duplicateHits).values(hits);
+  // A pair already recorded from the other side (when that one was checked later) is not stored twice.
+  const reverse = await tx
+    .select({ other: duplicateHits.applicationId, kind: duplicateHits.kind })
+    .from(duplicateHits)
+    .where(eq(duplicateHits.otherApplicationId, applicationId));
+  const known = new Set(reverse.map((r) => `${r.kind}:${r.other}`));
+  const fresh = hits.filter((h) => !known.has(`${h.kind}:${h.otherApplicationId}`));
+  if (fresh.length) await tx.insert(duplicateHits).values(fresh);
   return hits.length;
 }
 
