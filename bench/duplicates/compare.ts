@@ -8,7 +8,7 @@ import { mulberry32 } from '../../src/server/modules/duplicates/lib/hash';
 import { tokenizeSentences } from '../../src/server/modules/duplicates/lib/normalize';
 import { type ShingleOptions, shingleSetOfSentences } from '../../src/server/modules/duplicates/lib/shingles';
 import { overlap } from '../../src/server/modules/duplicates/lib/similarity';
-import { generateCorpus, VARIANT_KINDS } from './generate';
+import { generateCorpus, VARIANT_KINDS } from '../../src/server/seed/proposals/generate';
 import { numberArg, percentile } from './stats';
 
 const CONFIGS: ShingleOptions[] = [

@@ -26,8 +26,13 @@ import {
   overlap,
   overlapOfSizes,
 } from '../../src/server/modules/duplicates/lib/similarity';
+import {
+  generateCorpus,
+  generateQueries,
+  type Proposal,
+  VARIANT_KINDS,
+} from '../../src/server/seed/proposals/generate';
 import { forEachOverlappingPair, forEachPairBruteForce } from './exhaustive';
-import { generateCorpus, generateQueries, type Proposal, VARIANT_KINDS } from './generate';
 import { buildInParallel } from './parallel-build';
 import { median, numberArg, percentile } from './stats';
 

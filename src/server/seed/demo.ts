@@ -10,6 +10,7 @@ import { orgs } from '../modules/orgs/schema.js';
 import { regions } from '../modules/regions/schema.js';
 import * as names from './guandu.js';
 import { type PipelineSummary, seedPipeline } from './pipeline.js';
+import { plantDuplicate } from './planted-duplicate.js';
 import { type Random, seededRandom } from './random.js';
 
 export const DEMO_PASSWORD = 'Guandu@2026';
@@ -188,6 +189,7 @@ export async function seedDemo(db: Db, seed = 2022, options: { history?: boolean
     await tx.update(experts).set({ userId: expertAccount.id }).where(eq(experts.id, insertedExperts[0].id));
     const pipeline: PipelineSummary | null =
       options.history === false ? null : await seedPipeline(tx, random, { now: options.now });
+    if (pipeline) await plantDuplicate(tx);
 
     await appendAudit(
       tx,

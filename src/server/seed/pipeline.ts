@@ -36,6 +36,7 @@
  * dates (for the same day). Row ids are random UUIDs, so which experts a draw puts on a panel
  * differs between databases: the draw is over the pool sorted by id, as the live draw is.
  */
+
 import { randomUUID } from 'node:crypto';
 import { asc, type Column, eq, getTableColumns, getTableName, is, SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
@@ -48,6 +49,7 @@ import { formatFen } from '../../domain/money.js';
 import { aggregateScores, type CriterionScore, sheetTotalCenti } from '../../domain/reviews.js';
 import { searchText } from '../../domain/search.js';
 import { addDays, addWorkingDays, isWorkingDay } from '../../domain/working-days.js';
+import { insertAll } from '../db/bulk.js';
 import type { Executor } from '../db/client.js';
 import { users } from '../modules/accounts/schema.js';
 import { applications, type Partner, type Proposal } from '../modules/applications/schema.js';
@@ -77,6 +79,7 @@ import {
   SHEET_COMMENTS,
   TEAM_QUALIFICATIONS,
 } from './pipeline-content.js';
+import { proposalSections } from './proposals/generate.js';
 import type { Random } from './random.js';
 
 // ---------- the numbers of the source document ----------
@@ -903,11 +906,19 @@ class PipelineBuilder {
     const span = daysBetween(start, end);
     const cut1 = addDays(start, Math.round(span * 0.2));
     const cut2 = addDays(start, Math.round(span * 0.8));
+    // Free text from the duplicate benchmark's generator: varied enough that unrelated demo
+    // applications do not flag each other, while the list of activities keeps the category's wording.
+    const street = this.regionById.get(app.community.parentId ?? '')?.name ?? '关上街道';
+    const text = proposalSections(r.int(1, 2 ** 30), call.row.category as string, {
+      district: '官渡区',
+      street,
+      community: app.community.name,
+    });
     return {
       title: app.title,
-      needAssessment: content.need(app.community.name, r),
-      objectives: r.pick(content.objectives),
-      activities: `${activities}。`,
+      needAssessment: `${content.need(app.community.name, r)}${text.need}`,
+      objectives: text.objectives,
+      activities: `${text.activities}\n${activities}。`,
       indicators,
       budget,
       timeline: [
@@ -2376,45 +2387,6 @@ class PipelineBuilder {
       historyProjects: history.length,
       historyFen: history.reduce((s, c) => s + c.amountFen, 0),
     };
-  }
-}
-
-/**
- * Bulk inserts in chunks of 500 rows, each chunk ONE statement with ONE parameter: the rows as
- * JSON, expanded by jsonb_populate_recordset. Several times faster than binding every value (on
- * PGlite and PostgreSQL alike). Columns left out of every row take their defaults; a column
- * given in some rows only is an error unless it may be null.
- */
-async function insertAll(db: Executor, table: PgTable, rows: Record<string, unknown>[], chunk = 500) {
-  if (rows.length === 0) return;
-  const columns = getTableColumns(table) as Record<string, Column>;
-  const keys = Object.keys(columns).filter((k) => rows.some((r) => r[k] !== undefined));
-  // A column given in some rows only: the others get its default value, or null.
-  const fallback = new Map<string, unknown>();
-  for (const k of keys) {
-    const column = columns[k];
-    if (!rows.some((r) => r[k] === undefined)) continue;
-    const value = column.default !== undefined && !is(column.default, SQL) ? column.default : null;
-    if (value === null && column.notNull)
-      throw new Error(`${getTableName(table)}.${column.name} is missing in some rows`);
-    fallback.set(k, value);
-  }
-  const names = keys.map((k) => columns[k].name);
-  const list = sql.join(
-    names.map((n) => sql.identifier(n)),
-    sql`, `,
-  );
-  for (let i = 0; i < rows.length; i += chunk) {
-    const json = JSON.stringify(
-      rows
-        .slice(i, i + chunk)
-        .map((r) =>
-          Object.fromEntries(keys.map((k, j) => [names[j], r[k] === undefined ? fallback.get(k) : r[k]])),
-        ),
-    );
-    await db.execute(
-      sql`insert into ${table} (${list}) select ${list} from jsonb_populate_recordset(null::${table}, ${json}::jsonb)`,
-    );
   }
 }
 

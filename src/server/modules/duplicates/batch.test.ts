@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { generateProposals } from '../../../../bench/duplicates/generate';
+import { generateProposals } from '../../seed/proposals/generate';
 import { runDuplicatesBatch } from './batch';
 import { ORIGINAL, PADDED, REWORDED, UNRELATED_SAME_CATEGORY } from './lib/fixtures.test-data';
 

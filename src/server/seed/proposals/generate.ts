@@ -1,9 +1,9 @@
 /**
  * Deterministic generator of synthetic social-work service proposals, with planted near-duplicates.
  *
- *   npx tsx bench/duplicates/generate.ts --docs 5000 [--seed 42] > corpus.jsonl
+ *   npx tsx src/server/seed/proposals/generate.ts --docs 5000 [--seed 42] > corpus.jsonl
  */
-import { mulberry32 } from '../../src/server/modules/duplicates/lib/hash';
+import { mulberry32 } from '../../modules/duplicates/lib/hash';
 import { ACTIVITY, NEED, OBJECTIVE, OUTCOME, PADDING, TITLE } from './templates';
 import {
   CATEGORIES,
@@ -344,4 +344,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   for (const proposal of generateProposals({ docs, seed }))
     process.stdout.write(`${JSON.stringify(proposal)}\n`);
+}
+
+/**
+ * The text sections of one fresh proposal at a real place, for the demo data: as varied as the
+ * benchmark's corpus, so unrelated demo applications do not look like duplicates of each other.
+ */
+export function proposalSections(seed: number, category: string, place: Place) {
+  const p = new Picker(mulberry32(seed));
+  const draft = newDraft(p, CATEGORY_KEYS.includes(category) ? category : p.pick(CATEGORY_KEYS));
+  draft.place = place;
+  const [need, objectives, activities, outcomes] = render(draft)
+    .split('\n')
+    .slice(1)
+    .filter((_, i) => i % 2 === 1);
+  return { need, objectives, activities: `${activities}${outcomes ?? ''}` };
 }
