@@ -401,6 +401,8 @@ describe.skipIf(!chromiumPath)('browser tests', () => {
     const { context, page, errors } = await newPage();
     await login(page, 'supervisor');
     await page.waitForURL(/\/app$/);
+    // Let the dashboard's own request (the notification bell) finish with the session still alive.
+    await visible(page.getByRole('button', { name: /通知/ }));
     await context.clearCookies({ name: 'sid' });
     await sideMenu(page).getByRole('menuitem', { name: '组织管理' }).click();
     await page.waitForURL(/\/login\?/);

@@ -343,8 +343,17 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
       // Anyone finds it on the public site, by a Chinese search term.
       const pub = await newPage();
       await pub.page.goto('/calls');
+      const total = pub.page.getByText(/共 [\d,]+\+? 个项目/);
+      await visible(total);
+      const before = await total.textContent();
       await pub.page.getByPlaceholder('搜索项目名称、内容、部门').fill('居家养老');
       await pub.page.getByPlaceholder('搜索项目名称、内容、部门').press('Enter');
+      await pub.page.waitForURL(/q=/);
+      await until(
+        async () => (await total.textContent()) !== before,
+        15_000,
+        'the search to narrow the list',
+      );
       await visible(pub.page.getByTestId('call-card').filter({ hasText: callTitle }));
       await screenshot(pub.page, 'pipeline-03-public-calls');
       await pub.page.getByRole('link', { name: callTitle }).click();
@@ -624,7 +633,7 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
       await page.goto(`/app/calls/${callId}/review`);
       const results = page.getByTestId('review-results');
       await visible(results);
-      for (const m of ['去掉一个最高分和一个最低分后取平均', '算术平均', '按专家标准化（Z分数）后取平均'])
+      for (const m of ['去掉最高最低分平均（采用）', '算术平均', 'Z分数标准化'])
         await visible(results.getByRole('columnheader', { name: m }));
       // (17+21+16+12+17=83, 88, 79.5, 92.5, 74) → trimmed mean of 83, 88, 79.5 = 83.50
       await visible(results.getByText('83.50').first());
@@ -776,6 +785,18 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
       expect(overflow).toBeLessThanOrEqual(1);
       await screenshot(mobile.page, 'pipeline-17-public-call-mobile');
       await done(mobile);
+
+      // The provider reads its awarded application on a phone.
+      const phone = await as('provider', DEMO_PASSWORD, { width: 375, height: 812 });
+      await phone.page.goto(`/app/applications/${applicants[0].applicationId}`);
+      await visible(phone.page.getByText('联合申报主体（1+1+1+N）'));
+      await visible(phone.page.getByText('拟立项').first());
+      const phoneOverflow = await phone.page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
+      expect(phoneOverflow).toBeLessThanOrEqual(1);
+      await screenshot(phone.page, 'pipeline-18-application-mobile');
+      await done(phone);
     },
     STEP,
   );
@@ -815,7 +836,7 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
       // The eligibility reason is in the trail.
       await page.goto('/app/audit?action=application.reject');
       await visible(page.getByRole('row').filter({ hasText: '项目社工证书编号经核验不属实' }));
-      await screenshot(page, 'pipeline-18-audit');
+      await screenshot(page, 'pipeline-19-audit');
       await done(s);
       console.log(`[pipeline] finished with the server clock ${minutes(40 * DAY) / 60 / 24} days ahead`);
     },

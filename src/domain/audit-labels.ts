@@ -33,6 +33,10 @@ export const auditActionLabels: Record<string, string> = {
   'expert.activated': '启用专家',
   // files
   'attachment.added': '上传附件',
+  // annual release plans (年度发布计划)
+  'plan.created': '新增计划项目',
+  'plan.updated': '修改计划项目',
+  'plan.imported': '导入年度计划',
   // calls (项目征集)
   'call.created': '新建征集',
   'call.updated': '修改征集',
@@ -50,6 +54,7 @@ export const auditActionLabels: Record<string, string> = {
   'application.cosign_requested': '请求社区签章',
   'application.cosigned': '社区签章',
   'application.cosign_cleared': '签章失效（内容已修改）',
+  'application.duplicates_found': '查重发现相似',
   'application.duplicate_explained': '查重说明',
   'application.submit': '提交申报',
   'application.withdraw': '撤回申报',
@@ -104,6 +109,7 @@ export const auditTargetLabels: Record<string, string> = {
   objection: '异议',
   publicity: '公示',
   contract: '合同',
+  plan_line: '年度计划',
 };
 
 export function auditTargetLabel(type: string): string {

@@ -16,3 +16,6 @@ export function useIsMobile(): boolean {
     () => false,
   );
 }
+
+/** Bordered descriptions put each label above its value on phones, where two columns do not fit. */
+export const descriptionsLayout = (mobile: boolean) => (mobile ? 'vertical' : 'horizontal');

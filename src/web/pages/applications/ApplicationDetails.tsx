@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { type BUDGET_CATEGORIES, budgetCategoryLabels } from '../../../domain/applications';
 import { SimpleList } from '../../components/SimpleList';
 import { ApplicationStatusTag } from '../../components/status';
+import { descriptionsLayout, useIsMobile } from '../../components/useIsMobile';
 import { formatDateTime, formatMoney, formatNumber } from '../../format';
 import { type ApplicationView, indicatorKindLabels, partnerKindLabels } from './types';
 
@@ -166,11 +167,13 @@ export function EligibilityCard({ application, extra }: { application: Applicati
 }
 
 export function JointApplicants({ application }: { application: ApplicationView }) {
+  const mobile = useIsMobile();
   const a = application;
   return (
     <Card title="联合申报主体（1+1+1+N）">
       <Descriptions
         bordered
+        layout={descriptionsLayout(mobile)}
         size="small"
         column={{ xs: 1, sm: 1, md: 2 }}
         items={[

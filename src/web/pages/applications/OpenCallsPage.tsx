@@ -66,7 +66,7 @@ export function OpenCallsPage() {
             current={params.page}
             pageSize={params.pageSize}
             total={list.data.total}
-            showTotal={(t) => `共 ${formatNumber(t)} 个项目`}
+            showTotal={(t) => `共 ${formatNumber(t)}${list.data.totalCapped ? '+' : ''} 个项目`}
             onChange={(page, pageSize) => params.update({ page, pageSize })}
             size="small"
           />

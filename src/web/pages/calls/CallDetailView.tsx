@@ -6,6 +6,7 @@ import { AttachmentList } from '../../components/Attachments';
 import { ProjectTimeline } from '../../components/ProjectTimeline';
 import { SimpleList } from '../../components/SimpleList';
 import { CallStatusTag } from '../../components/status';
+import { descriptionsLayout, useIsMobile } from '../../components/useIsMobile';
 import { formatDate, formatDateTime, formatMoney } from '../../format';
 import { aggregationShortLabels, type CallDetail, callFieldLabels, reviewMethodLabels } from './types';
 
@@ -78,6 +79,7 @@ export function RubricTable({ rubric }: { rubric: CallDetail['rubric'] }) {
 }
 
 export function CallFacts({ call, extra }: { call: CallDetail; extra?: ReactNode }) {
+  const mobile = useIsMobile();
   const eligibility = [
     call.eligibility.minGrade ? `评估等级${call.eligibility.minGrade}及以上` : null,
     call.eligibility.minYearsRegistered ? `登记满${call.eligibility.minYearsRegistered}年` : null,
@@ -85,6 +87,7 @@ export function CallFacts({ call, extra }: { call: CallDetail; extra?: ReactNode
   return (
     <Descriptions
       bordered
+      layout={descriptionsLayout(mobile)}
       size="small"
       column={{ xs: 1, sm: 1, md: 2 }}
       className="call-facts"

@@ -56,12 +56,12 @@ function OpenPublicityForm({ call, onOpened }: { call: CallManaged; onOpened: ()
           }
         }}
       >
-        <Form.Item
-          label="公示开始日期"
-          name="opensOn"
-          rules={[{ required: true, message: '请选择开始日期' }]}
-        >
-          <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(dayjs(), 'day')} />
+        <Form.Item label="公示开始日期" name="opensOn" extra="不选则从今天开始">
+          <DatePicker
+            style={{ width: '100%' }}
+            placeholder="今天"
+            disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+          />
         </Form.Item>
         <Form.Item
           label="公示期（工作日）"

@@ -21,6 +21,7 @@ import {
   Skeleton,
   Table,
   Tag,
+  Tooltip,
   Typography,
 } from 'antd';
 import { useState } from 'react';
@@ -39,7 +40,7 @@ import {
 import { dayjs, formatDateTime, formatMoney } from '../../format';
 import { formatScore } from '../publicity/types';
 import type { ReviewResults, ReviewView } from '../reviews/types';
-import type { CallManaged } from './types';
+import { aggregationShortLabels, type CallManaged } from './types';
 
 function StartReviewForm({ call, onStarted }: { call: CallManaged; onStarted: () => void }) {
   const [form] = Form.useForm<{
@@ -395,9 +396,12 @@ function ResultsCard({ results }: { results: ReviewResults }) {
           })),
           ...methods.map((m: Aggregation) => ({
             title: (
-              <span className={m === results.method ? 'method-chosen' : undefined}>
-                {results.methodLabels[m] ?? aggregationLabels[m]}
-              </span>
+              <Tooltip title={results.methodLabels[m] ?? aggregationLabels[m]}>
+                <span className={m === results.method ? 'method-chosen' : undefined}>
+                  {aggregationShortLabels[m]}
+                  {m === results.method ? '（采用）' : ''}
+                </span>
+              </Tooltip>
             ),
             key: m,
             align: 'right' as const,

@@ -32,6 +32,7 @@ import { MoneyInput } from '../../components/MoneyInput';
 import { PageHeader } from '../../components/PageHeader';
 import { SimpleList } from '../../components/SimpleList';
 import { ContractStatusTag } from '../../components/status';
+import { descriptionsLayout, useIsMobile } from '../../components/useIsMobile';
 import { dayjs, formatDate, formatDateTime, formatMoney, formatNumber } from '../../format';
 import { withKeys } from '../applications/ApplicationDetails';
 import { indicatorKindLabels } from '../applications/types';
@@ -337,6 +338,7 @@ function AmendModal({
 }
 
 export function ContractPage() {
+  const mobile = useIsMobile();
   const { id = '' } = useParams();
   const client = useQueryClient();
   const { message } = App.useApp();
@@ -418,6 +420,7 @@ export function ContractPage() {
         <Card title="合同信息">
           <Descriptions
             bordered
+            layout={descriptionsLayout(mobile)}
             size="small"
             column={{ xs: 1, sm: 1, md: 2 }}
             items={[

@@ -8,7 +8,7 @@ import {
   NotificationOutlined,
   SafetyCertificateOutlined,
 } from '@ant-design/icons';
-import { Button, Card, Col, Row, Typography } from 'antd';
+import { Button, Card, Col, Row, Space, Typography } from 'antd';
 import { useNavigate } from 'react-router';
 import { PLATFORM_NAME } from '../../components/Brand';
 import { useSession } from '../../session';
@@ -62,15 +62,23 @@ export function HomePage() {
         <Typography.Paragraph className="home-sub">
           区、街道（乡镇）、社区（村）三级社会工作服务项目全部纳入同一平台：资金动态监管，项目全程留痕，接受纪检监察、财政、审计和社会监督。
         </Typography.Paragraph>
-        {signedIn ? (
-          <Button type="primary" size="large" onClick={() => navigate('/app')}>
-            进入工作台
+        <Space wrap size={12} className="home-actions">
+          {signedIn ? (
+            <Button type="primary" size="large" onClick={() => navigate('/app')}>
+              进入工作台
+            </Button>
+          ) : (
+            <Button type="primary" size="large" icon={<LoginOutlined />} onClick={() => navigate('/login')}>
+              登录
+            </Button>
+          )}
+          <Button size="large" icon={<NotificationOutlined />} onClick={() => navigate('/calls')}>
+            项目征集
           </Button>
-        ) : (
-          <Button type="primary" size="large" icon={<LoginOutlined />} onClick={() => navigate('/login')}>
-            登录
+          <Button size="large" icon={<EyeOutlined />} onClick={() => navigate('/publicity')}>
+            立项公示
           </Button>
-        )}
+        </Space>
       </section>
       <section className="home-stages" aria-label="平台功能">
         <Row gutter={[16, 16]}>

@@ -14,7 +14,9 @@ import type { CallSummary } from '../calls/types';
 
 export interface PublicPage<T> {
   items: T[];
+  /** At most the server's cap (1000); `totalCapped` says there are more. */
   total: number;
+  totalCapped?: boolean;
   page: number;
   pageSize: number;
 }
@@ -149,7 +151,7 @@ export function PublicCallsPage() {
             current={params.page}
             pageSize={params.pageSize}
             total={list.data.total}
-            showTotal={(t) => `共 ${formatNumber(t)} 个项目`}
+            showTotal={(t) => `共 ${formatNumber(t)}${list.data.totalCapped ? '+' : ''} 个项目`}
             onChange={(page, pageSize) => params.update({ page, pageSize })}
             size="small"
           />

@@ -3,13 +3,16 @@ import { Descriptions, Empty, Table, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { SimpleList } from '../../components/SimpleList';
 import { AwardStatusTag, ObjectionStatusTag, PublicityPhaseTag } from '../../components/status';
+import { descriptionsLayout, useIsMobile } from '../../components/useIsMobile';
 import { formatDateTime, formatMoney } from '../../format';
 import { formatScore, type PublicPublicity } from './types';
 
 export function PublicityFacts({ p }: { p: PublicPublicity }) {
+  const mobile = useIsMobile();
   return (
     <Descriptions
       bordered
+      layout={descriptionsLayout(mobile)}
       size="small"
       column={{ xs: 1, sm: 1, md: 2 }}
       items={[
