@@ -365,7 +365,7 @@ export async function createContract(
       kind: 'contract.drafted',
       title: '合同草稿待确认',
       body: `项目“${ctx.projectTitle}”的合同（${code}）已起草，请核对后确认。`,
-      link: `/contracts/${row.id}`,
+      link: `/app/contracts/${row.id}`,
     });
     return row.id;
   });
@@ -432,7 +432,7 @@ export async function updateContract(
         kind: 'contract.changed',
         title: '合同草稿已修改，请重新确认',
         body: `合同${current.code}在您确认后被修改，请重新核对并确认。`,
-        link: `/contracts/${id}`,
+        link: `/app/contracts/${id}`,
       });
     }
   });
@@ -491,7 +491,7 @@ export async function confirmContract(
         kind: 'contract.confirmed',
         title: '对方已确认合同，请确认签订',
         body: `合同${c.code}已由${side === 'buyer' ? '购买方' : '承接方'}确认。`,
-        link: `/contracts/${id}`,
+        link: `/app/contracts/${id}`,
       });
       return;
     }
@@ -533,7 +533,7 @@ async function recordSigning(tx: Tx, actor: SignedIn, c: ContractRow) {
     kind: 'contract.signed',
     title: '合同已签订',
     body: `合同${c.code}（${row.projectTitle}）已经双方确认签订。`,
-    link: `/contracts/${c.id}`,
+    link: `/app/contracts/${c.id}`,
   });
 
   // The call is contracted when every approved award has a signed contract and none is still pending.
@@ -647,7 +647,7 @@ export async function amendContract(
       kind: 'contract.amended',
       title: '合同已变更',
       body: `合同${c.code}第${number}次变更：${input.reason}`,
-      link: `/contracts/${id}`,
+      link: `/app/contracts/${id}`,
     });
   });
   return getContract(db, actor.user, id);

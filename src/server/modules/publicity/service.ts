@@ -330,7 +330,7 @@ export async function openPublicity(
       kind: 'publicity.opened',
       title: '您的项目进入立项公示',
       body: `项目“${call.title}”的拟立项结果公示至${closesOn}。`,
-      link: `/publicities/${pub.id}`,
+      link: `/app/publicities/${pub.id}`,
     });
     return pub.id;
   });
@@ -393,7 +393,7 @@ export async function fileObjection(
       kind: 'objection.filed',
       title: '立项公示收到异议',
       body: `项目“${call.title}”的立项公示收到一条异议，请在公示结束前答复。`,
-      link: `/publicities/${pub.id}`,
+      link: `/app/publicities/${pub.id}`,
     });
     return { id: row.id, status: row.status, createdAt: row.createdAt.toISOString() };
   });
@@ -494,7 +494,7 @@ export async function answerObjection(
         kind: 'award.revoked',
         title: '拟立项已撤销',
         body: `您的项目“${revoked.projectTitle}”因异议成立被撤销拟立项：${publicAnswer}`,
-        link: `/publicities/${pub.id}`,
+        link: `/app/publicities/${pub.id}`,
       });
     }
   });
@@ -558,7 +558,7 @@ export async function closePublicity(db: Db, actor: SignedIn, publicityId: strin
       kind: 'award.approved',
       title: '项目已立项',
       body: `项目“${call.title}”立项公示结束，您的项目已立项，请等待签订合同。`,
-      link: `/publicities/${publicityId}`,
+      link: `/app/publicities/${publicityId}`,
     });
   });
   return getInternalPublicity(db, actor.user, publicityId);

@@ -229,7 +229,7 @@ describe('review session and panel draw', () => {
         .from(notifications)
         .where(and(eq(notifications.userId, u.id), eq(notifications.kind, 'review.invited')));
       expect(notes).toHaveLength(1);
-      expect(notes[0].link).toBe(`/reviews/${review.session.id}`);
+      expect(notes[0].link).toBe(`/app/reviews/${review.session.id}`);
     }
     const events = await db.select().from(timelineEvents).where(eq(timelineEvents.callId, call.id));
     const start = events.find((e) => e.kind === 'call.startReview')!;

@@ -263,7 +263,7 @@ async function inviteExperts(tx: Tx, call: CallRow, session: SessionRow, expertI
       kind: 'review.invited',
       title: `评审邀请：${call.title}`,
       body: `您被随机抽取为“${call.title}”（${call.code}）的路演评审专家。评审时间：${shanghaiTime(session.heldAt)}，地点：${session.place}。请登录平台确认参加，如与申报单位存在利益关系请声明回避。`,
-      link: `/reviews/${session.id}`,
+      link: `/app/reviews/${session.id}`,
       dedupeKey: `review.invited:${session.id}`,
     },
   );
@@ -526,7 +526,7 @@ async function drawReplacement(tx: Tx, actor: SignedIn, call: CallRow, session: 
     kind: 'review.shortfall',
     title: `评审专家不足：${call.title}`,
     body: `有专家声明回避，但候选专家已全部抽完，评审小组还缺${missing}人，无法自动补抽。请联系管理员补充专家库，或按规定流标。`,
-    link: `/calls/${call.id}/review`,
+    link: `/app/calls/${call.id}/review`,
   });
 }
 
@@ -547,7 +547,7 @@ async function openScoringIfReady(tx: Tx, actor: SignedIn, call: CallRow, sessio
     {
       kind: 'review.scoring_opened',
       title: `评审小组已组齐，可以评分：${call.title}`,
-      link: `/reviews/${session.id}`,
+      link: `/app/reviews/${session.id}`,
       dedupeKey: `review.scoring_opened:${session.id}`,
     },
   );
@@ -768,7 +768,7 @@ async function completeIfDone(
     kind: 'review.completed',
     title: `评审评分已完成：${call.title}`,
     body: '全部评审专家已提交评分，请查看三种汇总排名并确定拟立项。',
-    link: `/calls/${call.id}/review`,
+    link: `/app/calls/${call.id}/review`,
     dedupeKey: `review.completed:${session.id}`,
   });
   return completed as SessionRow;
@@ -949,7 +949,7 @@ export async function awardCall(db: Db, actor: SignedIn, callId: string, input: 
         kind: 'award.proposed',
         title: `拟立项：${call.title}`,
         body: `您单位的申报“${app.proposal.title}”拟立项，金额${formatFen(a.amountFen)}，将进入立项公示。`,
-        link: `/applications/${app.id}`,
+        link: `/app/applications/${app.id}`,
       });
     }
     if (!reaward) {
@@ -959,7 +959,7 @@ export async function awardCall(db: Db, actor: SignedIn, callId: string, input: 
           kind: 'award.not_awarded',
           title: `未入选：${call.title}`,
           body: `您单位的申报“${app.proposal.title}”本次未入选。`,
-          link: `/applications/${app.id}`,
+          link: `/app/applications/${app.id}`,
         });
       }
     }
