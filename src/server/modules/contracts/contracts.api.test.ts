@@ -115,7 +115,7 @@ describe('drafting a contract', () => {
       .select()
       .from(notifications)
       .where(and(eq(notifications.userId, providerUser.id), eq(notifications.kind, 'contract.drafted')));
-    expect(notes.some((n) => n.link === `/contracts/${c.id}`)).toBe(true);
+    expect(notes.some((n) => n.link === `/app/contracts/${c.id}`)).toBe(true);
     // Numbers follow on.
     const other = await approvedCall([500_000]);
     const next = await draft(other.awards[0].award.id);

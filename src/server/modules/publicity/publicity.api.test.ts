@@ -162,7 +162,7 @@ describe('opening a publicity', () => {
     // The providers hear of it.
     const [providerUser] = await db().select().from(users).where(eq(users.username, 'provider'));
     const notes = await db().select().from(notifications).where(eq(notifications.userId, providerUser.id));
-    expect(notes.some((n) => n.kind === 'publicity.opened' && n.link === `/publicities/${pub.id}`)).toBe(
+    expect(notes.some((n) => n.kind === 'publicity.opened' && n.link === `/app/publicities/${pub.id}`)).toBe(
       true,
     );
   });
@@ -319,7 +319,7 @@ describe('objections', () => {
     const buyerUsers = await db().select().from(users).where(eq(users.orgId, buyerOrg));
     const notes = await db().select().from(notifications).where(eq(notifications.kind, 'objection.filed'));
     expect(
-      notes.some((n) => buyerUsers.some((u) => u.id === n.userId) && n.link === `/publicities/${pub.id}`),
+      notes.some((n) => buyerUsers.some((u) => u.id === n.userId) && n.link === `/app/publicities/${pub.id}`),
     ).toBe(true);
     const internal = (await (await t.client('buyer')).get(`/api/publicities/${pub.id}`)).json();
     expect(internal.objections[0]).toMatchObject({
