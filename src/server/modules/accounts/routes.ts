@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import {
   changePasswordBody,
   listOf,
@@ -22,13 +21,12 @@ import {
 } from '../../http/auth.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
 import { unprocessable } from '../../http/errors.js';
+import { idParams } from '../../http/params.js';
 import { registerActivationRoutes } from '../shared/activation.js';
 import { userPolicy } from './policy.js';
 import { users } from './schema.js';
 import * as service from './service.js';
 import { deleteSession, deleteUserSessions } from './sessions.js';
-
-const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
 
 export function accountRoutes(fastify: FastifyInstance, ctx: AppContext) {
   const { db, config } = ctx;

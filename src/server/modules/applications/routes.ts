@@ -8,18 +8,18 @@ import {
   eligibilityOverride,
   explanationBody,
 } from '../../../domain/applications.js';
+import { duplicateReport } from '../../../domain/duplicates.js';
 import { APPLICATION_STATES } from '../../../domain/lifecycle.js';
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
-import { notFound } from '../../http/errors.js';
 import { authorize } from '../../http/authorize.js';
-import { attachmentsOf, readUpload, storeAttachment } from '../files/service.js';
-import { duplicateReport } from '../../../domain/duplicates.js';
+import { notFound } from '../../http/errors.js';
+import { idParams } from '../../http/params.js';
 import { duplicateAudience, hitCount, hitsFor } from '../duplicates/service.js';
+import { attachmentsOf, readUpload, storeAttachment } from '../files/service.js';
 import { applicationPolicy } from './policy.js';
 import * as service from './service.js';
 
-const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
 const listItem = z.object({
   id: z.string(),
   callId: z.string(),
@@ -92,7 +92,10 @@ export function applicationRoutes(fastify: FastifyInstance, { db, storage, confi
   const simple = {
     cosign: service.cosign,
     submit: (d: typeof db, actor: Parameters<typeof service.submit>[1], id: string) =>
-      service.submit(d, actor, id, { threshold: config.DUPLICATE_THRESHOLD, lookbackYears: config.DUPLICATE_LOOKBACK_YEARS }),
+      service.submit(d, actor, id, {
+        threshold: config.DUPLICATE_THRESHOLD,
+        lookbackYears: config.DUPLICATE_LOOKBACK_YEARS,
+      }),
     withdraw: service.withdraw,
   };
   for (const [name, run] of Object.entries(simple)) {
@@ -155,7 +158,12 @@ export function applicationRoutes(fastify: FastifyInstance, { db, storage, confi
       if (audience !== 'reviewer') {
         return { flagged: count > 0, count, explanation: application.duplicateExplanation, hits: null };
       }
-      return { flagged: count > 0, count, explanation: application.duplicateExplanation, hits: await hitsFor(db, application.id) };
+      return {
+        flagged: count > 0,
+        count,
+        explanation: application.duplicateExplanation,
+        hits: await hitsFor(db, application.id),
+      };
     },
   );
 }

@@ -14,12 +14,11 @@ import { type AppContext, typed } from '../../context.js';
 import { findById } from '../../db/helpers.js';
 import { signedInActor } from '../../http/auth.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
+import { idParams } from '../../http/params.js';
 import { readUpload, storeAttachment } from '../files/service.js';
 import { callPolicy } from './policy.js';
 import { calls } from './schema.js';
 import * as service from './service.js';
-
-const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
 
 export function callRoutes(fastify: FastifyInstance, { db, config, storage }: AppContext) {
   const app = typed(fastify);
@@ -28,7 +27,13 @@ export function callRoutes(fastify: FastifyInstance, { db, config, storage }: Ap
   // ----- public -----
   app.get(
     '/api/public/calls',
-    { schema: { tags, querystring: callQuery, response: { 200: pageOf(callSummary).extend({ totalCapped: z.boolean() }) } } },
+    {
+      schema: {
+        tags,
+        querystring: callQuery,
+        response: { 200: pageOf(callSummary).extend({ totalCapped: z.boolean() }) },
+      },
+    },
     async (request) => service.listPublicCalls(db, request.query),
   );
   app.get(
@@ -40,7 +45,13 @@ export function callRoutes(fastify: FastifyInstance, { db, config, storage }: Ap
   // ----- management -----
   app.get(
     '/api/calls',
-    { schema: { tags, querystring: callQuery, response: { 200: listOf(callSummary).extend({ totalCapped: z.boolean() }) } } },
+    {
+      schema: {
+        tags,
+        querystring: callQuery,
+        response: { 200: listOf(callSummary).extend({ totalCapped: z.boolean() }) },
+      },
+    },
     async (request) => {
       authorize(request.user, callPolicy, 'view', { buyerOrgId: request.user?.org?.id ?? '', status: '' });
       return {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { pageOf } from '../../../domain/api.js';
 import {
   amendmentBody,
   contract,
@@ -11,17 +11,10 @@ import {
 } from '../../../domain/contracts.js';
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
+import { idParams, uuidParam } from '../../http/params.js';
 import * as service from './service.js';
 
-const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
-const awardParams = z.object({ awardId: z.string().uuid('编号格式不正确') });
-const pageOf = <T extends z.ZodTypeAny>(item: T) =>
-  z.object({
-    items: z.array(item),
-    total: z.number().int(),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-  });
+const awardParams = uuidParam('awardId');
 
 /** 合同: drafted by the buyer from an approved award, confirmed by both sides, amended with reasons. */
 export function contractRoutes(fastify: FastifyInstance, { db }: AppContext) {

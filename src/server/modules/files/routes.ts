@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { type AppContext, typed } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { findById } from '../../db/helpers.js';
 import type { CurrentUser } from '../../http/current-user.js';
 import { forbidden, notFound, unauthenticated } from '../../http/errors.js';
+import { idParams } from '../../http/params.js';
 import { canViewApplication } from '../applications/service.js';
 import { callPolicy } from '../calls/policy.js';
 import { calls } from '../calls/schema.js';
@@ -24,7 +24,7 @@ const viewers: Record<OwnerType, (db: Db, user: CurrentUser | null, ownerId: str
 export function fileRoutes(fastify: FastifyInstance, { db, storage }: AppContext) {
   typed(fastify).get(
     '/api/files/:id',
-    { schema: { tags: ['files'], params: z.object({ id: z.string().uuid('编号格式不正确') }) } },
+    { schema: { tags: ['files'], params: idParams } },
     async (request, reply) => {
       const found = await findAttachment(db, request.params.id);
       if (!found) throw notFound('附件');

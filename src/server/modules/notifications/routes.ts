@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import {
   notificationItem,
   notificationList,
@@ -8,10 +7,9 @@ import {
 } from '../../../domain/notifications.js';
 import { type AppContext, typed } from '../../context.js';
 import { authorize } from '../../http/authorize.js';
+import { idParams } from '../../http/params.js';
 import { notificationPolicy } from './policy.js';
 import * as service from './service.js';
-
-const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
 
 /** The notification centre: each signed-in user sees and clears only their own notifications. */
 export function notificationRoutes(fastify: FastifyInstance, ctx: AppContext) {

@@ -1,17 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { importResult } from '../../../domain/api.js';
 import { planLineCreate, planLineUpdate, planOverview, planQuery } from '../../../domain/plans.js';
 import { type AppContext, typed } from '../../context.js';
 import { findById } from '../../db/helpers.js';
 import { signedInActor } from '../../http/auth.js';
 import { authorize } from '../../http/authorize.js';
+import { idParams } from '../../http/params.js';
 import { readRows, sendWorkbook, uploadedFile, workbookBuffer } from '../shared/excel.js';
 import { planPolicy } from './policy.js';
 import { planLines } from './schema.js';
 import * as service from './service.js';
-
-const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
 
 export function planRoutes(fastify: FastifyInstance, { db }: AppContext) {
   const app = typed(fastify);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { pageOf } from '../../../domain/api.js';
 import {
   holidayCalendarResponse,
   internalPublicity,
@@ -14,18 +14,11 @@ import {
 } from '../../../domain/publicity.js';
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
+import { idParams, uuidParam } from '../../http/params.js';
 import { loadCalendar } from './calendar.js';
 import * as service from './service.js';
 
-const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
-const callParams = z.object({ callId: z.string().uuid('编号格式不正确') });
-const pageOf = <T extends z.ZodTypeAny>(item: T) =>
-  z.object({
-    items: z.array(item),
-    total: z.number().int(),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-  });
+const callParams = uuidParam('callId');
 
 /**
  * 立项公示 and 异议. Public routes (under /api/public) need no account; objections are

@@ -4,12 +4,12 @@ import { listOf, region, regionCreate, regionQuery, regionUpdate } from '../../.
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
+import { idParams } from '../../http/params.js';
 import { registerActivationRoutes } from '../shared/activation.js';
 import { regionPolicy } from './policy.js';
 import { regions } from './schema.js';
 import * as service from './service.js';
 
-const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
 const treeNode: z.ZodType<unknown> = z.lazy(() =>
   z.object({ id: z.string(), name: z.string(), level: z.string(), children: z.array(treeNode) }),
 );

@@ -1,6 +1,6 @@
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type AppContext, typed } from '../../context.js';
 import type { Tx } from '../../db/client.js';
 import { findById, updateVersioned } from '../../db/helpers.js';
@@ -8,6 +8,7 @@ import { signedInActor } from '../../http/auth.js';
 import { authorize, type Policy } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict } from '../../http/errors.js';
+import { idParams } from '../../http/params.js';
 import { appendAudit } from '../audit/service.js';
 
 type ActivatableTable = PgTable & { id: PgColumn; version: PgColumn; updatedAt: PgColumn; active: PgColumn };
@@ -47,7 +48,7 @@ export function registerActivationRoutes<T extends ActivatableTable, R>(
       {
         schema: {
           tags: [spec.tag],
-          params: z.object({ id: z.string().uuid('编号格式不正确') }),
+          params: idParams,
           response: { 200: spec.response },
         },
       },

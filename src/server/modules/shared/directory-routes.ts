@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { importResult, listOf } from '../../../domain/api.js';
 import { type AppContext, typed } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { signedInActor } from '../../http/auth.js';
 import { authorize, type Policy, permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
+import { idParams } from '../../http/params.js';
 import { type Column, type RawRow, readRows, sendWorkbook, uploadedFile, workbookBuffer } from './excel.js';
 
 type Actions = 'list' | 'create' | 'update' | 'import' | 'export';
@@ -47,7 +48,6 @@ export function registerDirectoryRoutes<
 >(fastify: FastifyInstance, { db }: AppContext, spec: DirectorySpec<Q, C, U, P>) {
   const app = typed(fastify);
   const tags = [spec.tag];
-  const idParams = z.object({ id: z.string().uuid('编号格式不正确') });
   const policy = spec.policy as Policy<null, Actions>;
   const filters = spec.query.omit({ page: true, pageSize: true } as never);
 
