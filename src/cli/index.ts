@@ -112,7 +112,10 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
         const started = Date.now();
         const count = await reindexAll(db, (done, total) => progressBar('reindex', done, total));
         process.stderr.write('\n');
-        const hits = await recheckUndecided(db, { threshold: config.DUPLICATE_THRESHOLD, lookbackYears: config.DUPLICATE_LOOKBACK_YEARS });
+        const hits = await recheckUndecided(db, {
+          threshold: config.DUPLICATE_THRESHOLD,
+          lookbackYears: config.DUPLICATE_LOOKBACK_YEARS,
+        });
         console.log(
           `duplicate index rebuilt: ${count} applications in ${((Date.now() - started) / 1000).toFixed(1)} s; ${hits} hits on applications still being decided`,
         );

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-const passage = z.object({ start: z.number(), end: z.number(), index: z.number(), shared: z.number(), bestMatch: z.number() });
+const passage = z.object({
+  start: z.number(),
+  end: z.number(),
+  index: z.number(),
+  shared: z.number(),
+  bestMatch: z.number(),
+});
 
 /** What the buyer and the panel see of an application's duplicate-check hits. */
 export const duplicateHit = z.object({
@@ -19,7 +25,11 @@ export const duplicateHit = z.object({
   reasons: z.array(z.string()),
   files: z.array(z.string()),
   sideBySide: z
-    .object({ selfText: z.string(), otherText: z.string(), passages: z.object({ a: z.array(passage), b: z.array(passage) }) })
+    .object({
+      selfText: z.string(),
+      otherText: z.string(),
+      passages: z.object({ a: z.array(passage), b: z.array(passage) }),
+    })
     .nullable(),
 });
 export type DuplicateHit = z.infer<typeof duplicateHit>;

@@ -3,8 +3,8 @@ import { type Role, roleLabels } from '../domain/enums.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { startNotificationWorker } from './modules/notifications/worker.js';
 import { recheckUndecided, reindexAll } from './modules/duplicates/service.js';
+import { startNotificationWorker } from './modules/notifications/worker.js';
 import { DEMO_PASSWORD, demoAccounts, isEmpty, seedDemo } from './seed/demo.js';
 
 async function main() {
@@ -26,7 +26,10 @@ async function main() {
     await seedDemo(database.db);
     // The demo history goes into the duplicate-check index like submitted applications do.
     await reindexAll(database.db);
-    await recheckUndecided(database.db, { threshold: config.DUPLICATE_THRESHOLD, lookbackYears: config.DUPLICATE_LOOKBACK_YEARS });
+    await recheckUndecided(database.db, {
+      threshold: config.DUPLICATE_THRESHOLD,
+      lookbackYears: config.DUPLICATE_LOOKBACK_YEARS,
+    });
     seeded = true;
   }
   const app = await buildApp(config, database);

@@ -38,8 +38,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { asc, type Column, eq, getTableColumns, getTableName, is, SQL, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { asc, eq, sql } from 'drizzle-orm';
 import { checkEligibility } from '../../domain/applications.js';
 import { defaultMilestones, milestoneAmounts } from '../../domain/contracts.js';
 import { drawPanel } from '../../domain/draw.js';

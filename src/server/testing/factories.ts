@@ -110,7 +110,13 @@ export async function insertUser(db: Db, username: string, role: string, orgId: 
   const { hashPassword } = await import('../modules/accounts/passwords.js');
   const [row] = await db
     .insert(users)
-    .values({ username, displayName: username, orgId, roles: [role], passwordHash: await hashPassword('Guandu@2026') })
+    .values({
+      username,
+      displayName: username,
+      orgId,
+      roles: [role],
+      passwordHash: await hashPassword('Guandu@2026'),
+    })
     .returning();
   return row;
 }

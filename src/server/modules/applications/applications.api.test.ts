@@ -153,7 +153,12 @@ describe('joint applications (1+1+1+N)', () => {
       .json()
       .items.map((e: { action: string }) => e.action);
     // The same sample proposal as the first application: the duplicate check records that too.
-    expect(audit.slice(0, 4)).toEqual(['application.pass', 'application.duplicates_found', 'application.reject', 'application.submit']);
+    expect(audit.slice(0, 4)).toEqual([
+      'application.pass',
+      'application.duplicates_found',
+      'application.reject',
+      'application.submit',
+    ]);
   });
 
   it('keeps applications private: competitors and other buyers learn nothing', async () => {

@@ -16,9 +16,9 @@ import { permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { appendAudit } from '../audit/service.js';
-import { checkOnSubmission, type DuplicateSettings, removeFromIndex } from '../duplicates/service.js';
 import { calls } from '../calls/schema.js';
 import { creditEntries } from '../credit/schema.js';
+import { checkOnSubmission, type DuplicateSettings, removeFromIndex } from '../duplicates/service.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import { regions } from '../regions/schema.js';
@@ -301,7 +301,12 @@ async function activeBlackListing(db: Executor, orgId: string, today: string) {
   return row ?? null;
 }
 
-export async function submit(db: Db, actor: Actor & { user: CurrentUser }, id: string, duplicates: DuplicateSettings) {
+export async function submit(
+  db: Db,
+  actor: Actor & { user: CurrentUser },
+  id: string,
+  duplicates: DuplicateSettings,
+) {
   const { application, call } = await loadFor(db, actor.user, id, 'submit');
   assertWindowOpen(call);
   const proposal = proposalSchema.parse(application.proposal);
@@ -343,7 +348,12 @@ export async function submit(db: Db, actor: Actor & { user: CurrentUser }, id: s
     });
     const hits = await checkOnSubmission(tx, duplicates, id);
     if (hits) {
-      await appendAudit(tx, actor, { action: 'application.duplicates_found', targetType: 'application', targetId: id, summary: { hits } });
+      await appendAudit(tx, actor, {
+        action: 'application.duplicates_found',
+        targetType: 'application',
+        targetId: id,
+        summary: { hits },
+      });
     }
     await notify(tx, await usersOfOrg(tx, call.buyerOrgId, 'buyer'), {
       kind: 'application.submitted',

@@ -188,9 +188,14 @@ async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
     // Counting stops at a cap: an exact total over every public call costs a full scan per page view.
-    db
-      .select({ total: count() })
-      .from(db.select({ one: sql`1` }).from(calls).where(where).limit(COUNT_CAP + 1).as('capped')),
+    db.select({ total: count() }).from(
+      db
+        .select({ one: sql`1` })
+        .from(calls)
+        .where(where)
+        .limit(COUNT_CAP + 1)
+        .as('capped'),
+    ),
     regionIndex(db),
   ]);
   return {

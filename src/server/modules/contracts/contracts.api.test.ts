@@ -21,7 +21,6 @@ afterAll(async () => {
   await t.close();
 });
 
-
 const db = () => t.database.db;
 
 /** A call whose publicity closed: approved awards, as the publicity module leaves them. */

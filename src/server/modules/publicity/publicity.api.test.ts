@@ -27,7 +27,6 @@ afterAll(async () => {
   await t.close();
 });
 
-
 const today = () => todayInShanghai();
 const db = () => t.database.db;
 
