@@ -162,6 +162,10 @@ export const internalObjection = publicObjection.extend({
   objectorContact: z.string(),
   /** The unmasked reason. */
   reason: z.string(),
+  /** Evidence the objector attached (never public). */
+  attachments: z.array(
+    z.object({ id, name: z.string(), size: z.number(), mime: z.string(), url: z.string() }),
+  ),
   actions,
 });
 export type InternalObjection = z.infer<typeof internalObjection>;
@@ -200,7 +204,13 @@ export type PublicPublicity = z.infer<typeof publicPublicity>;
 export const internalPublicity = publicPublicity.extend({ objections: z.array(internalObjection) });
 export type InternalPublicity = z.infer<typeof internalPublicity>;
 
-export const objectionReceipt = z.object({ id, status: z.enum(OBJECTION_STATUSES), createdAt: z.string() });
+export const objectionReceipt = z.object({
+  id,
+  status: z.enum(OBJECTION_STATUSES),
+  createdAt: z.string(),
+  /** Lets the objector (who has no account) attach evidence for an hour: POST /api/public/objections/:id/attachments?token=… */
+  attachmentToken: z.string(),
+});
 
 export const holidayCalendarResponse = z.object({
   years: z.array(z.number().int()),

@@ -8,6 +8,7 @@ import { idParams } from '../../http/params.js';
 import { canViewApplication } from '../applications/service.js';
 import { callPolicy } from '../calls/policy.js';
 import { calls } from '../calls/schema.js';
+import { canViewObjectionFile } from '../publicity/objection-attachments.js';
 import { findAttachment, type OwnerType } from './service.js';
 
 /** Who may download an attachment follows who may see what it is attached to. */
@@ -17,7 +18,7 @@ const viewers: Record<OwnerType, (db: Db, user: CurrentUser | null, ownerId: str
     return call.status !== 'draft' || (!!user && callPolicy.view(user, call));
   },
   application: (db, user, id) => (user ? canViewApplication(db, user, id) : Promise.resolve(false)),
-  objection: async () => false,
+  objection: canViewObjectionFile,
   contract: async () => false,
 };
 

@@ -8,6 +8,7 @@ import { addDays, addWorkingDays, buildCalendar, todayInShanghai } from '../../.
 import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
 import { insertApplication, insertCall, orgOf, sampleProposal } from '../../testing/factories.js';
 import { buildTestApp, type TestApp } from '../../testing/test-app.js';
+import { upload } from '../../testing/uploads.js';
 import { users } from '../accounts/schema.js';
 import { applications } from '../applications/schema.js';
 import { auditLog } from '../audit/schema.js';
@@ -267,6 +268,47 @@ describe('opening a publicity', () => {
   });
 });
 
+describe('objection evidence', () => {
+  it('lets the objector attach files with the receipt token; only the buyer and supervisors can open them', async () => {
+    const { call } = await awardedCall();
+    const pub = await openFor(call.id);
+    const filed = (await fileObjection(pub.id, objection())).json();
+    const pdf = Buffer.from('%PDF-1.4\n% evidence photo list\ntrailer<<>>\n%%EOF');
+    const visitor = await t.client();
+    const forged = await upload(
+      visitor,
+      `/api/public/objections/${filed.id}/attachments?token=forged-token`,
+      pdf,
+      '证据.pdf',
+    );
+    expect(forged.statusCode).toBe(403);
+    const ok = await upload(
+      visitor,
+      `/api/public/objections/${filed.id}/attachments?token=${filed.attachmentToken}`,
+      pdf,
+      '证据.pdf',
+    );
+    expect(ok.statusCode, ok.body).toBe(201);
+    const fileUrl = `/api/files/${ok.json().id}`;
+    const internal = (await (await t.client('buyer')).get(`/api/publicities/${pub.id}`)).json();
+    expect(internal.objections[0].attachments).toEqual([expect.objectContaining({ name: '证据.pdf', url: fileUrl })]);
+    expect((await visitor.get(`/api/public/publicities/${pub.id}`)).body).not.toContain('证据.pdf');
+    expect((await (await t.client('buyer')).get(fileUrl)).statusCode).toBe(200);
+    expect((await (await t.client('supervisor')).get(fileUrl)).statusCode).toBe(200);
+    for (const username of ['station', 'provider', 'resident']) {
+      expect((await (await t.client(username)).get(fileUrl)).statusCode).toBe(403);
+    }
+    expect((await visitor.get(fileUrl)).statusCode).toBe(401);
+    const exe = await upload(
+      visitor,
+      `/api/public/objections/${filed.id}/attachments?token=${filed.attachmentToken}`,
+      Buffer.from('MZ\x90\x00binary-program-here'),
+      'a.exe',
+    );
+    expect(exe.statusCode).toBe(422);
+  });
+});
+
 describe('objections', () => {
   it('are filed by anyone, shown publicly without who filed them, and reach the buyer', async () => {
     const { call, awards: rows } = await awardedCall();
@@ -280,7 +322,12 @@ describe('objections', () => {
       '127.0.9.9',
     );
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toEqual({ id: expect.any(String), status: 'open', createdAt: expect.any(String) });
+    expect(res.json()).toEqual({
+      id: expect.any(String),
+      status: 'open',
+      createdAt: expect.any(String),
+      attachmentToken: expect.any(String),
+    });
     const objectionId = res.json().id;
 
     const page = await (await t.client()).get(`/api/public/publicities/${pub.id}`);

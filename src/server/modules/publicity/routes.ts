@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { pageOf } from '../../../domain/api.js';
 import {
   holidayCalendarResponse,
@@ -15,7 +16,9 @@ import {
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
 import { idParams, uuidParam } from '../../http/params.js';
+import { readUpload } from '../files/service.js';
 import { loadCalendar } from './calendar.js';
+import { attachmentToken, attachToObjection, MAX_OBJECTION_FILES } from './objection-attachments.js';
 import * as service from './service.js';
 
 const callParams = uuidParam('callId');
@@ -58,10 +61,41 @@ export function publicityRoutes(fastify: FastifyInstance, ctx: AppContext) {
       config: { rateLimit: { max: OBJECTION_RATE_LIMIT.max, timeWindow: OBJECTION_RATE_LIMIT.timeWindow } },
       schema: { tags, params: idParams, body: objectionBody, response: { 201: objectionReceipt } },
     },
-    async (request, reply) =>
-      reply
+    async (request, reply) => {
+      const receipt = await service.fileObjection(db, request.params.id, request.body, request.ip ?? null);
+      return reply
         .status(201)
-        .send(await service.fileObjection(db, request.params.id, request.body, request.ip ?? null)),
+        .send({ ...receipt, attachmentToken: attachmentToken(ctx.config.SESSION_SECRET, receipt.id) });
+    },
+  );
+
+  app.post(
+    '/api/public/objections/:id/attachments',
+    {
+      config: {
+        rateLimit: {
+          max: OBJECTION_RATE_LIMIT.max * MAX_OBJECTION_FILES,
+          timeWindow: OBJECTION_RATE_LIMIT.timeWindow,
+        },
+      },
+      schema: {
+        tags,
+        params: idParams,
+        querystring: z.object({ token: z.string().min(1, '缺少附件凭证').max(100) }),
+      },
+    },
+    async (request, reply) => {
+      const row = await attachToObjection(
+        db,
+        ctx.storage,
+        ctx.config.SESSION_SECRET,
+        request.params.id,
+        request.query.token,
+        await readUpload(request),
+        request.ip ?? null,
+      );
+      return reply.status(201).send({ id: row.id, name: row.name });
+    },
   );
 
   app.post(

@@ -29,6 +29,7 @@ import { conflict, fieldError, notFound } from '../../http/errors.js';
 import { applications } from '../applications/schema.js';
 import { appendAudit } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
+import { attachmentsOf } from '../files/service.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import { awards } from '../reviews/schema.js';
@@ -199,6 +200,11 @@ export async function getInternalPublicity(
   const titles = new Map(awardRows.map((r) => [r.award.id, r.projectTitle]));
   const canAnswer =
     pub.status === 'open' && permittedActions(viewer, publicityPolicy, call, ['answer']).length > 0;
+  const evidence = await attachmentsOf(
+    db,
+    'objection',
+    objectionRows.map((o) => o.id),
+  );
   return {
     ...presentFields(pub, call, buyerName, today),
     awards: awardRows.map(presentAward),
@@ -208,6 +214,9 @@ export async function getInternalPublicity(
       answer: o.answer,
       objectorName: o.objectorName,
       objectorContact: o.objectorContact,
+      attachments: evidence
+        .filter((e) => e.ownerId === o.id)
+        .map(({ id, name, size, mime, url }) => ({ id, name, size, mime, url })),
       actions: canAnswer && o.status === 'open' ? ['answer'] : [],
     })),
     actions: publicityActions(viewer, pub, call, objectionRows, today),

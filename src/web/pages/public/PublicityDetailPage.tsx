@@ -5,6 +5,7 @@ import { Alert, App, Button, Card, Form, Input, Result, Select, Skeleton, Typogr
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api } from '../../api';
+import { AttachmentList } from '../../components/Attachments';
 import { LoadFailed, NotFound } from '../../components/ErrorPages';
 import { applyServerErrors } from '../../components/forms';
 import { formatDateTime } from '../../format';
@@ -23,7 +24,10 @@ function ObjectionForm({ publicity, onFiled }: { publicity: PublicPublicity; onF
   const { message } = App.useApp();
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
-  const [receipt, setReceipt] = useState<{ id: string; createdAt: string } | null>(null);
+  const [receipt, setReceipt] = useState<{ id: string; createdAt: string; attachmentToken: string } | null>(
+    null,
+  );
+  const [evidenceCount, setEvidenceCount] = useState(0);
 
   if (receipt)
     return (
@@ -35,13 +39,23 @@ function ObjectionForm({ publicity, onFiled }: { publicity: PublicPublicity; onF
           <Button
             onClick={() => {
               setReceipt(null);
+              setEvidenceCount(0);
               form.resetFields();
             }}
           >
             再提一条异议
           </Button>
         }
-      />
+      >
+        <Card size="small" title="补充证据附件（可选：提交后1小时内，最多3个，仅购买主体和监督单位可见）">
+          <AttachmentList
+            items={[]}
+            emptyText={evidenceCount ? `已上传 ${evidenceCount} 个附件` : '尚未上传附件'}
+            uploadPath={`/api/public/objections/${receipt.id}/attachments?token=${encodeURIComponent(receipt.attachmentToken)}`}
+            onUploaded={() => setEvidenceCount((n) => n + 1)}
+          />
+        </Card>
+      </Result>
     );
 
   return (
@@ -53,7 +67,7 @@ function ObjectionForm({ publicity, onFiled }: { publicity: PublicPublicity; onF
         setSaving(true);
         setFailure(null);
         try {
-          const r = await api.post<{ id: string; createdAt: string }>(
+          const r = await api.post<{ id: string; createdAt: string; attachmentToken: string }>(
             `/api/public/publicities/${publicity.id}/objections`,
             { ...values, awardId: values.awardId ?? null },
           );

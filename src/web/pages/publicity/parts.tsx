@@ -67,6 +67,7 @@ export function AwardsTable({ awards }: { awards: PublicPublicity['awards'] }) {
 type AnyObjection = PublicPublicity['objections'][number] & {
   objectorName?: string;
   objectorContact?: string;
+  attachments?: { id: string; name: string; url: string }[];
   actions?: string[];
 };
 
@@ -99,6 +100,16 @@ export function ObjectionList<T extends AnyObjection>(props: {
               </div>
             ) : null}
             <Typography.Paragraph className="objection-reason">{o.reason}</Typography.Paragraph>
+            {o.attachments?.length ? (
+              <div className="muted">
+                证据附件（仅内部可见）：
+                {o.attachments.map((f) => (
+                  <a key={f.id} href={f.url} style={{ marginRight: 8 }}>
+                    {f.name}
+                  </a>
+                ))}
+              </div>
+            ) : null}
             {o.answer ? (
               <div className="objection-answer">
                 <Typography.Text strong>答复：</Typography.Text>
