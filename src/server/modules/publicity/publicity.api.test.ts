@@ -291,7 +291,9 @@ describe('objection evidence', () => {
     expect(ok.statusCode, ok.body).toBe(201);
     const fileUrl = `/api/files/${ok.json().id}`;
     const internal = (await (await t.client('buyer')).get(`/api/publicities/${pub.id}`)).json();
-    expect(internal.objections[0].attachments).toEqual([expect.objectContaining({ name: '证据.pdf', url: fileUrl })]);
+    expect(internal.objections[0].attachments).toEqual([
+      expect.objectContaining({ name: '证据.pdf', url: fileUrl }),
+    ]);
     expect((await visitor.get(`/api/public/publicities/${pub.id}`)).body).not.toContain('证据.pdf');
     expect((await (await t.client('buyer')).get(fileUrl)).statusCode).toBe(200);
     expect((await (await t.client('supervisor')).get(fileUrl)).statusCode).toBe(200);
