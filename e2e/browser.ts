@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { describe, it } from 'vitest';
 import { repoRoot } from './server';
 
 export const screenshotDir = path.join(repoRoot, 'test-results');
@@ -89,4 +90,23 @@ export async function until(
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * The Chromium to drive, or null: on CI a missing Chromium registers a failing test (browser
+ * tests must not skip silently there); elsewhere the suite is skipped with a printed reason.
+ */
+export function chromiumOrSkip(suite: string): string | null {
+  const found = findChromium();
+  if (found) return found;
+  if (process.env.CI === 'true') {
+    describe(suite, () => {
+      it('needs Chromium on CI', () => {
+        throw new Error(CHROMIUM_MISSING);
+      });
+    });
+  } else {
+    console.warn(`[e2e] ${suite} skipped: ${CHROMIUM_MISSING}`);
+  }
+  return null;
 }

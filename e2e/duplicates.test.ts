@@ -6,19 +6,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
-import { CHROMIUM_MISSING, findChromium, launchBrowser, screenshot, visible } from './browser';
+import { chromiumOrSkip, launchBrowser, screenshot, visible } from './browser';
 import { DEMO_PASSWORD, type RunningServer, startServer } from './server';
 
-const chromiumPath = findChromium();
-const ci = process.env.CI === 'true';
-if (!chromiumPath && !ci) console.warn(`[e2e] skipped: ${CHROMIUM_MISSING}`);
-if (!chromiumPath && ci) {
-  describe('duplicate check in the browser', () => {
-    it('needs Chromium on CI', () => {
-      throw new Error(CHROMIUM_MISSING);
-    });
-  });
-}
+const chromiumPath = chromiumOrSkip('duplicate check in the browser');
 
 type Report = { flagged: boolean; hits: { kind: string; score: number }[] | null };
 

@@ -7,29 +7,10 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCodeCheckChar } from '../src/domain/credit-code';
-import {
-  CHROMIUM_MISSING,
-  findChromium,
-  hidden,
-  launchBrowser,
-  screenshot,
-  until,
-  visible,
-  watchErrors,
-} from './browser';
+import { chromiumOrSkip, hidden, launchBrowser, screenshot, until, visible, watchErrors } from './browser';
 import { DEMO_PASSWORD, type RunningServer, startServer } from './server';
 
-const chromiumPath = findChromium();
-const ci = process.env.CI === 'true';
-if (!chromiumPath && !ci) console.warn(`[e2e] skipped: ${CHROMIUM_MISSING}`);
-
-if (!chromiumPath && ci) {
-  describe('browser tests', () => {
-    it('need Chromium on CI', () => {
-      throw new Error(CHROMIUM_MISSING);
-    });
-  });
-}
+const chromiumPath = chromiumOrSkip('browser tests');
 
 const ADMIN_NAV = ['工作台', '区划管理', '组织管理', '专家库', '用户管理', '审计日志'];
 const ADMIN_ONLY = ['区划管理', '用户管理', '审计日志'];

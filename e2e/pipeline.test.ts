@@ -14,27 +14,10 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
-import {
-  CHROMIUM_MISSING,
-  findChromium,
-  launchBrowser,
-  screenshot,
-  until,
-  visible,
-  watchErrors,
-} from './browser';
+import { chromiumOrSkip, launchBrowser, screenshot, until, visible, watchErrors } from './browser';
 import { DEMO_PASSWORD, type RunningServer, startServer } from './server';
 
-const chromiumPath = findChromium();
-const ci = process.env.CI === 'true';
-if (!chromiumPath && !ci) console.warn(`[e2e] skipped: ${CHROMIUM_MISSING}`);
-if (!chromiumPath && ci) {
-  describe('pipeline browser test', () => {
-    it('needs Chromium on CI', () => {
-      throw new Error(CHROMIUM_MISSING);
-    });
-  });
-}
+const chromiumPath = chromiumOrSkip('pipeline browser test');
 
 const DAY = 86_400_000;
 const FIRST_PASSWORD = 'Pipeline@2026a';
