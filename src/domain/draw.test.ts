@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { drawPanel, mulberry32, seedState, sha256, verifyDraw } from './draw.js';
+import {
+  conflictReason,
+  type DrawApplicant,
+  drawPanel,
+  drawPool,
+  mulberry32,
+  type PoolExpert,
+  seedState,
+  sha256,
+  verifyDraw,
+} from './draw.js';
 
 const ids = Array.from({ length: 30 }, (_, i) => `expert-${String(i).padStart(2, '0')}`);
 
@@ -100,5 +110,69 @@ describe('verifyDraw', () => {
     expect(verifyDraw(input, [...asInvited(5), { expertId: order[6], drawPosition: 6 }])).toBe(false);
     expect(verifyDraw(input, asInvited(4))).toBe(false);
     expect(verifyDraw({ ...input, seed: 'other' }, asInvited(5))).toBe(false);
+  });
+});
+
+describe('drawPool', () => {
+  const expert = (id: string, field: string, extra: Partial<PoolExpert> = {}): PoolExpert => ({
+    id,
+    field,
+    employerOrgId: null,
+    employerName: '云南大学',
+    employerOrgName: null,
+    formerEmployerOrgIds: [],
+    userId: `user-${id}`,
+    ...extra,
+  });
+  const applicant: DrawApplicant = {
+    providerOrgId: 'provider-1',
+    providerOrgName: '阳光社工',
+    communityOrgId: 'community-1',
+    communityOrgName: '金色社区居民委员会',
+    partners: [{ name: ' 金色志愿队 ' }],
+  };
+
+  it('names the reason of each conflict, and a missing account last', () => {
+    expect(conflictReason(expert('a', 'elderly', { employerOrgId: 'provider-1' }), [applicant])).toBe(
+      '受聘于申报单位“阳光社工”',
+    );
+    expect(
+      conflictReason(expert('a', 'elderly', { formerEmployerOrgIds: ['provider-1'] }), [applicant]),
+    ).toBe('曾受聘于申报单位“阳光社工”');
+    expect(conflictReason(expert('a', 'elderly', { employerOrgId: 'community-1' }), [applicant])).toBe(
+      '受聘于联合申报社区“金色社区居民委员会”',
+    );
+    expect(conflictReason(expert('a', 'elderly', { employerName: '金色志愿队' }), [applicant])).toBe(
+      '受聘于申报合作方“金色志愿队”',
+    );
+    expect(conflictReason(expert('a', 'elderly', { userId: null }), [applicant])).toBe(
+      '未开通平台账号，无法在线确认和评分',
+    );
+    expect(conflictReason(expert('a', 'elderly'), [applicant])).toBeNull();
+  });
+
+  it('takes the field when enough of it is free, sorted by id, with its exclusions', () => {
+    const pool = [
+      ...['e5', 'e3', 'e1', 'e4', 'e2', 'e6'].map((id) => expert(id, 'elderly')),
+      expert('e0', 'elderly', { employerOrgId: 'provider-1' }),
+      expert('c1', 'children'),
+    ];
+    expect(drawPool(pool, { field: 'elderly', panelSize: 5, applicants: [applicant] })).toEqual({
+      field: 'elderly',
+      candidates: ['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6'],
+      exclusions: [{ expertId: 'e0', reason: '受聘于申报单位“阳光社工”' }],
+    });
+  });
+
+  it('widens to the whole pool when the field has fewer free experts than seats', () => {
+    const pool = [
+      expert('e1', 'elderly'),
+      expert('e2', 'elderly', { userId: null }),
+      ...['c1', 'c2', 'c3', 'c4'].map((id) => expert(id, 'children')),
+    ];
+    const result = drawPool(pool, { field: 'elderly', panelSize: 5, applicants: [] });
+    expect(result.field).toBeNull();
+    expect(result.candidates).toEqual(['c1', 'c2', 'c3', 'c4', 'e1', 'e2']);
+    expect(result.exclusions).toEqual([{ expertId: 'e2', reason: '未开通平台账号，无法在线确认和评分' }]);
   });
 });

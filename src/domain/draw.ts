@@ -12,6 +12,11 @@
  *    declines, the next id in the order not yet invited replaces them.
  */
 
+import { mulberry32 } from './random.js';
+
+/** The platform's one seeded PRNG (src/domain/random.ts), re-exported: it is part of the algorithm. */
+export { mulberry32 };
+
 export interface DrawInput {
   seed: string;
   /** Every expert considered, in the recorded order (the server sorts them by id). */
@@ -94,18 +99,6 @@ export function sha256(text: string): Uint8Array {
   return out;
 }
 
-/** mulberry32: a small, well-known seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The PRNG state a seed string gives: the first 32 bits of its SHA-256. */
 export function seedState(seed: string): number {
   const digest = sha256(seed);
@@ -135,4 +128,80 @@ export function verifyDraw(
   const sorted = [...members].sort((a, b) => a.drawPosition - b.drawPosition);
   if (sorted.length < Math.min(input.size, order.length)) return false;
   return sorted.every((m, i) => m.drawPosition === i && order[i] === m.expertId);
+}
+
+// ---------- who may sit on a panel ----------
+
+/** An application's parties, as far as conflicts of interest go. */
+export interface DrawApplicant {
+  providerOrgId: string;
+  providerOrgName: string;
+  communityOrgId: string | null;
+  communityOrgName: string | null;
+  /** The "N" of "1+1+1+N": named partners (free text). */
+  partners: readonly { name: string }[];
+}
+
+/** An active expert of the pool, with what a conflict of interest is judged on. */
+export interface PoolExpert {
+  id: string;
+  field: string;
+  employerOrgId: string | null;
+  employerName: string | null;
+  /** The name of the employer organization (`employerOrgId`), if any. */
+  employerOrgName: string | null;
+  formerEmployerOrgIds: readonly string[];
+  userId: string | null;
+}
+
+/**
+ * Why an expert may not review these applications, or null: the expert works, or worked, for an
+ * applicant; works for the community committee co-signing an application, or for a named partner
+ * (compared with the employer's name, trimmed); or has no platform account, so could neither
+ * accept nor score.
+ */
+export function conflictReason(expert: PoolExpert, applicants: readonly DrawApplicant[]): string | null {
+  const employerNames = [expert.employerName, expert.employerOrgName]
+    .map((n) => n?.trim())
+    .filter((n): n is string => !!n);
+  for (const a of applicants) {
+    if (expert.employerOrgId === a.providerOrgId) return `受聘于申报单位“${a.providerOrgName}”`;
+    if (expert.formerEmployerOrgIds.includes(a.providerOrgId))
+      return `曾受聘于申报单位“${a.providerOrgName}”`;
+    if (a.communityOrgId && expert.employerOrgId === a.communityOrgId)
+      return `受聘于联合申报社区“${a.communityOrgName ?? ''}”`;
+    const partner = a.partners.find((p) => employerNames.includes(p.name.trim()));
+    if (partner) return `受聘于申报合作方“${partner.name.trim()}”`;
+  }
+  if (!expert.userId) return '未开通平台账号，无法在线确认和评分';
+  return null;
+}
+
+export interface DrawPool {
+  /** The field the candidates were taken from, or null when the pool widened to every expert. */
+  field: string | null;
+  /** The candidates, sorted by id (code-unit order, not a database collation). */
+  candidates: string[];
+  /** The candidates left out before the draw, each with its reason. */
+  exclusions: { expertId: string; reason: string }[];
+}
+
+/**
+ * The candidates of a draw from the active pool: the experts of `field` when at least `panelSize`
+ * of them are free of conflicts, otherwise every expert, so that a small field does not block the
+ * review; and the exclusions among them with their reasons.
+ */
+export function drawPool(
+  pool: readonly PoolExpert[],
+  input: { field: string; panelSize: number; applicants: readonly DrawApplicant[] },
+): DrawPool {
+  const reasons = new Map(pool.map((e) => [e.id, conflictReason(e, input.applicants)]));
+  const inField = pool.filter((e) => e.field === input.field);
+  const wide = inField.filter((e) => !reasons.get(e.id)).length < input.panelSize;
+  const candidates = (wide ? pool : inField).map((e) => e.id).sort();
+  const exclusions = candidates.flatMap((id) => {
+    const reason = reasons.get(id);
+    return reason ? [{ expertId: id, reason }] : [];
+  });
+  return { field: wide ? null : input.field, candidates, exclusions };
 }

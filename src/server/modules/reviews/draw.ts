@@ -13,22 +13,23 @@
  *   expert's employer name, or the name of the employer organization, trimmed);
  * - the expert has no platform account (`experts.userId`), so could neither accept nor score.
  * Conflicts an expert declares when invited are handled later, by a replacement in draw order.
+ * The rule is the pure `drawPool` of src/domain/draw.ts; this file only reads the pool.
  */
 import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
-import { type DrawResult, drawPanel } from '../../../domain/draw.js';
+import {
+  type DrawApplicant,
+  type DrawResult,
+  drawPanel,
+  drawPool,
+  type PoolExpert,
+} from '../../../domain/draw.js';
 import type { Executor } from '../../db/client.js';
-import type { Partner } from '../applications/schema.js';
 import { experts } from '../experts/schema.js';
 import { orgs } from '../orgs/schema.js';
 
-export interface DrawApplicant {
-  providerOrgId: string;
-  providerOrgName: string;
-  communityOrgId: string | null;
-  communityOrgName: string | null;
-  partners: Partner[];
-}
+export type { DrawApplicant } from '../../../domain/draw.js';
+export { conflictReason } from '../../../domain/draw.js';
 
 export interface DrawRecord {
   seed: string;
@@ -36,34 +37,6 @@ export interface DrawRecord {
   candidates: string[];
   exclusions: { expertId: string; reason: string }[];
   result: DrawResult;
-}
-
-type PoolExpert = {
-  id: string;
-  field: string;
-  employerOrgId: string | null;
-  employerName: string | null;
-  employerOrgName: string | null;
-  formerEmployerOrgIds: string[];
-  userId: string | null;
-};
-
-/** Why an expert may not review these applications, or null. */
-export function conflictReason(expert: PoolExpert, applicants: readonly DrawApplicant[]): string | null {
-  const employerNames = [expert.employerName, expert.employerOrgName]
-    .map((n) => n?.trim())
-    .filter((n): n is string => !!n);
-  for (const a of applicants) {
-    if (expert.employerOrgId === a.providerOrgId) return `受聘于申报单位“${a.providerOrgName}”`;
-    if (expert.formerEmployerOrgIds.includes(a.providerOrgId))
-      return `曾受聘于申报单位“${a.providerOrgName}”`;
-    if (a.communityOrgId && expert.employerOrgId === a.communityOrgId)
-      return `受聘于联合申报社区“${a.communityOrgName ?? ''}”`;
-    const partner = a.partners.find((p) => employerNames.includes(p.name.trim()));
-    if (partner) return `受聘于申报合作方“${partner.name.trim()}”`;
-  }
-  if (!expert.userId) return '未开通平台账号，无法在线确认和评分';
-  return null;
 }
 
 /** Gathers the pool, records the exclusions and draws `panelSize` experts with a fresh seed. */
@@ -85,16 +58,9 @@ export async function drawForCall(
     .leftJoin(orgs, eq(orgs.id, experts.employerOrgId))
     .where(eq(experts.active, true))
     .orderBy(asc(experts.id));
-  const reasons = new Map(pool.map((e) => [e.id, conflictReason(e, input.applicants)]));
-  const inField = pool.filter((e) => e.field === input.field);
-  const wide = inField.filter((e) => !reasons.get(e.id)).length < input.panelSize;
-  // Sorted by id in code, not by the database's collation, so that re-runs anywhere agree.
-  const candidates = (wide ? pool : inField).map((e) => e.id).sort();
-  const exclusions = candidates.flatMap((id) => {
-    const reason = reasons.get(id);
-    return reason ? [{ expertId: id, reason }] : [];
-  });
+  // The rule itself is pure (drawPool in src/domain/draw.ts), shared with the demo seed.
+  const { field, candidates, exclusions } = drawPool(pool, input);
   const seed = input.seed ?? randomBytes(16).toString('hex');
   const result = drawPanel({ seed, candidates, exclusions, size: input.panelSize });
-  return { seed, field: wide ? null : input.field, candidates, exclusions, result };
+  return { seed, field, candidates, exclusions, result };
 }

@@ -3,7 +3,7 @@
  *
  *   npx tsx src/server/seed/proposals/generate.ts --docs 5000 [--seed 42] > corpus.jsonl
  */
-import { mulberry32 } from '../../modules/duplicates/lib/hash';
+import { mulberry32 } from '../../../domain/random.js';
 import { ACTIVITY, NEED, OBJECTIVE, OUTCOME, PADDING, TITLE } from './templates';
 import {
   CATEGORIES,

@@ -30,13 +30,5 @@ export function combineHash(h: number, x: number): number {
   return Math.imul(((h << 5) | (h >>> 27)) ^ x, 0x9e3779b1);
 }
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The platform's one seeded PRNG (src/domain/random.ts), re-exported for the MinHash permutations. */
+export { mulberry32 } from '../../../../domain/random.js';

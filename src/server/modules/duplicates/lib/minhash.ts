@@ -1,4 +1,5 @@
-import { combineHash, fmix32, mulberry32 } from './hash';
+import { mulberry32 } from '../../../../domain/random.js';
+import { combineHash, fmix32 } from './hash';
 
 /**
  * LSH banding parameters, chosen with bench/duplicates/run.ts. With b = 42 bands of r = 3 rows
