@@ -15,3 +15,4 @@ export * from '../modules/publicity/schema.js';
 export * from '../modules/regions/schema.js';
 export * from '../modules/reviews/schema.js';
 export * from '../modules/timeline/schema.js';
+export * from '../modules/transparency/schema.js';
