@@ -44,6 +44,38 @@ const envSchema = z.object({
   SMTP_FROM: z.preprocess(emptyToUndefined, z.string().email('must be an e-mail address').optional()),
   /** How often the notification worker sends pending e-mails (reminders: every 15 minutes). */
   NOTIFY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Transparency log (modules/transparency): checkpoint origin and signing-key name, e.g. `audit.example.gov.cn/api/transparency/log`. */
+  TRANSPARENCY_ORIGIN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[^\s+]+$/, 'must contain no spaces and no plus sign')
+      .optional(),
+  ),
+  /** The log's Ed25519 signed-note private key (PRIVATE+KEY+…); generated into DATA_DIR when unset. */
+  TRANSPARENCY_SIGNING_KEY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^PRIVATE\+KEY\+/, 'must be a signed-note private key (PRIVATE+KEY+…)')
+      .optional(),
+  ),
+  /** New audit entries are in a signed checkpoint within this many seconds. */
+  TRANSPARENCY_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** Witness verifier keys (name+id+base64, type 0x04), separated by spaces or commas. */
+  TRANSPARENCY_WITNESSES: z.preprocess(
+    (v) => (v === undefined ? '' : v),
+    z
+      .string()
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/, 'must be verifier keys (name+keyid+base64)'),
+        ),
+      ),
+  ),
 });
 
 export type Config = Omit<z.infer<typeof envSchema>, 'SESSION_SECRET'> & { SESSION_SECRET: string };
