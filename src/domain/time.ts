@@ -56,3 +56,36 @@ export function chinaEndOfDay(date: string): Date {
 export function chinaYear(at: Date = new Date()): number {
   return Number(chinaDate(at).slice(0, 4));
 }
+
+/** The UTC offset of Asia/Shanghai, as ISO 8601 writes it. */
+export const CHINA_OFFSET = OFFSET;
+
+/** The Asia/Shanghai wall clock of an instant, field by field (month 1–12, weekday 0 = Sunday). */
+export interface ChinaClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: number;
+}
+
+/** The Asia/Shanghai calendar fields of an instant. */
+export function chinaClock(at: Date = new Date()): ChinaClock {
+  const date = chinaDate(at);
+  const [year, month, day] = date.split('-').map(Number);
+  const [hour, minute, second] = chinaTime(at).split(':').map(Number);
+  return { year, month, day, hour, minute, second, weekday: weekdayOf(date) };
+}
+
+/** The day of the week of a calendar day 'YYYY-MM-DD' (0 = Sunday … 6 = Saturday), in no zone. */
+export function weekdayOf(date: string): number {
+  const [year, month, day] = date.split('-').map(Number);
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+}
+
+/** An instant as ISO 8601 in Asia/Shanghai with its offset: '2026-12-01T17:30:00+08:00'. */
+export function chinaIso(at: Date = new Date()): string {
+  return `${chinaDate(at)}T${chinaTime(at)}${OFFSET}`;
+}
