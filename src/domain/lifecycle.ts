@@ -64,6 +64,21 @@ export interface Transition<S extends string> {
   label: string;
   /** A reason must be given (cancellation, overrides, revocation). */
   needsReason?: boolean;
+  /** The audit action, when it is not `<entity>.<transition name>`. */
+  action?: string;
+}
+
+/**
+ * One entity's lifecycle: every change of its `status` column is one of these transitions,
+ * applied by the server's `transition()` (src/server/lifecycle/transitions.ts).
+ */
+export interface StateMachine<S extends string = string, K extends string = string> {
+  /** Audit target type and the default prefix of audit actions, e.g. `call`. */
+  entity: string;
+  /** What a conflict message calls a row, e.g. 项目. */
+  noun: string;
+  states: Record<S, string>;
+  transitions: Record<K, Transition<S>>;
 }
 
 export const callTransitions = {
@@ -159,6 +174,20 @@ export const applicationTransitions = {
   },
 } as const satisfies Record<string, Transition<ApplicationState>>;
 export type ApplicationTransition = keyof typeof applicationTransitions;
+
+export const callMachine: StateMachine<CallState, CallTransition> = {
+  entity: 'call',
+  noun: '项目',
+  states: callStateLabels,
+  transitions: callTransitions,
+};
+
+export const applicationMachine: StateMachine<ApplicationState, ApplicationTransition> = {
+  entity: 'application',
+  noun: '申报',
+  states: applicationStateLabels,
+  transitions: applicationTransitions,
+};
 
 export function canTransition<S extends string>(
   transition: Transition<S>,

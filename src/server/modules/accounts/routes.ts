@@ -22,7 +22,7 @@ import {
 import { authorize, permittedActions } from '../../http/authorize.js';
 import { unprocessable } from '../../http/errors.js';
 import { idParams } from '../../http/params.js';
-import { registerActivationRoutes } from '../shared/activation.js';
+import { registerActivationRoutes } from '../../http/crud/activation.js';
 import { userPolicy } from './policy.js';
 import { users } from './schema.js';
 import * as service from './service.js';

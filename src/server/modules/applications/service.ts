@@ -22,7 +22,7 @@ import { checkOnSubmission, type DuplicateSettings, removeFromIndex } from '../d
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import { regions } from '../regions/schema.js';
-import { transitionApplication } from '../shared/transitions.js';
+import { transitionApplication } from '../../lifecycle/transitions.js';
 import { type ApplicationAccess, applicationPolicy, stateProblem } from './policy.js';
 import { applications } from './schema.js';
 
@@ -343,7 +343,8 @@ export async function submit(
     const submitted = await transitionApplication(tx, actor, application, 'submit', {
       set: { submittedAt: new Date(), eligibility: checks, eligibilityOverrideReason: null },
     });
-    await transitionApplication(tx, { ...actor }, submitted, failed.length ? 'reject' : 'pass', {
+    await transitionApplication(tx, actor, submitted, failed.length ? 'reject' : 'pass', {
+      bySystem: true,
       detail: { by: 'system', failed: failed.map((f) => f.message) },
     });
     const hits = await checkOnSubmission(tx, duplicates, id);

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { auditEntry, auditQuery, listOf } from '../../../domain/api.js';
 import { type AppContext, typed } from '../../context.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
-import { sendWorkbook, workbookBuffer } from '../shared/excel.js';
+import { sendWorkbook, workbookBuffer } from '../../http/excel.js';
 import { auditPolicy } from './policy.js';
 import { allAuditEntries, listAudit } from './service.js';
 

@@ -24,7 +24,7 @@ import { notify } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import { planLines } from '../plans/schema.js';
 import { regions } from '../regions/schema.js';
-import { transitionCall } from '../shared/transitions.js';
+import { transitionCall } from '../../lifecycle/transitions.js';
 import { callTimeline } from '../timeline/service.js';
 import { sanitizeHtml, textOfHtml } from './html.js';
 import { callPolicy } from './policy.js';

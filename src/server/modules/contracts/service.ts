@@ -16,6 +16,7 @@ import {
   type MilestoneShare,
   milestoneAmounts,
 } from '../../../domain/contracts.js';
+import { contractMachine } from '../../../domain/machines.js';
 import { formatFen } from '../../../domain/money.js';
 import { awardStatusLabels } from '../../../domain/publicity.js';
 import { todayInShanghai } from '../../../domain/working-days.js';
@@ -32,13 +33,14 @@ import {
   staleVersion,
   validationError,
 } from '../../http/errors.js';
+import { tracedWrite } from '../../lifecycle/traced.js';
+import { transition, transitionCall } from '../../lifecycle/transitions.js';
 import { applications } from '../applications/schema.js';
 import { appendAudit } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import { awards } from '../reviews/schema.js';
-import { transitionCall } from '../shared/transitions.js';
 import { appendTimeline } from '../timeline/service.js';
 import { contractPolicy, sideOf } from './policy.js';
 import { contractAmendments, contracts } from './schema.js';
@@ -467,21 +469,27 @@ export async function confirmContract(
       throw conflict('您方已确认，等待对方确认');
     const now = new Date();
     const signs = side === 'buyer' ? c.providerConfirmedAt !== null : c.buyerConfirmedAt !== null;
-    await tx
-      .update(contracts)
-      .set({
-        ...(side === 'buyer' ? { buyerConfirmedAt: now } : { providerConfirmedAt: now }),
-        ...(signs ? { status: 'signed' as const, signedAt: now } : {}),
-        version: sql`${contracts.version} + 1`,
-        updatedAt: now,
-      })
-      .where(eq(contracts.id, id));
-    await appendAudit(tx, actor, {
+    const confirmed = side === 'buyer' ? { buyerConfirmedAt: now } : { providerConfirmedAt: now };
+    const audit = {
       action: 'contract.confirmed',
       targetType: 'contract',
       targetId: id,
       summary: { code: c.code, side, termsDigest: input.termsDigest },
-    });
+    };
+    // The second side's confirmation signs the contract: that is its one status change.
+    if (signs) {
+      await transition(tx, actor, contractMachine, contracts, c, 'sign', {
+        set: { ...confirmed, signedAt: now },
+        audit,
+      });
+    } else {
+      await tracedWrite(tx, actor, audit, () =>
+        tx
+          .update(contracts)
+          .set({ ...confirmed, version: sql`${contracts.version} + 1`, updatedAt: now })
+          .where(eq(contracts.id, id)),
+      );
+    }
     const other =
       side === 'buyer'
         ? { orgId: c.providerOrgId, role: 'provider' as const }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { expert, expertCreate, expertQuery, expertUpdate } from '../../../domain/api.js';
 import type { AppContext } from '../../context.js';
-import { registerActivationRoutes } from '../shared/activation.js';
-import { registerDirectoryRoutes } from '../shared/directory-routes.js';
+import { registerActivationRoutes } from '../../http/crud/activation.js';
+import { registerDirectoryRoutes } from '../../http/crud/directory-routes.js';
 import { expertPolicy } from './policy.js';
 import { experts } from './schema.js';
 import * as service from './service.js';

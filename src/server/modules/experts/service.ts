@@ -11,7 +11,7 @@ import { users } from '../accounts/schema.js';
 import { appendAudit, changeSummary } from '../audit/service.js';
 import { orgs } from '../orgs/schema.js';
 import type { ImportProblem } from '../orgs/service.js';
-import type { Column, RawRow } from '../shared/excel.js';
+import type { Column, RawRow } from '../../http/excel.js';
 import { expertPolicy } from './policy.js';
 import { experts } from './schema.js';
 

@@ -1,7 +1,7 @@
 import type { WorkingDayCalendar } from '../../../domain/working-days.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { loadCalendar } from '../publicity/calendar.js';
+import { loadCalendar } from '../../calendar.js';
 import { deliverPendingEmails, type Mailer, type MailLog, RetryBackoff, smtpMailer } from './mailer.js';
 import { sendDeadlineReminders } from './reminders.js';
 

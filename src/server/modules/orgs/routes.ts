@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { org, orgCreate, orgQuery, orgUpdate } from '../../../domain/api.js';
 import type { AppContext } from '../../context.js';
-import { registerActivationRoutes } from '../shared/activation.js';
-import { registerDirectoryRoutes } from '../shared/directory-routes.js';
+import { registerActivationRoutes } from '../../http/crud/activation.js';
+import { registerDirectoryRoutes } from '../../http/crud/directory-routes.js';
 import { orgPolicy } from './policy.js';
 import { orgs } from './schema.js';
 import * as service from './service.js';

@@ -17,7 +17,7 @@ import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, notFound, unprocessable } from '../../http/errors.js';
 import { appendAudit, changeSummary } from '../audit/service.js';
 import { regions } from '../regions/schema.js';
-import type { Column, RawRow } from '../shared/excel.js';
+import type { Column, RawRow } from '../../http/excel.js';
 import { orgPolicy } from './policy.js';
 import { orgs } from './schema.js';
 

@@ -6,7 +6,7 @@ import { findById } from '../../db/helpers.js';
 import { signedInActor } from '../../http/auth.js';
 import { authorize } from '../../http/authorize.js';
 import { idParams } from '../../http/params.js';
-import { readRows, sendWorkbook, uploadedFile, workbookBuffer } from '../shared/excel.js';
+import { readRows, sendWorkbook, uploadedFile, workbookBuffer } from '../../http/excel.js';
 import { planPolicy } from './policy.js';
 import { planLines } from './schema.js';
 import * as service from './service.js';

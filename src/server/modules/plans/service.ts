@@ -12,7 +12,7 @@ import { calls } from '../calls/schema.js';
 import { orgs } from '../orgs/schema.js';
 import type { ImportProblem } from '../orgs/service.js';
 import { regions } from '../regions/schema.js';
-import type { Column, RawRow } from '../shared/excel.js';
+import type { Column, RawRow } from '../../http/excel.js';
 import { planPolicy } from './policy.js';
 import { planLines } from './schema.js';
 

@@ -17,7 +17,7 @@ import { notifications } from '../notifications/schema.js';
 import { orgs } from '../orgs/schema.js';
 import { awards } from '../reviews/schema.js';
 import { timelineEvents } from '../timeline/schema.js';
-import { loadCalendar } from './calendar.js';
+import { loadCalendar } from '../../calendar.js';
 import { objections, publicities } from './schema.js';
 
 let t: TestApp;

@@ -17,7 +17,7 @@ import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
 import { idParams, uuidParam } from '../../http/params.js';
 import { readUpload } from '../files/service.js';
-import { loadCalendar } from './calendar.js';
+import { loadCalendar } from '../../calendar.js';
 import { attachmentToken, attachToObjection, MAX_OBJECTION_FILES } from './objection-attachments.js';
 import * as service from './service.js';
 

@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import { awardMachine, objectionMachine, publicityMachine } from '../../../domain/machines.js';
 import { formatFen } from '../../../domain/money.js';
 import {
   type InternalPublicity,
@@ -26,6 +27,7 @@ import { findById } from '../../db/helpers.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, notFound } from '../../http/errors.js';
+import { transition, transitionApplication, transitionCall } from '../../lifecycle/transitions.js';
 import { applications } from '../applications/schema.js';
 import { appendAudit } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
@@ -33,7 +35,6 @@ import { attachmentsOf } from '../files/service.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import { awards } from '../reviews/schema.js';
-import { transitionApplication, transitionCall } from '../shared/transitions.js';
 import { appendTimeline } from '../timeline/service.js';
 import { publicityPolicy } from './policy.js';
 import { objections, publicities } from './schema.js';
@@ -309,26 +310,11 @@ export async function openPublicity(
       .insert(publicities)
       .values({ callId, opensOn, closesOn, workingDays: String(workingDays) })
       .returning();
-    if (proposed.length > 0) {
-      const moved = await tx
-        .update(awards)
-        .set({
-          status: 'in_publicity',
-          publicityId: pub.id,
-          version: sql`${awards.version} + 1`,
-          updatedAt: new Date(),
-        })
-        .where(
-          and(
-            inArray(
-              awards.id,
-              proposed.map((r) => r.award.id),
-            ),
-            eq(awards.status, 'proposed'),
-          ),
-        )
-        .returning({ id: awards.id });
-      if (moved.length !== proposed.length) throw conflict('拟立项项目刚刚被他人更新，请刷新后重试');
+    for (const { award } of proposed) {
+      await transition(tx, actor, awardMachine, awards, award, 'openPublicity', {
+        set: { publicityId: pub.id },
+        detail: { callId, publicityId: pub.id },
+      });
     }
     // Checks the call's state and version: of two simultaneous openings one gets 409.
     await transitionCall(tx, actor, call, 'openPublicity', {
@@ -436,17 +422,6 @@ export async function answerObjection(
     const [current] = await tx.select().from(objections).where(eq(objections.id, objectionId)).for('update');
     if (current.status !== 'open') throw conflict('该异议已答复，不能重复答复');
     const now = new Date();
-    await tx
-      .update(objections)
-      .set({
-        status: input.decision,
-        answer: input.answer,
-        answeredAt: now,
-        answeredBy: actor.user.id,
-        version: sql`${objections.version} + 1`,
-        updatedAt: now,
-      })
-      .where(eq(objections.id, objectionId));
 
     let revoked: AwardWithFacts | null = null;
     if (input.decision === 'upheld' && awardId) {
@@ -460,33 +435,28 @@ export async function answerObjection(
           detail: { ...awardFacts(row), objectionId, reason: publicAnswer },
           timelineTitle: `异议成立，撤销拟立项：${row.projectTitle}`,
         });
-        await tx
-          .update(awards)
-          .set({
-            status: 'revoked',
-            revokedReason: publicAnswer,
-            version: sql`${awards.version} + 1`,
-            updatedAt: now,
-          })
-          .where(eq(awards.id, awardId));
+        await transition(tx, actor, awardMachine, awards, row.award, 'revoke', {
+          reason: publicAnswer,
+          set: { revokedReason: publicAnswer },
+          detail: { callId: call.id, objectionId },
+        });
         revoked = row;
       }
     }
-    const decisionLabel = objectionStatusLabels[input.decision];
-    await appendAudit(tx, actor, {
-      action: 'objection.answered',
-      targetType: 'objection',
-      targetId: objectionId,
-      summary: {
-        objectionId,
-        publicityId: pub.id,
-        awardId,
-        decision: input.decision,
-        answer: publicAnswer,
-        revoked: !!revoked,
+    await transition(tx, actor, objectionMachine, objections, current, OBJECTION_DECISIONS[input.decision], {
+      set: { answer: input.answer, answeredAt: now, answeredBy: actor.user.id },
+      audit: {
+        summary: {
+          objectionId,
+          publicityId: pub.id,
+          awardId,
+          decision: input.decision,
+          answer: publicAnswer,
+          revoked: !!revoked,
+        },
       },
-      visibility: 'public',
     });
+    const decisionLabel = objectionStatusLabels[input.decision];
     await appendTimeline(tx, call.id, {
       kind: 'publicity.objection_answered',
       title: `异议答复：${decisionLabel}`,
@@ -509,6 +479,8 @@ export async function answerObjection(
   });
   return getInternalPublicity(db, actor.user, pub.id);
 }
+
+const OBJECTION_DECISIONS = { upheld: 'uphold', rejected: 'reject' } as const;
 
 // ---------- closing ----------
 
@@ -539,15 +511,16 @@ export async function closePublicity(db: Db, actor: SignedIn, publicityId: strin
       .from(objections)
       .where(and(eq(objections.publicityId, publicityId), eq(objections.status, 'open')));
     if (open > 0) throw conflict(`尚有${open}条异议未答复，不能结束公示`, { openObjections: open });
-    const now = new Date();
-    await tx
-      .update(publicities)
-      .set({ status: 'closed', closedAt: now, version: sql`${publicities.version} + 1`, updatedAt: now })
-      .where(eq(publicities.id, publicityId));
-    await tx
-      .update(awards)
-      .set({ status: 'approved', version: sql`${awards.version} + 1`, updatedAt: now })
-      .where(and(eq(awards.publicityId, publicityId), eq(awards.status, 'in_publicity')));
+    await transition(tx, actor, publicityMachine, publicities, current, 'close', {
+      set: { closedAt: new Date() },
+      detail: { callId: call.id },
+    });
+    for (const { award } of await awardsWithFacts(tx, eq(awards.publicityId, publicityId))) {
+      if (award.status !== 'in_publicity') continue;
+      await transition(tx, actor, awardMachine, awards, award, 'approve', {
+        detail: { callId: call.id, publicityId },
+      });
+    }
     const rows = await awardsWithFacts(tx, eq(awards.publicityId, publicityId));
     const approved = rows.filter((r) => r.award.status === 'approved');
     const revoked = rows.filter((r) => r.award.status === 'revoked');

@@ -8,6 +8,7 @@ import { and, asc, count, eq, inArray, isNotNull, isNull, sql } from 'drizzle-or
 import { alias } from 'drizzle-orm/pg-core';
 import { drawPanel, verifyDraw } from '../../../domain/draw.js';
 import { callStateLabels } from '../../../domain/lifecycle.js';
+import { panelMemberMachine, reviewSessionMachine } from '../../../domain/machines.js';
 import { formatFen } from '../../../domain/money.js';
 import {
   type Aggregation,
@@ -24,10 +25,11 @@ import {
   sheetTotalCenti,
 } from '../../../domain/reviews.js';
 import type { Db, Executor, Tx } from '../../db/client.js';
-import { findById, updateVersioned } from '../../db/helpers.js';
+import { findById } from '../../db/helpers.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, notFound, validationError } from '../../http/errors.js';
+import { transition, transitionApplication, transitionCall } from '../../lifecycle/transitions.js';
 import { applications } from '../applications/schema.js';
 import { appendAudit } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
@@ -35,8 +37,6 @@ import { experts } from '../experts/schema.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import { regions } from '../regions/schema.js';
-import { transitionApplication, transitionCall } from '../shared/transitions.js';
-import { appendTimeline } from '../timeline/service.js';
 import { drawForCall } from './draw.js';
 import { panelPolicy, reviewPolicy } from './policy.js';
 import { awards, panelMembers, reviewSessions, scoreSheets } from './schema.js';
@@ -437,30 +437,27 @@ export async function respond(
     assertInReview(call);
     const now = new Date();
     if (input.accept) {
-      await tx
-        .update(panelMembers)
-        .set({ status: 'accepted', respondedAt: now })
-        .where(eq(panelMembers.id, member.id));
-      await appendAudit(tx, actor, {
-        action: 'review.accepted',
-        targetType: 'review_session',
-        targetId: session.id,
-        summary: { callId: call.id, expertId: member.expertId },
+      await transition(tx, actor, panelMemberMachine, panelMembers, member, 'accept', {
+        set: { respondedAt: now },
+        audit: {
+          targetType: 'review_session',
+          targetId: session.id,
+          summary: { callId: call.id, expertId: member.expertId },
+        },
       });
       await openScoringIfReady(tx, actor, call, session);
       return;
     }
     const reason = input.conflictReason?.trim();
     if (!reason) throw fieldError('conflictReason', '声明回避时请填写回避原因');
-    await tx
-      .update(panelMembers)
-      .set({ status: 'declined', conflictReason: reason, respondedAt: now })
-      .where(eq(panelMembers.id, member.id));
-    await appendAudit(tx, actor, {
-      action: 'review.declined',
-      targetType: 'review_session',
-      targetId: session.id,
-      summary: { callId: call.id, expertId: member.expertId, reason },
+    await transition(tx, actor, panelMemberMachine, panelMembers, member, 'decline', {
+      reason,
+      set: { conflictReason: reason, respondedAt: now },
+      audit: {
+        targetType: 'review_session',
+        targetId: session.id,
+        summary: { callId: call.id, expertId: member.expertId, reason },
+      },
     });
     await drawReplacement(tx, actor, call, session);
   });
@@ -534,12 +531,9 @@ async function openScoringIfReady(tx: Tx, actor: SignedIn, call: CallRow, sessio
   const panel = await panelOf(tx, session.id);
   const accepted = panel.filter((p) => p.member.status === 'accepted');
   if (session.status !== 'drawing' || accepted.length < session.panelSize) return;
-  await updateVersioned(tx, reviewSessions, session.id, session.version, { status: 'scoring' });
-  await appendAudit(tx, actor, {
-    action: 'review.scoring_opened',
-    targetType: 'review_session',
-    targetId: session.id,
-    summary: { callId: call.id, panel: accepted.map((p) => p.member.expertId) },
+  await transition(tx, actor, reviewSessionMachine, reviewSessions, session, 'openScoring', {
+    bySystem: true,
+    audit: { summary: { callId: call.id, panel: accepted.map((p) => p.member.expertId) } },
   });
   await notify(
     tx,
@@ -748,22 +742,20 @@ async function completeIfDone(
       ),
     );
   if (done.n < accepted.length * apps.length) return session;
-  const completed = await updateVersioned(tx, reviewSessions, session.id, session.version, {
-    status: 'completed',
+  const completed = await transition(tx, actor, reviewSessionMachine, reviewSessions, session, 'complete', {
+    bySystem: true,
+    detail: { panelSize: session.panelSize, applications: apps.length },
+    audit: {
+      summary: { callId: call.id, applications: apps.length, panel: accepted },
+      visibility: 'internal',
+    },
+    timelineCallId: call.id,
   });
   for (const app of apps)
-    await transitionApplication(tx, actor, app, 'score', { detail: { sessionId: session.id } });
-  await appendAudit(tx, actor, {
-    action: 'review.completed',
-    targetType: 'review_session',
-    targetId: session.id,
-    summary: { callId: call.id, applications: apps.length, panel: accepted },
-  });
-  await appendTimeline(tx, call.id, {
-    kind: 'review.completed',
-    title: '路演评审评分完成',
-    detail: { panelSize: session.panelSize, applications: apps.length },
-  });
+    await transitionApplication(tx, actor, app, 'score', {
+      bySystem: true,
+      detail: { sessionId: session.id },
+    });
   await notify(tx, await usersOfOrg(tx, call.buyerOrgId, 'buyer'), {
     kind: 'review.completed',
     title: `评审评分已完成：${call.title}`,
@@ -771,7 +763,7 @@ async function completeIfDone(
     link: `/app/calls/${call.id}/review`,
     dedupeKey: `review.completed:${session.id}`,
   });
-  return completed as SessionRow;
+  return { ...session, ...completed } as SessionRow;
 }
 
 // ---------- results ----------

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CN_HOLIDAYS } from '../../../domain/holidays-cn.js';
+import { CN_HOLIDAYS } from '../domain/holidays-cn.js';
 import {
   buildCalendar,
   holidayFile,
   mergeArrangements,
   type WorkingDayCalendar,
-} from '../../../domain/working-days.js';
+} from '../domain/working-days.js';
 
 export const HOLIDAY_FILE = 'holidays.json';
 

@@ -3,11 +3,11 @@ import type { z } from 'zod';
 import { importResult, listOf } from '../../../domain/api.js';
 import { type AppContext, typed } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { signedInActor } from '../../http/auth.js';
-import { authorize, type Policy, permittedActions } from '../../http/authorize.js';
-import type { Actor, CurrentUser } from '../../http/current-user.js';
-import { idParams } from '../../http/params.js';
-import { type Column, type RawRow, readRows, sendWorkbook, uploadedFile, workbookBuffer } from './excel.js';
+import { signedInActor } from '../auth.js';
+import { authorize, type Policy, permittedActions } from '../authorize.js';
+import type { Actor, CurrentUser } from '../current-user.js';
+import { idParams } from '../params.js';
+import { type Column, type RawRow, readRows, sendWorkbook, uploadedFile, workbookBuffer } from '../excel.js';
 
 type Actions = 'list' | 'create' | 'update' | 'import' | 'export';
 type SignedIn = Actor & { user: CurrentUser };

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest, unprocessable } from '../../http/errors.js';
+import { badRequest, unprocessable } from './errors.js';
 
 export interface Column<T> {
   header: string;
