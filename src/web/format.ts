@@ -14,8 +14,8 @@ import { CHINA_OFFSET, chinaClock, chinaDate, chinaDateTime, weekdayOf } from '.
 
 dayjs.locale('zh-cn');
 
-export { dayjs };
 export type { Dayjs };
+export { dayjs };
 
 type DateInput = string | number | Date | null | undefined;
 

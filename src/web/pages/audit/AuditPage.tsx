@@ -1,5 +1,5 @@
 /** 审计日志: the immutable trail of who did what, when, from where; filterable and exportable. */
-import { AutoComplete, Card, DatePicker, Tag, Tooltip } from 'antd';
+import { AutoComplete, Card, Tag, Tooltip } from 'antd';
 import type { AuditEntry } from '../../../domain/api';
 import {
   auditActionLabel,
@@ -16,11 +16,12 @@ import {
   serviceCategoryLabels,
 } from '../../../domain/enums';
 import { applicationStateLabels, callStateLabels } from '../../../domain/lifecycle';
+import { DatePicker } from '../../components/DatePicker';
 import { LoadFailed } from '../../components/ErrorPages';
 import { ExportButton } from '../../components/ImportExport';
 import { ListToolbar, PagedTable, SearchBox, useList, useListParams } from '../../components/list';
 import { PageHeader } from '../../components/PageHeader';
-import { dayjs, formatDateTimeSeconds } from '../../format';
+import { formatDateTimeSeconds, pickerDate, todayInChina, toPicker } from '../../format';
 
 /** Roles are stored comma-separated for users with several. */
 function rolesLabel(value: string | null): string {
@@ -150,7 +151,7 @@ export function AuditPage() {
             <ExportButton
               path="/api/audit/export.xlsx"
               query={params.query}
-              fileName={`审计日志-${dayjs().format('YYYYMMDD')}.xlsx`}
+              fileName={`审计日志-${todayInChina().replaceAll('-', '')}.xlsx`}
             />
           ) : null
         }
@@ -192,12 +193,12 @@ export function AuditPage() {
           />
           <DatePicker.RangePicker
             aria-label="起止日期"
-            value={[from ? dayjs(from) : null, to ? dayjs(to) : null]}
+            value={[toPicker(from), toPicker(to)]}
             allowEmpty={[true, true]}
             onChange={(range) =>
               params.update({
-                from: range?.[0]?.format('YYYY-MM-DD'),
-                to: range?.[1]?.format('YYYY-MM-DD'),
+                from: pickerDate(range?.[0]),
+                to: pickerDate(range?.[1]),
               })
             }
             className="filter-260"

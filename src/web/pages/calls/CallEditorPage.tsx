@@ -6,7 +6,6 @@ import {
   App,
   Button,
   Card,
-  DatePicker,
   Form,
   Input,
   InputNumber,
@@ -28,16 +27,15 @@ import {
 import { DEFAULT_RUBRIC } from '../../../domain/lifecycle';
 import { AGGREGATIONS, type Aggregation, aggregationLabels } from '../../../domain/reviews';
 import { api } from '../../api';
+import { DatePicker } from '../../components/DatePicker';
 import { LoadFailed } from '../../components/ErrorPages';
 import { applyServerErrors, changedFields } from '../../components/forms';
 import { MoneyInput } from '../../components/MoneyInput';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionTreeSelect, ServiceAreaSelect } from '../../components/RegionTreeSelect';
 import { RichTextEditor } from '../../components/RichTextEditor';
-import { dayjs, formatMoney } from '../../format';
+import { type Dayjs, formatMoney, pickerDate, pickerInstant, pickerNow, toPicker } from '../../format';
 import type { CallManaged } from './types';
-
-type Dayjs = dayjs.Dayjs;
 
 interface Criterion {
   key: string;
@@ -109,10 +107,10 @@ function toPayload(v: Values) {
     targetGroups: (v.targetGroups ?? []).map((t) => t.trim()).filter(Boolean),
     budgetCapFen: v.budgetCapFen,
     totalBudgetFen: v.totalBudgetFen,
-    servicePeriodStart: v.servicePeriodStart?.format('YYYY-MM-DD'),
-    servicePeriodEnd: v.servicePeriodEnd?.format('YYYY-MM-DD'),
-    applicationOpensAt: v.applicationOpensAt?.second(0).millisecond(0).format(),
-    applicationClosesAt: v.applicationClosesAt?.second(0).millisecond(0).format(),
+    servicePeriodStart: pickerDate(v.servicePeriodStart),
+    servicePeriodEnd: pickerDate(v.servicePeriodEnd),
+    applicationOpensAt: pickerInstant(v.applicationOpensAt?.second(0).millisecond(0)),
+    applicationClosesAt: pickerInstant(v.applicationClosesAt?.second(0).millisecond(0)),
     reviewMethod: v.reviewMethod,
     aggregation: v.aggregation,
     rubric: v.rubric.map((c) => ({ key: c.key, label: c.label.trim(), weight: c.weight ?? 0 })),
@@ -130,10 +128,10 @@ function fromCall(c: CallManaged): Values {
     targetGroups: c.targetGroups,
     budgetCapFen: c.budgetCapFen,
     totalBudgetFen: c.totalBudgetFen,
-    servicePeriodStart: dayjs(c.servicePeriodStart),
-    servicePeriodEnd: dayjs(c.servicePeriodEnd),
-    applicationOpensAt: dayjs(c.applicationOpensAt),
-    applicationClosesAt: dayjs(c.applicationClosesAt),
+    servicePeriodStart: toPicker(c.servicePeriodStart),
+    servicePeriodEnd: toPicker(c.servicePeriodEnd),
+    applicationOpensAt: toPicker(c.applicationOpensAt),
+    applicationClosesAt: toPicker(c.applicationClosesAt),
     reviewMethod: c.reviewMethod as Values['reviewMethod'],
     aggregation: c.aggregation as Aggregation,
     rubric: c.rubric.map((r) => ({ ...r })),
@@ -144,7 +142,7 @@ function fromCall(c: CallManaged): Values {
 }
 
 function defaults(): Partial<Values> {
-  const now = dayjs().second(0).millisecond(0);
+  const now = pickerNow().second(0).millisecond(0);
   const nextMonth = now.add(1, 'month').startOf('month');
   return {
     category: 'elderly',

@@ -5,7 +5,6 @@ import {
   App,
   Button,
   Card,
-  DatePicker,
   Form,
   Input,
   InputNumber,
@@ -18,15 +17,16 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { PUBLICITY_DEFAULT_WORKING_DAYS } from '../../../domain/publicity';
 import { api, errorMessage } from '../../api';
+import { DatePicker } from '../../components/DatePicker';
 import { LoadFailed } from '../../components/ErrorPages';
 import { applyServerErrors } from '../../components/forms';
-import { dayjs } from '../../format';
+import { type Dayjs, pickerDate, pickerToday } from '../../format';
 import { AwardsTable, ObjectionList, PublicityFacts } from '../publicity/parts';
 import type { InternalPublicity, PublicityListItem } from '../publicity/types';
 import type { CallManaged } from './types';
 
 function OpenPublicityForm({ call, onOpened }: { call: CallManaged; onOpened: () => void }) {
-  const [form] = Form.useForm<{ workingDays: number; opensOn: dayjs.Dayjs | null }>();
+  const [form] = Form.useForm<{ workingDays: number; opensOn: Dayjs | null }>();
   const { message } = App.useApp();
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
@@ -45,7 +45,7 @@ function OpenPublicityForm({ call, onOpened }: { call: CallManaged; onOpened: ()
             await api.post(`/api/calls/${call.id}/publicity`, {
               workingDays: v.workingDays,
               // Left empty, the server's today: the day the publicity is opened.
-              ...(v.opensOn ? { opensOn: v.opensOn.format('YYYY-MM-DD') } : {}),
+              ...(v.opensOn ? { opensOn: pickerDate(v.opensOn) } : {}),
             });
             message.success('立项公示已开始');
             onOpened();
@@ -60,7 +60,7 @@ function OpenPublicityForm({ call, onOpened }: { call: CallManaged; onOpened: ()
           <DatePicker
             style={{ width: '100%' }}
             placeholder="今天"
-            disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+            disabledDate={(d) => d.isBefore(pickerToday(), 'day')}
           />
         </Form.Item>
         <Form.Item

@@ -11,7 +11,6 @@ import {
   Button,
   Card,
   Checkbox,
-  DatePicker,
   Descriptions,
   Form,
   Input,
@@ -28,6 +27,7 @@ import { useState } from 'react';
 import { EXPERT_FIELDS, type ExpertField, expertFieldLabels } from '../../../domain/enums';
 import { AGGREGATIONS, type Aggregation, aggregationLabels } from '../../../domain/reviews';
 import { ApiError, api, errorMessage } from '../../api';
+import { DatePicker } from '../../components/DatePicker';
 import { LoadFailed } from '../../components/ErrorPages';
 import { applyServerErrors } from '../../components/forms';
 import { MoneyInput } from '../../components/MoneyInput';
@@ -37,14 +37,14 @@ import {
   PanelMemberTag,
   ReviewStatusTag,
 } from '../../components/status';
-import { dayjs, formatDateTime, formatMoney } from '../../format';
+import { type Dayjs, formatDateTime, formatMoney, pickerInstant, pickerNow } from '../../format';
 import { formatScore } from '../publicity/types';
 import type { ReviewResults, ReviewView } from '../reviews/types';
 import { aggregationShortLabels, type CallManaged } from './types';
 
 function StartReviewForm({ call, onStarted }: { call: CallManaged; onStarted: () => void }) {
   const [form] = Form.useForm<{
-    heldAt: dayjs.Dayjs;
+    heldAt: Dayjs;
     place: string;
     panelSize: number;
     field: ExpertField;
@@ -63,7 +63,7 @@ function StartReviewForm({ call, onStarted }: { call: CallManaged; onStarted: ()
         layout="vertical"
         className="form-grid"
         initialValues={{
-          heldAt: dayjs().add(7, 'day').hour(9).minute(0).second(0),
+          heldAt: pickerNow().add(7, 'day').hour(9).minute(0).second(0),
           panelSize: 5,
           field: call.category,
         }}
@@ -72,7 +72,7 @@ function StartReviewForm({ call, onStarted }: { call: CallManaged; onStarted: ()
           setFailure(null);
           try {
             await api.post(`/api/calls/${call.id}/review`, {
-              heldAt: v.heldAt.second(0).millisecond(0).format(),
+              heldAt: pickerInstant(v.heldAt.second(0).millisecond(0)),
               place: v.place,
               panelSize: v.panelSize,
               field: v.field,

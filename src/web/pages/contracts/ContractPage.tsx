@@ -9,7 +9,6 @@ import {
   App,
   Button,
   Card,
-  DatePicker,
   Descriptions,
   Form,
   Input,
@@ -26,6 +25,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { BP_TOTAL, formatBp, milestoneAmounts } from '../../../domain/contracts';
 import { api, errorMessage } from '../../api';
+import { DatePicker } from '../../components/DatePicker';
 import { LoadFailed } from '../../components/ErrorPages';
 import { applyServerErrors } from '../../components/forms';
 import { MoneyInput } from '../../components/MoneyInput';
@@ -33,7 +33,15 @@ import { PageHeader } from '../../components/PageHeader';
 import { SimpleList } from '../../components/SimpleList';
 import { ContractStatusTag } from '../../components/status';
 import { descriptionsLayout, useIsMobile } from '../../components/useIsMobile';
-import { dayjs, formatDate, formatDateTime, formatMoney, formatNumber } from '../../format';
+import {
+  type Dayjs,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  pickerDate,
+  toPicker,
+} from '../../format';
 import { withKeys } from '../applications/ApplicationDetails';
 import { indicatorKindLabels } from '../applications/types';
 import type { Contract } from './types';
@@ -45,8 +53,8 @@ interface MilestoneRow {
 }
 interface TermsValues {
   amountFen: number | null;
-  periodStart: dayjs.Dayjs | null;
-  periodEnd: dayjs.Dayjs | null;
+  periodStart: Dayjs | null;
+  periodEnd: Dayjs | null;
   milestones: MilestoneRow[];
 }
 
@@ -74,9 +82,9 @@ function TermsEditor({ contract, onSaved }: { contract: Contract; onSaved: (c: C
   const amountFen = Form.useWatch('amountFen', form) as number | null;
   const rows = (Form.useWatch('milestones', form) ?? []) as MilestoneRow[];
   const preview = previewAmounts(amountFen, rows);
-  const range = (d: dayjs.Dayjs) =>
-    d.isBefore(dayjs(contract.servicePeriodStart), 'day') ||
-    d.isAfter(dayjs(contract.servicePeriodEnd), 'day');
+  const range = (d: Dayjs) =>
+    d.isBefore(toPicker(contract.servicePeriodStart), 'day') ||
+    d.isAfter(toPicker(contract.servicePeriodEnd), 'day');
 
   return (
     <Card title="合同条款（草稿，可修改）" data-testid="contract-terms">
@@ -90,8 +98,8 @@ function TermsEditor({ contract, onSaved }: { contract: Contract; onSaved: (c: C
         layout="vertical"
         initialValues={{
           amountFen: contract.amountFen,
-          periodStart: dayjs(contract.periodStart),
-          periodEnd: dayjs(contract.periodEnd),
+          periodStart: toPicker(contract.periodStart),
+          periodEnd: toPicker(contract.periodEnd),
           milestones: contract.milestones.map((m) => ({
             key: m.key,
             label: m.label,
@@ -104,8 +112,8 @@ function TermsEditor({ contract, onSaved }: { contract: Contract; onSaved: (c: C
           try {
             const updated = await api.patch<Contract>(`/api/contracts/${contract.id}`, {
               amountFen: v.amountFen,
-              periodStart: v.periodStart?.format('YYYY-MM-DD'),
-              periodEnd: v.periodEnd?.format('YYYY-MM-DD'),
+              periodStart: pickerDate(v.periodStart),
+              periodEnd: pickerDate(v.periodEnd),
               milestones: v.milestones.map((m) => ({
                 ...(m.key ? { key: m.key } : {}),
                 label: m.label.trim(),
@@ -264,7 +272,7 @@ function AmendModal({
   onClose: () => void;
   onDone: (c: Contract) => void;
 }) {
-  const [form] = Form.useForm<{ reason: string; amountFen: number | null; periodEnd: dayjs.Dayjs | null }>();
+  const [form] = Form.useForm<{ reason: string; amountFen: number | null; periodEnd: Dayjs | null }>();
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const amount = Form.useWatch('amountFen', form);
@@ -285,13 +293,13 @@ function AmendModal({
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ amountFen: contract.amountFen, periodEnd: dayjs(contract.periodEnd) }}
+        initialValues={{ amountFen: contract.amountFen, periodEnd: toPicker(contract.periodEnd) }}
         onFinish={async (v) => {
           setSaving(true);
           setFailure(null);
           const changes: Record<string, unknown> = {};
           if (v.amountFen && v.amountFen !== contract.amountFen) changes.amountFen = v.amountFen;
-          const end = v.periodEnd?.format('YYYY-MM-DD');
+          const end = pickerDate(v.periodEnd);
           if (end && end !== contract.periodEnd) changes.periodEnd = end;
           try {
             onDone(

@@ -1,20 +1,7 @@
 /** 组织管理: buyers, street stations, providers, communities, evaluators, supervisors. */
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  DatePicker,
-  Descriptions,
-  Drawer,
-  Form,
-  Input,
-  Modal,
-  Select,
-  Tag,
-} from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, Modal, Select, Tag } from 'antd';
 import { useState } from 'react';
 import type { Org } from '../../../domain/api';
 import { creditCodeMessages, creditCodeProblem } from '../../../domain/credit-code';
@@ -28,6 +15,7 @@ import {
   serviceCategoryLabels,
 } from '../../../domain/enums';
 import { api } from '../../api';
+import { DatePicker } from '../../components/DatePicker';
 import { LoadFailed } from '../../components/ErrorPages';
 import { applyServerErrors, blanksToNull, changedFields } from '../../components/forms';
 import { ExportButton, ImportButton, TemplateLink } from '../../components/ImportExport';
@@ -46,7 +34,7 @@ import {
 import { PageHeader } from '../../components/PageHeader';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { useIsMobile } from '../../components/useIsMobile';
-import { dayjs, formatDate } from '../../format';
+import { type Dayjs, formatDate, pickerDate, pickerNow, toPicker } from '../../format';
 
 const KIND_OPTIONS = ORG_KINDS.map((k) => ({ value: k, label: orgKindLabels[k] }));
 const CATEGORY_OPTIONS = SERVICE_CATEGORIES.map((c) => ({ value: c, label: serviceCategoryLabels[c] }));
@@ -197,10 +185,10 @@ function OrgForm(props: { editing: Org | 'new'; onClose: () => void }) {
             <Form.Item
               label="登记日期"
               name="registeredOn"
-              getValueProps={(v: string | null) => ({ value: v ? dayjs(v) : null })}
-              normalize={(d: dayjs.Dayjs | null) => (d ? d.format('YYYY-MM-DD') : null)}
+              getValueProps={(v: string | null) => ({ value: toPicker(v) })}
+              normalize={(d: Dayjs | null) => pickerDate(d) ?? null}
             >
-              <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs())} />
+              <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(pickerNow())} />
             </Form.Item>
             <Form.Item label="法定代表人" name="legalRepresentative">
               <Input maxLength={50} />

@@ -4,6 +4,7 @@ import { Card, Empty, Pagination, Select, Skeleton, Space, Tag, Typography } fro
 import { Link } from 'react-router';
 import { SERVICE_CATEGORIES, serviceCategoryLabels } from '../../../domain/enums';
 import { CALL_STATES, callStateLabels } from '../../../domain/lifecycle';
+import { chinaYear } from '../../../domain/time';
 import { api } from '../../api';
 import { LoadFailed } from '../../components/ErrorPages';
 import { ListToolbar, SearchBox, useListParams } from '../../components/list';
@@ -26,7 +27,7 @@ const STATUS_OPTIONS = CALL_STATES.filter((s) => s !== 'draft').map((s) => ({
   label: callStateLabels[s],
 }));
 const CATEGORY_OPTIONS = SERVICE_CATEGORIES.map((c) => ({ value: c, label: serviceCategoryLabels[c] }));
-const thisYear = new Date().getFullYear();
+const thisYear = chinaYear();
 const YEAR_OPTIONS = [thisYear + 1, thisYear, thisYear - 1, thisYear - 2].map((y) => ({
   value: String(y),
   label: `${y}年`,
