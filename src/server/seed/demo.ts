@@ -9,7 +9,7 @@ import { experts } from '../modules/experts/schema.js';
 import { orgs } from '../modules/orgs/schema.js';
 import { regions } from '../modules/regions/schema.js';
 import * as names from './guandu.js';
-import { type PipelineSummary, seedPipeline } from './pipeline.js';
+import { type PipelineSummary, seedPipeline } from './pipeline/index.js';
 import { plantDuplicate } from './planted-duplicate.js';
 import { type Random, seededRandom } from './random.js';
 
@@ -41,7 +41,7 @@ type OrgInsert = typeof orgs.$inferInsert;
 /**
  * A deterministic Guandu-like district: regions, organizations, experts and one account per role,
  * and (unless `history: false`, as the API tests ask) the project pipeline's history and current
- * calls in every state (see pipeline.ts).
+ * calls in every state (see pipeline/index.ts).
  */
 export async function seedDemo(db: Db, seed = 2022, options: { history?: boolean; now?: Date } = {}) {
   const random = seededRandom(seed);

@@ -1,5 +1,5 @@
 /**
- * Chinese content for the demo pipeline (src/server/seed/pipeline.ts): per service category the
+ * Chinese content for the demo pipeline (src/server/seed/pipeline/): per service category the
  * themes of calls, the brand names of projects, target groups, need assessments, activities,
  * indicators and partners, plus the texts of reviews, objections, cancellations and credit.
  * Built from the kinds of projects the seed document names (党组织服务群众项目, 新时代文明实践中心

@@ -22,7 +22,7 @@ import { regions } from '../modules/regions/schema.js';
 import { awards, panelMembers, reviewSessions, scoreSheets } from '../modules/reviews/schema.js';
 import { timelineEvents } from '../modules/timeline/schema.js';
 import { seedDemo } from './demo.js';
-import { HISTORY_2022_YUAN, HISTORY_PROJECTS, planPipeline } from './pipeline.js';
+import { HISTORY_2022_YUAN, HISTORY_PROJECTS, planPipeline } from './pipeline/index.js';
 import { seededRandom } from './random.js';
 
 // One "now" for both seeded databases, so that they must come out the same.

@@ -1,0 +1,64 @@
+import { insertAll } from '../../db/bulk.js';
+import type { Executor } from '../../db/client.js';
+import {
+  applications,
+  awards,
+  calls,
+  contracts,
+  creditEntries,
+  notifications,
+  objections,
+  panelMembers,
+  planLines,
+  publicities,
+  reviewSessions,
+  scoreSheets,
+  timelineEvents,
+} from '../../db/schema.js';
+import type { PipelineBuilder } from './builder.js';
+import type { PipelineSummary } from './types.js';
+
+export async function write(b: PipelineBuilder, db: Executor): Promise<PipelineSummary> {
+  const allApps = b.drafts.flatMap((d) => d.apps.map((a) => a.row));
+  if (allApps.some((a) => !a.proposal)) throw new Error('an application was left without its proposal');
+  const callById = new Map(b.drafts.map((d) => [d.row.id, d.row]));
+  const events = b.timeline();
+  await insertAll(db, planLines, b.planRows);
+  await insertAll(
+    db,
+    calls,
+    b.drafts.map((d) => d.row),
+  );
+  await insertAll(db, applications, allApps);
+  await insertAll(db, reviewSessions, b.sessions);
+  await insertAll(db, panelMembers, b.panel);
+  await insertAll(db, scoreSheets, b.sheets);
+  await insertAll(db, awards, b.awardRows);
+  await insertAll(db, publicities, b.publicityRows);
+  await insertAll(db, objections, b.objectionRows);
+  await insertAll(db, contracts, b.contractRows);
+  await insertAll(db, timelineEvents, events);
+  await insertAll(db, creditEntries, b.creditRows);
+  await insertAll(db, notifications, b.notificationRows);
+
+  const byState: Record<string, number> = {};
+  for (const d of b.drafts) byState[d.row.status!] = (byState[d.row.status!] ?? 0) + 1;
+  const history = b.contractRows.filter((c) => callById.get(c.callId)!.year <= 2022 && c.status === 'signed');
+  return {
+    calls: b.drafts.length,
+    byState,
+    applications: allApps.length,
+    reviewSessions: b.sessions.length,
+    scoreSheets: b.sheets.length,
+    awards: b.awardRows.length,
+    publicities: b.publicityRows.length,
+    objections: b.objectionRows.length,
+    contracts: b.contractRows.length,
+    planLines: b.planRows.length,
+    timelineEvents: events.length,
+    creditEntries: b.creditRows.length,
+    expertAccounts: b.expertAccounts,
+    historyProjects: history.length,
+    historyFen: history.reduce((s, c) => s + c.amountFen, 0),
+  };
+}
