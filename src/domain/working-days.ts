@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { CN_HOLIDAYS, type HolidayArrangement } from './holidays-cn.js';
+import { chinaDate } from './time.js';
 
 export type { HolidayArrangement } from './holidays-cn.js';
 
@@ -50,17 +51,8 @@ export function weekday(date: string): number {
   return new Date(toUtc(date)).getUTCDay();
 }
 
-const shanghaiDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
 /** Today's date in Asia/Shanghai, 'YYYY-MM-DD'. */
-export function todayInShanghai(now: Date = new Date()): string {
-  return shanghaiDate.format(now);
-}
+export const todayInShanghai = (now: Date = new Date()): string => chinaDate(now);
 
 export interface WorkingDayCalendar {
   /** Days off by announcement (including the weekends inside a holiday range), with the holiday's name. */

@@ -13,6 +13,8 @@ import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { WorkingDayCalendar } from '../domain/working-days.js';
+import { loadCalendar } from './calendar.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { typed } from './context.js';
@@ -20,9 +22,13 @@ import type { Database } from './db/client.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { accountRoutes } from './modules/accounts/routes.js';
+import { resolveSession } from './modules/accounts/sessions.js';
 import { applicationRoutes } from './modules/applications/routes.js';
+import { viewableApplications } from './modules/applications/service.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { awardRoutes } from './modules/awards/routes.js';
 import { callRoutes } from './modules/calls/routes.js';
+import { viewableCalls } from './modules/calls/service.js';
 import { contractRoutes } from './modules/contracts/routes.js';
 import { expertRoutes } from './modules/experts/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
@@ -30,30 +36,61 @@ import { diskStorage } from './modules/files/storage.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { planRoutes } from './modules/plans/routes.js';
+import { viewableObjections } from './modules/publicity/objection-attachments.js';
 import { publicityRoutes } from './modules/publicity/routes.js';
 import { regionRoutes } from './modules/regions/routes.js';
+import { isPanelReviewer } from './modules/reviews/access.js';
 import { reviewRoutes } from './modules/reviews/routes.js';
+import { transparencyRoutes } from './modules/transparency/routes.js';
 
 const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
-/** Every module, in one explicit list: a module not named here has no routes. */
-const modules = [
-  accountRoutes,
-  regionRoutes,
-  orgRoutes,
-  expertRoutes,
-  auditRoutes,
-  fileRoutes,
-  planRoutes,
-  callRoutes,
-  applicationRoutes,
-  publicityRoutes,
-  contractRoutes,
-  reviewRoutes,
-  notificationRoutes,
+/**
+ * Every module, once, in order: a module may use the services, policies and routes only of
+ * modules listed before it (src/server/architecture.test.ts checks every import). What an earlier
+ * module needs from a later one is handed to it here, as the file routes get each owner's rule.
+ */
+export const modules: readonly AppModule[] = [
+  { name: 'audit', routes: auditRoutes },
+  { name: 'timeline' },
+  { name: 'notifications', routes: notificationRoutes },
+  {
+    name: 'files',
+    routes: (app, ctx) =>
+      fileRoutes(app, ctx, {
+        call: viewableCalls,
+        application: viewableApplications,
+        objection: viewableObjections,
+        contract: async () => new Set(),
+      }),
+  },
+  { name: 'accounts', routes: accountRoutes },
+  { name: 'regions', routes: regionRoutes },
+  { name: 'orgs', routes: orgRoutes },
+  { name: 'experts', routes: expertRoutes },
+  { name: 'plans', routes: planRoutes },
+  { name: 'calls', routes: callRoutes },
+  { name: 'credit' },
+  { name: 'duplicates' },
+  { name: 'applications', routes: (app, ctx) => applicationRoutes(app, ctx, { isPanelReviewer }) },
+  { name: 'reviews', routes: reviewRoutes },
+  { name: 'awards', routes: awardRoutes },
+  { name: 'publicity', routes: publicityRoutes },
+  { name: 'contracts', routes: contractRoutes },
+  { name: 'transparency', routes: transparencyRoutes },
 ];
 
-export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
+export interface AppModule {
+  /** The folder under src/server/modules. */
+  name: string;
+  routes?: (app: FastifyInstance, ctx: AppContext) => void;
+}
+
+export async function buildApp(
+  config: Config,
+  database: Database,
+  options: { calendar?: WorkingDayCalendar } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
     trustProxy: config.TRUST_PROXY,
@@ -95,13 +132,14 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: 'index.html' });
   }
 
-  registerAuth(app, database.db, config);
+  registerAuth(app, (token) => resolveSession(database.db, token, config.SESSION_IDLE_MINUTES));
 
   const ctx: AppContext = {
     db: database.db,
     database,
     config,
     storage: diskStorage(path.join(config.DATA_DIR, 'files')),
+    calendar: options.calendar ?? loadCalendar(config.DATA_DIR),
   };
   typed(app).get(
     '/api/health',
@@ -117,6 +155,6 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     },
   );
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  for (const register of modules) register(app, ctx);
+  for (const module of modules) module.routes?.(app, ctx);
   return app;
 }

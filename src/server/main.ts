@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { type Role, roleLabels } from '../domain/enums.js';
 import { buildApp } from './app.js';
+import { loadCalendar } from './calendar.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
+import { deadlineReminderJob } from './modules/applications/reminders.js';
 import { recheckUndecided, reindexAll } from './modules/duplicates/service.js';
 import { startNotificationWorker } from './modules/notifications/worker.js';
 import { DEMO_PASSWORD, demoAccounts, isEmpty, seedDemo } from './seed/demo.js';
@@ -32,9 +34,15 @@ async function main() {
     });
     seeded = true;
   }
-  const app = await buildApp(config, database);
+  const calendar = loadCalendar(config.DATA_DIR);
+  const app = await buildApp(config, database, { calendar });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
-  const stopNotifications = startNotificationWorker({ db: database.db, config, log: app.log });
+  const stopNotifications = startNotificationWorker({
+    db: database.db,
+    config,
+    log: app.log,
+    jobs: [deadlineReminderJob(calendar)],
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     `\n社会工作服务项目管理平台 is serving on ${address}  (database: ${database.kind}, ready in ${seconds} s)`,

@@ -1,8 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import { resolveSession } from '../modules/accounts/sessions.js';
 import type { Actor, CurrentUser } from './current-user.js';
 import { AppError, unauthenticated } from './errors.js';
 
@@ -40,9 +37,13 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 /**
  * Resolves the session cookie into `request.user`, and enforces double-submit CSRF protection:
  * every state-changing request must echo the `csrf_token` cookie in the `x-csrf-token` header,
- * which a page of another origin cannot read.
+ * which a page of another origin cannot read. The accounts module resolves the session token
+ * (app.ts hands its `resolveSession` down).
  */
-export function registerAuth(app: FastifyInstance, db: Db, config: Config) {
+export function registerAuth(
+  app: FastifyInstance,
+  resolveSession: (token: string) => Promise<CurrentUser | null>,
+) {
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return;
@@ -62,10 +63,7 @@ export function registerAuth(app: FastifyInstance, db: Db, config: Config) {
     const raw = request.cookies[SESSION_COOKIE];
     if (!raw) return;
     const unsigned = request.unsignCookie(raw);
-    request.user =
-      unsigned.valid && unsigned.value
-        ? await resolveSession(db, unsigned.value, config.SESSION_IDLE_MINUTES)
-        : null;
+    request.user = unsigned.valid && unsigned.value ? await resolveSession(unsigned.value) : null;
     if (!request.user) clearSessionCookie(request, reply);
   });
 }

@@ -29,3 +29,13 @@ export function permittedActions<R, A extends string>(
   if (!user) return [];
   return candidates.filter((action) => policy[action](user, resource));
 }
+
+/**
+ * A preValidation hook checking the role before the body is validated or anything is read: a
+ * user who may never take the action gets 401/403, not a validation message. The resource
+ * check follows in the service.
+ */
+export const roleCheck =
+  <R, A extends string>(policy: Policy<R, A>, action: A) =>
+  async (request: { user: CurrentUser | null }) =>
+    authorize(request.user, policy, action, null as R);

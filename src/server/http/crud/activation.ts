@@ -4,12 +4,12 @@ import type { z } from 'zod';
 import { type AppContext, typed } from '../../context.js';
 import type { Tx } from '../../db/client.js';
 import { findById, updateVersioned } from '../../db/helpers.js';
+import { appendAudit } from '../../modules/audit/service.js';
 import { signedInActor } from '../auth.js';
 import { authorize, type Policy } from '../authorize.js';
 import type { Actor, CurrentUser } from '../current-user.js';
 import { conflict } from '../errors.js';
 import { idParams } from '../params.js';
-import { appendAudit } from '../../modules/audit/service.js';
 
 type ActivatableTable = PgTable & { id: PgColumn; version: PgColumn; updatedAt: PgColumn; active: PgColumn };
 type Row = { active: boolean; version: number; name?: string; username?: string };

@@ -6,8 +6,8 @@ import type { Db } from '../../db/client.js';
 import { signedInActor } from '../auth.js';
 import { authorize, type Policy, permittedActions } from '../authorize.js';
 import type { Actor, CurrentUser } from '../current-user.js';
-import { idParams } from '../params.js';
 import { type Column, type RawRow, readRows, sendWorkbook, uploadedFile, workbookBuffer } from '../excel.js';
+import { idParams } from '../params.js';
 
 type Actions = 'list' | 'create' | 'update' | 'import' | 'export';
 type SignedIn = Actor & { user: CurrentUser };

@@ -37,10 +37,10 @@ beforeAll(async () => {
   communityRegionId = committee.regionId!;
   call = await insertCall(db, { serviceAreaIds: [communityRegionId] });
   [provider, provider2, community, buyer] = await Promise.all([
-    t.client('provider'),
-    t.client('provider2'),
-    t.client('community'),
-    t.client('buyer'),
+    t.as('provider'),
+    t.as('provider2'),
+    t.as('community'),
+    t.as('buyer'),
   ]);
 });
 afterAll(() => t.close());
@@ -149,7 +149,7 @@ describe('joint applications (1+1+1+N)', () => {
       status: 'eligible',
       eligibilityOverrideReason: '经核实追加预算已获批准',
     });
-    const audit = (await (await t.client('supervisor')).get(`/api/audit?q=${app.id}`))
+    const audit = (await (await t.as('supervisor')).get(`/api/audit?q=${app.id}`))
       .json()
       .items.map((e: { action: string }) => e.action);
     // The same sample proposal as the first application: the duplicate check records that too.
@@ -163,7 +163,7 @@ describe('joint applications (1+1+1+N)', () => {
 
   it('keeps applications private: competitors and other buyers learn nothing', async () => {
     expect((await provider2.get(`/api/applications/${id}`)).statusCode).toBe(404);
-    expect((await (await t.client('station')).get(`/api/applications/${id}`)).statusCode).toBe(404);
+    expect((await (await t.as('station')).get(`/api/applications/${id}`)).statusCode).toBe(404);
     expect((await (await t.client()).get(`/api/applications/${id}`)).statusCode).toBe(401);
     const buyerList = (await buyer.get(`/api/applications?callId=${call.id}`)).json();
     expect(buyerList.total).toBe(2);
@@ -261,11 +261,11 @@ describe('joint applications (1+1+1+N)', () => {
       ['expert', 404],
       ['resident', 404],
     ] as const) {
-      const res = await (await t.client(username)).post(`/api/applications/${d.id}/cosign`);
+      const res = await (await t.as(username)).post(`/api/applications/${d.id}/cosign`);
       expect({ username, status: res.statusCode }).toEqual({ username, status });
     }
     for (const username of ['community', 'provider2']) {
-      const res = await (await t.client(username)).post(`/api/applications/${d.id}/submit`);
+      const res = await (await t.as(username)).post(`/api/applications/${d.id}/submit`);
       expect({ username, status: res.statusCode }).toEqual({
         username,
         status: username === 'community' ? 403 : 404,

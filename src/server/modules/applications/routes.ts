@@ -11,11 +11,14 @@ import {
 import { duplicateReport } from '../../../domain/duplicates.js';
 import { APPLICATION_STATES } from '../../../domain/lifecycle.js';
 import { type AppContext, typed } from '../../context.js';
+import type { Executor } from '../../db/client.js';
 import { signedInActor } from '../../http/auth.js';
 import { authorize } from '../../http/authorize.js';
+import type { CurrentUser } from '../../http/current-user.js';
 import { notFound } from '../../http/errors.js';
 import { idParams } from '../../http/params.js';
-import { duplicateAudience, hitCount, hitsFor } from '../duplicates/service.js';
+import { duplicateAudience } from '../duplicates/policy.js';
+import { hitCount, hitsFor } from '../duplicates/service.js';
 import { attachmentsOf, readUpload, storeAttachment } from '../files/service.js';
 import { applicationPolicy } from './policy.js';
 import * as service from './service.js';
@@ -35,7 +38,16 @@ const listItem = z.object({
   updatedAt: z.string(),
 });
 
-export function applicationRoutes(fastify: FastifyInstance, { db, storage, config }: AppContext) {
+export interface ApplicationRouteDeps {
+  /** From the reviews module (registered later): is the user on the call's accepted panel. */
+  isPanelReviewer: (db: Executor, user: CurrentUser, callId: string) => Promise<boolean>;
+}
+
+export function applicationRoutes(
+  fastify: FastifyInstance,
+  { db, storage, config }: AppContext,
+  deps: ApplicationRouteDeps,
+) {
   const app = typed(fastify);
   const tags = ['applications'];
   const view = { 200: applicationView };
@@ -151,7 +163,8 @@ export function applicationRoutes(fastify: FastifyInstance, { db, storage, confi
       const user = signedInActor(request).user;
       const { application, call } = await service.loadWithCall(db, request.params.id);
       // Panel experts see the hits of the applications they review, as the buyer does.
-      const audience = await duplicateAudience(db, user, { ...application, buyerOrgId: call.buyerOrgId });
+      const onPanel = await deps.isPanelReviewer(db, user, application.callId);
+      const audience = duplicateAudience(user, { ...application, buyerOrgId: call.buyerOrgId }, onPanel);
       if (audience === 'none') throw notFound('申报');
       const count = await hitCount(db, application.id);
       // The applicant learns only that it was flagged, never a competitor's text.

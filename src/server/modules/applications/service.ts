@@ -15,6 +15,7 @@ import { findById } from '../../db/helpers.js';
 import { permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, forbidden, notFound, unprocessable } from '../../http/errors.js';
+import { transitionApplication } from '../../lifecycle/transitions.js';
 import { appendAudit } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
 import { creditEntries } from '../credit/schema.js';
@@ -22,7 +23,6 @@ import { checkOnSubmission, type DuplicateSettings, removeFromIndex } from '../d
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import { regions } from '../regions/schema.js';
-import { transitionApplication } from '../../lifecycle/transitions.js';
 import { type ApplicationAccess, applicationPolicy, stateProblem } from './policy.js';
 import { applications } from './schema.js';
 
@@ -59,9 +59,21 @@ export async function loadFor(db: Db, user: CurrentUser, id: string, action: key
   return row;
 }
 
-export async function canViewApplication(db: Db, user: CurrentUser, id: string) {
-  const row = await loadWithCall(db, id).catch(() => null);
-  return !!row && applicationPolicy.view(user, access(row.application, row.call));
+/** Which of these applications the user may see (for their attachments). */
+export async function viewableApplications(db: Db, user: CurrentUser | null, ids: string[]) {
+  if (!user || ids.length === 0) return new Set<string>();
+  const rows = await db
+    .select({
+      id: applications.id,
+      providerOrgId: applications.providerOrgId,
+      communityOrgId: applications.communityOrgId,
+      status: applications.status,
+      buyerOrgId: calls.buyerOrgId,
+    })
+    .from(applications)
+    .innerJoin(calls, eq(calls.id, applications.callId))
+    .where(inArray(applications.id, ids));
+  return new Set(rows.filter((a) => applicationPolicy.view(user, a)).map((a) => a.id));
 }
 
 async function present(db: Db, viewer: CurrentUser, a: ApplicationRow, call: CallRow) {

@@ -16,6 +16,7 @@ import { findById } from '../../db/helpers.js';
 import { permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, forbidden, notFound } from '../../http/errors.js';
+import { transitionCall } from '../../lifecycle/transitions.js';
 import { users } from '../accounts/schema.js';
 import { applications } from '../applications/schema.js';
 import { appendAudit, changeSummary } from '../audit/service.js';
@@ -24,7 +25,6 @@ import { notify } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import { planLines } from '../plans/schema.js';
 import { regions } from '../regions/schema.js';
-import { transitionCall } from '../../lifecycle/transitions.js';
 import { callTimeline } from '../timeline/service.js';
 import { sanitizeHtml, textOfHtml } from './html.js';
 import { callPolicy } from './policy.js';
@@ -451,4 +451,16 @@ export async function endCall(
     await transitionCall(tx, actor, call, name, { reason });
   });
   return managedCall(db, actor.user, id);
+}
+
+/** Which of these calls the user may see (for their attachments): published ones, and drafts to their buyer. */
+export async function viewableCalls(db: Db, user: CurrentUser | null, ids: string[]) {
+  if (ids.length === 0) return new Set<string>();
+  const rows = await db
+    .select({ id: calls.id, status: calls.status, buyerOrgId: calls.buyerOrgId })
+    .from(calls)
+    .where(inArray(calls.id, ids));
+  return new Set(
+    rows.filter((c) => c.status !== 'draft' || (!!user && callPolicy.view(user, c))).map((c) => c.id),
+  );
 }

@@ -9,7 +9,7 @@ import { auditLog } from '../audit/schema.js';
 import { calls } from '../calls/schema.js';
 import { notifications } from '../notifications/schema.js';
 import { orgs } from '../orgs/schema.js';
-import { awards } from '../reviews/schema.js';
+import { awards } from '../awards/schema.js';
 import { timelineEvents } from '../timeline/schema.js';
 import { contractAmendments, contracts } from './schema.js';
 
@@ -52,7 +52,7 @@ async function approvedCall(
 }
 
 async function draft(awardId: string, body: Record<string, unknown> = {}) {
-  const res = await (await t.client('buyer')).post(`/api/awards/${awardId}/contract`, body);
+  const res = await (await t.as('buyer')).post(`/api/awards/${awardId}/contract`, body);
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
 }
@@ -63,8 +63,8 @@ async function confirm(client: TestClient, contract: { id: string; termsDigest: 
 
 async function signed(awardId: string) {
   const c = await draft(awardId);
-  expect((await confirm(await t.client('buyer'), c)).statusCode).toBe(200);
-  const res = await confirm(await t.client('provider'), c);
+  expect((await confirm(await t.as('buyer'), c)).statusCode).toBe(200);
+  const res = await confirm(await t.as('provider'), c);
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
@@ -151,7 +151,7 @@ describe('drafting a contract', () => {
   it('rejects bad terms with field messages, writing nothing', async () => {
     const { awards: rows } = await approvedCall([1_000_000]);
     const url = `/api/awards/${rows[0].award.id}/contract`;
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     const before = await snapshotCounts(t, [contracts, notifications]);
     const sum = await buyer.post(url, {
       milestones: [
@@ -200,13 +200,13 @@ describe('drafting a contract', () => {
       [contracts, notifications],
     );
     expect(
-      (await (await t.client('buyer')).post('/api/awards/00000000-0000-4000-8000-000000000000/contract', {}))
+      (await (await t.as('buyer')).post('/api/awards/00000000-0000-4000-8000-000000000000/contract', {}))
         .statusCode,
     ).toBe(404);
   });
 
   it('needs an approved award without a contract: 409 otherwise, also for two simultaneous requests', async () => {
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     const revoked = await approvedCall([1_000_000], 'revoked');
     const r1 = await buyer.post(`/api/awards/${revoked.awards[0].award.id}/contract`, {});
     expect(r1.statusCode).toBe(409);
@@ -234,8 +234,8 @@ describe('editing a draft', () => {
   it('recomputes the milestone amounts and clears confirmations', async () => {
     const { awards: rows } = await approvedCall([1_000_000]);
     const c = await draft(rows[0].award.id);
-    const buyer = await t.client('buyer');
-    const confirmed = (await confirm(await t.client('provider'), c)).json();
+    const buyer = await t.as('buyer');
+    const confirmed = (await confirm(await t.as('provider'), c)).json();
     expect(confirmed.providerConfirmedAt).toBeTruthy();
     const res = await buyer.patch(`/api/contracts/${c.id}`, { amountFen: 999_999 });
     expect(res.statusCode, res.body).toBe(200);
@@ -277,7 +277,7 @@ describe('editing a draft', () => {
   it('rejects bad milestones and terms, writing nothing', async () => {
     const { awards: rows } = await approvedCall([1_000_000]);
     const c = await draft(rows[0].award.id);
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     const before = await snapshotCounts(t, [contracts]);
     const sum = await buyer.patch(`/api/contracts/${c.id}`, {
       milestones: [{ label: '签订后', shareBp: 10_001 }],
@@ -310,7 +310,7 @@ describe('editing a draft', () => {
     const [row] = await db().select().from(contracts).where(eq(contracts.id, c.id));
     expect(row.amountFen).toBe(1_000_000);
     const done = await signed((await approvedCall([1_000_000])).awards[0].award.id);
-    const late = await (await t.client('buyer')).patch(`/api/contracts/${done.id}`, { amountFen: 1 });
+    const late = await (await t.as('buyer')).patch(`/api/contracts/${done.id}`, { amountFen: 1 });
     expect(late.statusCode).toBe(409);
   });
 });
@@ -318,8 +318,8 @@ describe('editing a draft', () => {
 describe('signing', () => {
   it('signs when both sides confirm, goes public, and contracts the call once every award is signed', async () => {
     const { call, awards: rows } = await approvedCall([1_000_000, 2_000_000]);
-    const buyer = await t.client('buyer');
-    const provider = await t.client('provider');
+    const buyer = await t.as('buyer');
+    const provider = await t.as('provider');
     const c = await draft(rows[0].award.id);
     const first = await confirm(buyer, c);
     expect(first.statusCode).toBe(200);
@@ -358,7 +358,7 @@ describe('signing', () => {
 
   it('answers 409 to a second signature, to stale terms and to a side confirming twice', async () => {
     const { awards: rows } = await approvedCall([1_000_000]);
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     const c = await draft(rows[0].award.id);
     const stale = await buyer.post(`/api/contracts/${c.id}/confirm`, { termsDigest: '0000000000000000' });
     expect(stale.statusCode).toBe(409);
@@ -370,9 +370,9 @@ describe('signing', () => {
     // The buyer edits after confirming: the provider's view is stale, both must confirm again.
     const edited = (await buyer.patch(`/api/contracts/${c.id}`, { periodEnd: '2027-11-30' })).json();
     expect(edited.buyerConfirmedAt).toBeNull();
-    expect((await confirm(await t.client('provider'), c)).statusCode).toBe(409);
+    expect((await confirm(await t.as('provider'), c)).statusCode).toBe(409);
     expect((await confirm(buyer, edited)).statusCode).toBe(200);
-    expect((await confirm(await t.client('provider'), edited)).json().status).toBe('signed');
+    expect((await confirm(await t.as('provider'), edited)).json().status).toBe('signed');
     const again = await confirm(buyer, edited);
     expect(again.statusCode).toBe(409);
     expect(again.json().message).toBe('合同已签订');
@@ -383,7 +383,7 @@ describe('signing', () => {
   it('signs once when the last confirmation is sent twice at the same time', async () => {
     const { awards: rows } = await approvedCall([1_000_000]);
     const c = await draft(rows[0].award.id);
-    await confirm(await t.client('buyer'), c);
+    await confirm(await t.as('buyer'), c);
     const [a, b] = await Promise.all([t.client('provider'), t.client('provider')]);
     const results = await Promise.all([confirm(a, c), confirm(b, c)]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
@@ -413,23 +413,23 @@ describe('reading contracts', () => {
     const { call, awards: rows } = await approvedCall([1_000_000]);
     const c = await draft(rows[0].award.id);
     for (const username of ['buyer', 'provider', 'admin', 'supervisor']) {
-      const res = await (await t.client(username)).get(`/api/contracts/${c.id}`);
+      const res = await (await t.as(username)).get(`/api/contracts/${c.id}`);
       expect({ username, status: res.statusCode }).toEqual({ username, status: 200 });
     }
-    expect((await (await t.client('supervisor')).get(`/api/contracts/${c.id}`)).json().actions).toEqual([]);
+    expect((await (await t.as('supervisor')).get(`/api/contracts/${c.id}`)).json().actions).toEqual([]);
     await expectDeniedToEach(t, ['station', 'community', 'expert', 'evaluator', 'resident', null], {
       method: 'GET',
       url: `/api/contracts/${c.id}`,
     });
-    expect((await (await t.client('buyer')).get(`/api/awards/${rows[0].award.id}/contract`)).json().id).toBe(
+    expect((await (await t.as('buyer')).get(`/api/awards/${rows[0].award.id}/contract`)).json().id).toBe(
       c.id,
     );
     expect(
-      (await (await t.client('buyer')).get('/api/contracts/00000000-0000-4000-8000-000000000000')).statusCode,
+      (await (await t.as('buyer')).get('/api/contracts/00000000-0000-4000-8000-000000000000')).statusCode,
     ).toBe(404);
 
     const list = async (username: string, query = `callId=${call.id}`) =>
-      (await (await t.client(username)).get(`/api/contracts?${query}`)).json();
+      (await (await t.as(username)).get(`/api/contracts?${query}`)).json();
     expect((await list('buyer')).items.map((i: { id: string }) => i.id)).toEqual([c.id]);
     expect((await list('provider')).items.map((i: { id: string }) => i.id)).toEqual([c.id]);
     expect((await list('supervisor')).items.map((i: { id: string }) => i.id)).toEqual([c.id]);
@@ -471,7 +471,7 @@ describe('another provider', () => {
       .returning();
     const c = await draft(award.id);
     expect(c.providerName).toBe(other.name);
-    const provider = await t.client('provider');
+    const provider = await t.as('provider');
     expect((await provider.get(`/api/contracts/${c.id}`)).statusCode).toBe(403);
     expect((await confirm(provider, c)).statusCode).toBe(403);
     expect((await provider.get(`/api/contracts?callId=${call.id}`)).json().total).toBe(0);
@@ -482,7 +482,7 @@ describe('amendments', () => {
   it('record reason, before and after, and flag a raised value for supervisors', async () => {
     const { call, awards: rows } = await approvedCall([1_000_000]);
     const c = await signed(rows[0].award.id);
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     const res = await buyer.post(`/api/contracts/${c.id}/amendments`, {
       reason: '服务对象增加，追加服务经费',
       changes: { amountFen: 1_200_000, periodEnd: '2028-03-31' },
@@ -505,7 +505,7 @@ describe('amendments', () => {
       },
     ]);
     const audit = (
-      await (await t.client('supervisor')).get(`/api/audit?action=contract.amended&q=${c.id}`)
+      await (await t.as('supervisor')).get(`/api/audit?action=contract.amended&q=${c.id}`)
     ).json();
     expect(audit.items[0].summary).toMatchObject({ flagged: true, flag: 'raises_value', number: 1 });
     const events = await db().select().from(timelineEvents).where(eq(timelineEvents.callId, call.id));
@@ -537,7 +537,7 @@ describe('amendments', () => {
 
   it('need a signed contract, a reason and a real change; nothing is written otherwise', async () => {
     const { awards: rows } = await approvedCall([1_000_000]);
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     const d = await draft(rows[0].award.id);
     const onDraft = await buyer.post(`/api/contracts/${d.id}/amendments`, {
       reason: '调整服务期限',

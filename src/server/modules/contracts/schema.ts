@@ -3,7 +3,7 @@ import { idColumn, timestamps, versionColumn } from '../../db/columns.js';
 import type { Indicator } from '../applications/schema.js';
 import { calls } from '../calls/schema.js';
 import { orgs } from '../orgs/schema.js';
-import { awards } from '../reviews/schema.js';
+import { awards } from '../awards/schema.js';
 
 export type Milestone = { key: string; label: string; shareBp: number; amountFen: number };
 

@@ -40,7 +40,7 @@ import { appendAudit } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
-import { awards } from '../reviews/schema.js';
+import { awards } from '../awards/schema.js';
 import { appendTimeline } from '../timeline/service.js';
 import { contractPolicy, sideOf } from './policy.js';
 import { contractAmendments, contracts } from './schema.js';

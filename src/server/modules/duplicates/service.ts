@@ -2,14 +2,10 @@ import { and, eq, gte, inArray, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { ProposalInput } from '../../../domain/applications.js';
 import { insertAll } from '../../db/bulk.js';
 import type { Db, Executor, Tx } from '../../db/client.js';
-import type { CurrentUser } from '../../http/current-user.js';
-import { hasRole } from '../../http/current-user.js';
 import { applications } from '../applications/schema.js';
 import { calls } from '../calls/schema.js';
-import { experts } from '../experts/schema.js';
 import { attachments } from '../files/schema.js';
 import { orgs } from '../orgs/schema.js';
-import { panelMembers, reviewSessions } from '../reviews/schema.js';
 import {
   bandKeys,
   DuplicateDetector,
@@ -293,40 +289,6 @@ export async function recheckUndecided(db: Db, settings: DuplicateSettings) {
 }
 
 // ---------- reading ----------
-/** Accepted members of the call's review panel may see the hits, as the buyer does. */
-async function isPanelMember(db: Executor, user: CurrentUser, callId: string) {
-  if (!hasRole(user, 'expert')) return false;
-  const [row] = await db
-    .select({ id: panelMembers.id })
-    .from(panelMembers)
-    .innerJoin(reviewSessions, eq(reviewSessions.id, panelMembers.sessionId))
-    .innerJoin(experts, eq(experts.id, panelMembers.expertId))
-    .where(
-      and(
-        eq(reviewSessions.callId, callId),
-        eq(experts.userId, user.id),
-        eq(panelMembers.status, 'accepted'),
-      ),
-    );
-  return !!row;
-}
-
-export type DuplicateAudience = 'reviewer' | 'applicant' | 'none';
-
-export async function duplicateAudience(
-  db: Executor,
-  user: CurrentUser,
-  a: { providerOrgId: string; callId: string; buyerOrgId: string; status: string },
-): Promise<DuplicateAudience> {
-  if (['draft', 'withdrawn'].includes(a.status))
-    return hasRole(user, 'provider') && user.org?.id === a.providerOrgId ? 'applicant' : 'none';
-  if (hasRole(user, 'admin', 'supervisor')) return 'reviewer';
-  if (hasRole(user, 'buyer') && user.org?.id === a.buyerOrgId) return 'reviewer';
-  if (await isPanelMember(db, user, a.callId)) return 'reviewer';
-  if (hasRole(user, 'provider') && user.org?.id === a.providerOrgId) return 'applicant';
-  return 'none';
-}
-
 /** The hits of an application with both sides' texts, for the side-by-side view. */
 export async function hitsFor(db: Db, applicationId: string) {
   const hits = await db.select().from(duplicateHits).where(eq(duplicateHits.applicationId, applicationId));

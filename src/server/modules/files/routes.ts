@@ -1,35 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import { type AppContext, typed } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { findById } from '../../db/helpers.js';
 import type { CurrentUser } from '../../http/current-user.js';
 import { forbidden, notFound, unauthenticated } from '../../http/errors.js';
 import { idParams } from '../../http/params.js';
-import { canViewApplication } from '../applications/service.js';
-import { callPolicy } from '../calls/policy.js';
-import { calls } from '../calls/schema.js';
-import { canViewObjectionFile } from '../publicity/objection-attachments.js';
 import { findAttachment, type OwnerType } from './service.js';
 
-/** Who may download an attachment follows who may see what it is attached to. */
-const viewers: Record<OwnerType, (db: Db, user: CurrentUser | null, ownerId: string) => Promise<boolean>> = {
-  call: async (db, user, id) => {
-    const call = await findById(db, calls, id, '项目');
-    return call.status !== 'draft' || (!!user && callPolicy.view(user, call));
-  },
-  application: (db, user, id) => (user ? canViewApplication(db, user, id) : Promise.resolve(false)),
-  objection: canViewObjectionFile,
-  contract: async () => false,
-};
+/**
+ * Which of the given owners the user may see, as a set (immich's `checkAccess` style, so a list
+ * of attachments is checked in one query). Each owner module supplies its own; app.ts hands them
+ * here, so this module knows no other module's rules.
+ */
+export type CanView = (db: Db, user: CurrentUser | null, ownerIds: string[]) => Promise<Set<string>>;
+export type FileViewers = Record<OwnerType, CanView>;
 
-export function fileRoutes(fastify: FastifyInstance, { db, storage }: AppContext) {
+/** Who may download an attachment follows who may see what it is attached to. */
+export function fileRoutes(fastify: FastifyInstance, { db, storage }: AppContext, viewers: FileViewers) {
   typed(fastify).get(
     '/api/files/:id',
     { schema: { tags: ['files'], params: idParams } },
     async (request, reply) => {
       const found = await findAttachment(db, request.params.id);
       if (!found) throw notFound('附件');
-      if (!(await viewers[found.attachment.ownerType](db, request.user, found.attachment.ownerId))) {
+      const { ownerType, ownerId } = found.attachment;
+      if (!(await viewers[ownerType](db, request.user, [ownerId])).has(ownerId)) {
         throw request.user ? forbidden() : unauthenticated();
       }
       return reply

@@ -7,9 +7,9 @@ import { expectDeniedToEach } from '../../testing/expectations.js';
 import { insertApplication, insertCall, orgOf } from '../../testing/factories.js';
 import { ALL_ROLES_USERS, buildTestApp, type TestApp, type TestClient } from '../../testing/test-app.js';
 import { users } from '../accounts/schema.js';
+import { sendDeadlineReminders } from '../applications/reminders.js';
 import { orgs } from '../orgs/schema.js';
 import { deliverPendingEmails, type Mailer, RetryBackoff, smtpMailer } from './mailer.js';
-import { sendDeadlineReminders } from './reminders.js';
 import { notifications } from './schema.js';
 import { notify } from './service.js';
 import { startNotificationWorker } from './worker.js';
@@ -44,7 +44,7 @@ const rowOf = async (id: string) => {
 
 beforeAll(async () => {
   t = await buildTestApp();
-  [provider, buyer] = await Promise.all([t.client('provider'), t.client('buyer')]);
+  [provider, buyer] = await Promise.all([t.as('provider'), t.as('buyer')]);
   ids.p1 = await notifyUser('provider', '联合申报签章请求：第一条', { link: '/app/applications/1' });
   ids.p2 = await notifyUser('provider', '资格审查结果：第二条');
   ids.p3 = await notifyUser('provider', '合同待签：第三条');
@@ -78,7 +78,7 @@ describe('the notification centre', () => {
 
   it('lets every signed-in role open its notification centre', async () => {
     for (const username of ALL_ROLES_USERS) {
-      const res = await (await t.client(username)).get('/api/notifications');
+      const res = await (await t.as(username)).get('/api/notifications');
       expect({ username, status: res.statusCode }).toEqual({ username, status: 200 });
     }
   });

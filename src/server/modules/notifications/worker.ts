@@ -1,19 +1,23 @@
-import type { WorkingDayCalendar } from '../../../domain/working-days.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { loadCalendar } from '../../calendar.js';
 import { deliverPendingEmails, type Mailer, type MailLog, RetryBackoff, smtpMailer } from './mailer.js';
-import { sendDeadlineReminders } from './reminders.js';
 
-/** Deadline reminders need not be checked on every tick. */
-const REMINDER_EVERY_MS = 15 * 60 * 1000;
+/**
+ * Periodic work of another module (deadline reminders), handed to the worker by main.ts so
+ * that this module knows nothing of the deadlines themselves.
+ */
+export interface WorkerJob {
+  name: string;
+  everyMs: number;
+  /** Returns what to log when it did something, or null. */
+  run: (db: Db, now: Date) => Promise<Record<string, unknown> | null>;
+}
 
 export interface NotificationWorkerContext {
   db: Db;
   config: Config;
   log: MailLog;
-  /** Defaults to the deployment's calendar (built-in table + DATA_DIR/holidays.json). */
-  calendar?: WorkingDayCalendar;
+  jobs?: readonly WorkerJob[];
   /** Defaults to SMTP from the configuration (closed by `stop`); null means in-app only. */
   mailer?: Mailer | null;
   /** For tests: the clock. */
@@ -22,31 +26,31 @@ export interface NotificationWorkerContext {
 
 /**
  * Starts the background notification work: every NOTIFY_INTERVAL_SECONDS it e-mails pending
- * notifications (only when SMTP_HOST is set), and every 15 minutes it sends deadline reminders.
+ * notifications (only when SMTP_HOST is set) and runs each job that is due.
  * Runs never overlap; a failing run is logged and the next one goes ahead. Returns `stop`, which
  * waits for a run in progress and closes the SMTP connection it opened.
  */
 export function startNotificationWorker(ctx: NotificationWorkerContext): () => Promise<void> {
   const intervalMs = ctx.config.NOTIFY_INTERVAL_SECONDS * 1000;
-  const calendar = ctx.calendar ?? loadCalendar(ctx.config.DATA_DIR);
   const ownMailer = ctx.mailer === undefined;
   const mailer = ownMailer ? smtpMailer(ctx.config) : (ctx.mailer ?? null);
   const now = ctx.now ?? (() => new Date());
   const backoff = new RetryBackoff(intervalMs);
-  let lastReminders = Number.NEGATIVE_INFINITY;
+  const lastRun = new Map<string, number>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
   const tick = async () => {
     const at = now();
-    if (at.getTime() - lastReminders >= REMINDER_EVERY_MS) {
+    for (const job of ctx.jobs ?? []) {
+      if (at.getTime() - (lastRun.get(job.name) ?? Number.NEGATIVE_INFINITY) < job.everyMs) continue;
       try {
-        const reminded = await sendDeadlineReminders(ctx.db, at, calendar);
-        lastReminders = at.getTime();
-        if (reminded.providers || reminded.communities) ctx.log.info(reminded, 'deadline reminders sent');
+        const done = await job.run(ctx.db, at);
+        lastRun.set(job.name, at.getTime());
+        if (done) ctx.log.info(done, job.name);
       } catch (err) {
-        ctx.log.error({ err }, 'deadline reminders failed; will retry');
+        ctx.log.error({ err }, `${job.name} failed; will retry`);
       }
     }
     if (mailer && !stopped) {

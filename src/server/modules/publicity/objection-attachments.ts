@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { CurrentUser } from '../../http/current-user.js';
 import { hasRole } from '../../http/current-user.js';
@@ -44,14 +44,19 @@ export async function attachToObjection(
 }
 
 /** Objection evidence is for the buyer who answers it and for the supervisors, never public. */
-export async function canViewObjectionFile(db: Db, user: CurrentUser | null, objectionId: string) {
-  if (!user) return false;
-  if (hasRole(user, 'admin', 'supervisor')) return true;
-  const [row] = await db
-    .select({ buyerOrgId: calls.buyerOrgId })
+/** Which of these objections' files the user may open: the call's buyer, admins and supervisors. */
+export async function viewableObjections(db: Db, user: CurrentUser | null, ids: string[]) {
+  if (!user || ids.length === 0) return new Set<string>();
+  const rows = await db
+    .select({ id: objections.id, buyerOrgId: calls.buyerOrgId })
     .from(objections)
     .innerJoin(publicities, eq(publicities.id, objections.publicityId))
     .innerJoin(calls, eq(calls.id, publicities.callId))
-    .where(eq(objections.id, objectionId));
-  return !!row && hasRole(user, 'buyer') && user.org?.id === row.buyerOrgId;
+    .where(inArray(objections.id, ids));
+  const overseer = hasRole(user, 'admin', 'supervisor');
+  return new Set(
+    rows
+      .filter((r) => overseer || (hasRole(user, 'buyer') && user.org?.id === r.buyerOrgId))
+      .map((r) => r.id),
+  );
 }

@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callTransitions } from '../../../domain/lifecycle.js';
 import { addDays, addWorkingDays, buildCalendar, todayInShanghai } from '../../../domain/working-days.js';
+import { loadCalendar } from '../../calendar.js';
 import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
 import { insertApplication, insertCall, orgOf, sampleProposal } from '../../testing/factories.js';
 import { buildTestApp, type TestApp } from '../../testing/test-app.js';
@@ -12,12 +13,11 @@ import { upload } from '../../testing/uploads.js';
 import { users } from '../accounts/schema.js';
 import { applications } from '../applications/schema.js';
 import { auditLog } from '../audit/schema.js';
+import { awards } from '../awards/schema.js';
 import { calls } from '../calls/schema.js';
 import { notifications } from '../notifications/schema.js';
 import { orgs } from '../orgs/schema.js';
-import { awards } from '../reviews/schema.js';
 import { timelineEvents } from '../timeline/schema.js';
-import { loadCalendar } from '../../calendar.js';
 import { objections, publicities } from './schema.js';
 
 let t: TestApp;
@@ -57,7 +57,7 @@ async function awardedCall(amounts: number[] = [20_000_000, 15_000_000]) {
 }
 
 async function openFor(callId: string, body: Record<string, unknown> = {}) {
-  const res = await (await t.client('buyer')).post(`/api/calls/${callId}/publicity`, body);
+  const res = await (await t.as('buyer')).post(`/api/calls/${callId}/publicity`, body);
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
 }
@@ -171,7 +171,7 @@ describe('opening a publicity', () => {
     const { call: closedCall } = await awardedCall([1_000_000]);
     const closed = await openFor(closedCall.id);
     await expire(closed.id);
-    expect((await (await t.client('buyer')).post(`/api/publicities/${closed.id}/close`)).statusCode).toBe(
+    expect((await (await t.as('buyer')).post(`/api/publicities/${closed.id}/close`)).statusCode).toBe(
       200,
     );
     const { call } = await awardedCall([1_000_000]);
@@ -213,7 +213,7 @@ describe('opening a publicity', () => {
 
   it('rejects bad input with field messages, writing nothing', async () => {
     const { call } = await awardedCall([1_000_000]);
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     const before = await snapshotCounts(t, [publicities, timelineEvents]);
     const bad = await buyer.post(`/api/calls/${call.id}/publicity`, {
       workingDays: 0,
@@ -241,7 +241,7 @@ describe('opening a publicity', () => {
   });
 
   it('answers 409 at the wrong time', async () => {
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     const inReview = await insertCall(db(), { status: 'in_review' });
     const r1 = await buyer.post(`/api/calls/${inReview.id}/publicity`, {});
     expect(r1.statusCode).toBe(409);
@@ -290,15 +290,15 @@ describe('objection evidence', () => {
     );
     expect(ok.statusCode, ok.body).toBe(201);
     const fileUrl = `/api/files/${ok.json().id}`;
-    const internal = (await (await t.client('buyer')).get(`/api/publicities/${pub.id}`)).json();
+    const internal = (await (await t.as('buyer')).get(`/api/publicities/${pub.id}`)).json();
     expect(internal.objections[0].attachments).toEqual([
       expect.objectContaining({ name: '证据.pdf', url: fileUrl }),
     ]);
     expect((await visitor.get(`/api/public/publicities/${pub.id}`)).body).not.toContain('证据.pdf');
-    expect((await (await t.client('buyer')).get(fileUrl)).statusCode).toBe(200);
-    expect((await (await t.client('supervisor')).get(fileUrl)).statusCode).toBe(200);
+    expect((await (await t.as('buyer')).get(fileUrl)).statusCode).toBe(200);
+    expect((await (await t.as('supervisor')).get(fileUrl)).statusCode).toBe(200);
     for (const username of ['station', 'provider', 'resident']) {
-      expect((await (await t.client(username)).get(fileUrl)).statusCode).toBe(403);
+      expect((await (await t.as(username)).get(fileUrl)).statusCode).toBe(403);
     }
     expect((await visitor.get(fileUrl)).statusCode).toBe(401);
     const exe = await upload(
@@ -369,14 +369,14 @@ describe('objections', () => {
     expect(
       notes.some((n) => buyerUsers.some((u) => u.id === n.userId) && n.link === `/app/publicities/${pub.id}`),
     ).toBe(true);
-    const internal = (await (await t.client('buyer')).get(`/api/publicities/${pub.id}`)).json();
+    const internal = (await (await t.as('buyer')).get(`/api/publicities/${pub.id}`)).json();
     expect(internal.objections[0]).toMatchObject({
       objectorName: '李秀英',
       objectorContact: '13912345678',
       actions: ['answer'],
     });
     expect(internal.actions).toEqual(['object', 'answer']);
-    expect((await (await t.client('supervisor')).get(`/api/publicities/${pub.id}`)).statusCode).toBe(200);
+    expect((await (await t.as('supervisor')).get(`/api/publicities/${pub.id}`)).statusCode).toBe(200);
     await expectDeniedToEach(
       t,
       ['station', 'provider', 'community', 'expert', 'evaluator', 'resident', null],
@@ -433,7 +433,7 @@ describe('objections', () => {
     const late = await fileObjection(pub.id, objection());
     expect(late.statusCode).toBe(409);
     expect(late.json().message).toContain('公示期已于');
-    expect((await (await t.client('buyer')).post(`/api/publicities/${pub.id}/close`)).statusCode).toBe(200);
+    expect((await (await t.as('buyer')).post(`/api/publicities/${pub.id}/close`)).statusCode).toBe(200);
     const closed = await fileObjection(pub.id, objection());
     expect(closed.statusCode).toBe(409);
     expect(closed.json().message).toBe('公示已结束，不能再提出异议');
@@ -466,7 +466,7 @@ describe('answering objections', () => {
 
   it('rejects: the answer becomes public, the award stays', async () => {
     const { call, pub, objectionId, awards: rows } = await withObjection();
-    const res = await (await t.client('buyer')).post(`/api/objections/${objectionId}/answer`, {
+    const res = await (await t.as('buyer')).post(`/api/objections/${objectionId}/answer`, {
       decision: 'rejected',
       answer: '经核实，该机构已在社区设立服务点，异议不成立。',
     });
@@ -492,7 +492,7 @@ describe('answering objections', () => {
   it('keeps the objector out of the published answer', async () => {
     const { call, pub, objectionId, awards: rows } = await withObjection();
     const answer = '已电话联系李秀英（13912345678）核实，异议成立，撤销该项目拟立项。';
-    const res = await (await t.client('buyer')).post(`/api/objections/${objectionId}/answer`, {
+    const res = await (await t.as('buyer')).post(`/api/objections/${objectionId}/answer`, {
       decision: 'upheld',
       answer,
     });
@@ -514,7 +514,7 @@ describe('answering objections', () => {
 
   it('upholds: the award and its application are revoked, with the reason', async () => {
     const { pub, objectionId, awards: rows } = await withObjection();
-    const res = await (await t.client('buyer')).post(`/api/objections/${objectionId}/answer`, {
+    const res = await (await t.as('buyer')).post(`/api/objections/${objectionId}/answer`, {
       decision: 'upheld',
       answer: '经核实，申报材料中志愿者名单不实，撤销该项目拟立项。',
     });
@@ -541,7 +541,7 @@ describe('answering objections', () => {
 
   it('needs the project to revoke when an upheld objection named none', async () => {
     const { objectionId, awards: rows } = await withObjection(false);
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     const res = await buyer.post(`/api/objections/${objectionId}/answer`, {
       decision: 'upheld',
       answer: '异议成立，撤销。',
@@ -566,7 +566,7 @@ describe('answering objections', () => {
       timelineEvents,
       notifications,
     ]);
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     const before = await snapshotCounts(t, [timelineEvents]);
     const bad = await buyer.post(url, { decision: 'maybe', answer: '好' });
     expect(bad.statusCode).toBe(422);
@@ -608,7 +608,7 @@ describe('closing a publicity', () => {
   it('waits for the end of the period and for every answer, then approves', async () => {
     const { call, awards: rows } = await awardedCall();
     const pub = await openFor(call.id);
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     const early = await buyer.post(`/api/publicities/${pub.id}/close`);
     expect(early.statusCode).toBe(409);
     expect(early.json().message).toBe(`公示期至${pub.closesOn}，期满后方可结束公示`);
@@ -653,7 +653,7 @@ describe('closing a publicity', () => {
     const { call, awards: rows } = await awardedCall([1_000_000]);
     const pub = await openFor(call.id);
     const filed = await fileObjection(pub.id, objection({ awardId: rows[0].award.id }));
-    const buyer = await t.client('buyer');
+    const buyer = await t.as('buyer');
     await buyer.post(`/api/objections/${filed.json().id}/answer`, {
       decision: 'upheld',
       answer: '异议成立，撤销该项目拟立项。',

@@ -17,7 +17,6 @@ import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
 import { idParams, uuidParam } from '../../http/params.js';
 import { readUpload } from '../files/service.js';
-import { loadCalendar } from '../../calendar.js';
 import { attachmentToken, attachToObjection, MAX_OBJECTION_FILES } from './objection-attachments.js';
 import * as service from './service.js';
 
@@ -32,7 +31,7 @@ export function publicityRoutes(fastify: FastifyInstance, ctx: AppContext) {
   const app = typed(fastify);
   const tags = ['publicity'];
   // Read once at start: the built-in holiday table overlaid with DATA_DIR/holidays.json.
-  const calendar = loadCalendar(ctx.config.DATA_DIR);
+  const { calendar } = ctx;
 
   app.get(
     '/api/public/calendar',

@@ -1,7 +1,7 @@
 import { date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, timestamps, versionColumn } from '../../db/columns.js';
+import { awards } from '../awards/schema.js';
 import { calls } from '../calls/schema.js';
-import { awards } from '../reviews/schema.js';
 
 /** 立项公示: a period of working days in which anyone may object to the proposed awards. */
 export const publicities = pgTable(

@@ -9,7 +9,6 @@ import {
   type objectionBody,
   objectionStatusLabels,
   PUBLICITY_MAX_DAYS_AHEAD,
-  type PublicAward,
   type PublicityListItem,
   type PublicPublicity,
   type publicityOpenBody,
@@ -28,13 +27,13 @@ import { authorize, permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, notFound } from '../../http/errors.js';
 import { transition, transitionApplication, transitionCall } from '../../lifecycle/transitions.js';
-import { applications } from '../applications/schema.js';
 import { appendAudit } from '../audit/service.js';
+import { type AwardWithFacts, awardFacts, awardsWithFacts, presentAward } from '../awards/facts.js';
+import { awards } from '../awards/schema.js';
 import { calls } from '../calls/schema.js';
 import { attachmentsOf } from '../files/service.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
-import { awards } from '../reviews/schema.js';
 import { appendTimeline } from '../timeline/service.js';
 import { publicityPolicy } from './policy.js';
 import { objections, publicities } from './schema.js';
@@ -48,52 +47,6 @@ type ObjectionRow = typeof objections.$inferSelect;
 const ANONYMOUS: Actor = { user: null, ip: null };
 
 // ---------- reading ----------
-
-/** Awards with the public facts about them: project title and provider. */
-export async function awardsWithFacts(db: Executor, where: SQL | undefined) {
-  const rows = await db
-    .select({
-      award: awards,
-      projectTitle: sql<string>`${applications.proposal}->>'title'`,
-      providerOrgId: applications.providerOrgId,
-      providerName: orgs.name,
-      application: {
-        id: applications.id,
-        callId: applications.callId,
-        status: applications.status,
-        version: applications.version,
-      },
-    })
-    .from(awards)
-    .innerJoin(applications, eq(applications.id, awards.applicationId))
-    .innerJoin(orgs, eq(orgs.id, applications.providerOrgId))
-    .where(where)
-    .orderBy(asc(awards.rank), asc(awards.createdAt));
-  return rows;
-}
-type AwardWithFacts = Awaited<ReturnType<typeof awardsWithFacts>>[number];
-
-const presentAward = (r: AwardWithFacts): PublicAward => ({
-  id: r.award.id,
-  applicationId: r.award.applicationId,
-  projectTitle: r.projectTitle,
-  providerName: r.providerName,
-  amountFen: r.award.amountFen,
-  scoreCenti: r.award.scoreCenti,
-  rank: r.award.rank,
-  status: r.award.status,
-  revokedReason: r.award.revokedReason,
-});
-
-/** The public facts of an award for the timeline: no ids of people, no contacts. */
-const awardFacts = (r: AwardWithFacts) => ({
-  awardId: r.award.id,
-  projectTitle: r.projectTitle,
-  providerName: r.providerName,
-  amountFen: r.award.amountFen,
-  scoreCenti: r.award.scoreCenti,
-  rank: r.award.rank,
-});
 
 async function callWithBuyer(db: Executor, callId: string) {
   const [row] = await db

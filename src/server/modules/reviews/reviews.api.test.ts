@@ -9,12 +9,13 @@ import { buildTestApp, type TestApp, type TestClient } from '../../testing/test-
 import { hashPassword } from '../accounts/passwords.js';
 import { users } from '../accounts/schema.js';
 import { applications } from '../applications/schema.js';
+import { awards } from '../awards/schema.js';
 import { calls } from '../calls/schema.js';
 import { experts } from '../experts/schema.js';
 import { notifications } from '../notifications/schema.js';
 import { orgs } from '../orgs/schema.js';
 import { timelineEvents } from '../timeline/schema.js';
-import { awards, panelMembers, reviewSessions, scoreSheets } from './schema.js';
+import { panelMembers, reviewSessions, scoreSheets } from './schema.js';
 
 let t: TestApp;
 let buyer: TestClient;
@@ -39,7 +40,7 @@ const reviewTables = [reviewSessions, panelMembers, scoreSheets, awards, notific
 
 async function clientOf(expertId: string) {
   const username = usernameOf.get(expertId)!;
-  if (!clients.has(username)) clients.set(username, await t.client(username));
+  if (!clients.has(username)) clients.set(username, await t.as(username));
   return clients.get(username)!;
 }
 
@@ -64,7 +65,7 @@ async function addExpert(values: Partial<typeof experts.$inferInsert> & { name: 
 beforeAll(async () => {
   t = await buildTestApp();
   const db = t.database.db;
-  buyer = await t.client('buyer');
+  buyer = await t.as('buyer');
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const pool = await db.select().from(experts);
   for (const [i, e] of pool.entries()) {
@@ -239,8 +240,8 @@ describe('review session and panel draw', () => {
   });
 
   it('lets supervisors and admins see it, and shows a panel member only their own sessions', async () => {
-    expect((await reviewOf(call.id, await t.client('supervisor'))).draw.verified).toBe(true);
-    expect((await reviewOf(call.id, await t.client('admin'))).panel).toHaveLength(5);
+    expect((await reviewOf(call.id, await t.as('supervisor'))).draw.verified).toBe(true);
+    expect((await reviewOf(call.id, await t.as('admin'))).panel).toHaveLength(5);
     const member = await clientOf(review.panel[0].expertId);
     const mine = (await member.get('/api/reviews/mine')).json();
     const entry = mine.items.find((i: { session: { id: string } }) => i.session.id === review.session.id);
@@ -432,7 +433,7 @@ describe('review session and panel draw', () => {
       reviewTables,
     );
     // A session that does not exist is 404 to an expert.
-    const missing = await (await t.client(outsider)).post(`/api/reviews/${crypto.randomUUID()}/respond`, {
+    const missing = await (await t.as(outsider)).post(`/api/reviews/${crypto.randomUUID()}/respond`, {
       accept: true,
     });
     expect(missing.statusCode).toBe(404);
@@ -568,7 +569,7 @@ describe('review session and panel draw', () => {
   });
 
   it('shows the three aggregations and rankings side by side', async () => {
-    const res = await (await t.client('supervisor')).get(`/api/calls/${call.id}/review/results`);
+    const res = await (await t.as('supervisor')).get(`/api/calls/${call.id}/review/results`);
     expect(res.statusCode, res.body).toBe(200);
     const results = res.json();
     expect(results.method).toBe('trimmed_mean');

@@ -1,8 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
-  awardBody,
-  awardResult,
   myReview,
   myReviews,
   respondBody,
@@ -15,7 +13,7 @@ import {
 } from '../../../domain/reviews.js';
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
-import { authorize, type Policy } from '../../http/authorize.js';
+import { roleCheck } from '../../http/authorize.js';
 import { panelPolicy, reviewPolicy } from './policy.js';
 import * as service from './service.js';
 
@@ -23,15 +21,6 @@ const uuid = z.string().uuid('编号格式不正确');
 const callParams = z.object({ callId: uuid });
 const sessionParams = z.object({ sessionId: uuid });
 const sheetParams = sessionParams.extend({ applicationId: uuid });
-
-/**
- * Checks the role before the body is validated or anything is read: a user who may never take
- * the action gets 401/403, not a validation message. The resource check follows in the service.
- */
-const roleCheck =
-  <R, A extends string>(policy: Policy<R, A>, action: A) =>
-  async (request: FastifyRequest) =>
-    authorize(request.user, policy, action, null as R);
 
 export function reviewRoutes(fastify: FastifyInstance, ctx: AppContext) {
   const { db } = ctx;
@@ -71,15 +60,6 @@ export function reviewRoutes(fastify: FastifyInstance, ctx: AppContext) {
       schema: { tags, params: callParams, response: { 200: reviewResults } },
     },
     async (request) => service.reviewResults(db, signedInActor(request).user, request.params.callId),
-  );
-
-  app.post(
-    '/api/calls/:callId/awards',
-    {
-      preValidation: roleCheck(reviewPolicy, 'award'),
-      schema: { tags, params: callParams, body: awardBody, response: { 200: awardResult } },
-    },
-    async (request) => service.awardCall(db, signedInActor(request), request.params.callId, request.body),
   );
 
   app.get(

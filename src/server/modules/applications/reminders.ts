@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import { DEADLINE_REMINDER_KINDS, DEADLINE_REMINDER_WORKING_DAYS } from '../../../domain/notifications.js';
+import { chinaMidnight } from '../../../domain/time.js';
 import {
   addDays,
   addWorkingDays,
@@ -8,13 +9,10 @@ import {
   type WorkingDayCalendar,
 } from '../../../domain/working-days.js';
 import type { Db, Tx } from '../../db/client.js';
-import { applications } from '../applications/schema.js';
 import { calls } from '../calls/schema.js';
-import { notifications } from './schema.js';
-import { type NotificationInput, notify, usersOfOrg } from './service.js';
-
-/** Midnight at the start of a Shanghai calendar day, as an instant. */
-const shanghaiMidnight = (date: string) => new Date(`${date}T00:00:00+08:00`);
+import { notifications } from '../notifications/schema.js';
+import { type NotificationInput, notify, usersOfOrg } from '../notifications/service.js';
+import { applications } from './schema.js';
 
 const shanghaiTime = (d: Date) =>
   d.toLocaleString('zh-CN', {
@@ -59,7 +57,7 @@ export async function sendDeadlineReminders(
       and(
         eq(calls.status, 'published'),
         gt(calls.applicationClosesAt, now),
-        lt(calls.applicationClosesAt, shanghaiMidnight(addDays(lastDay, 1))),
+        lt(calls.applicationClosesAt, chinaMidnight(addDays(lastDay, 1))),
         inArray(applications.status, ['draft']),
       ),
     );
@@ -107,3 +105,13 @@ async function notifyCounting(tx: Tx, userIds: string[], input: NotificationInpu
   await notify(tx, userIds, input);
   return new Set(already.map((r) => r.userId)).size < new Set(userIds).size;
 }
+
+/** The worker job (main.ts hands it to the notification worker): checked every 15 minutes. */
+export const deadlineReminderJob = (calendar: WorkingDayCalendar) => ({
+  name: 'deadline reminders',
+  everyMs: 15 * 60 * 1000,
+  run: async (db: Db, now: Date) => {
+    const reminded = await sendDeadlineReminders(db, now, calendar);
+    return reminded.providers || reminded.communities ? { ...reminded } : null;
+  },
+});
