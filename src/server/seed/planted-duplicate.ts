@@ -1,7 +1,6 @@
 import { and, desc, eq, ne } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { applications } from '../modules/applications/schema.js';
-import { calls } from '../modules/calls/schema.js';
+import { applications, calls } from '../db/schema.js';
 
 const reorder = (text: string) =>
   text

@@ -1,3 +1,7 @@
+/**
+ * Applications: who may apply, joint "1+1+1+N" applications in the service area, their proposals
+ * (the budget adds up exactly), submission with the platform's eligibility checks.
+ */
 import { randomUUID } from 'node:crypto';
 import { checkEligibility } from '../../../domain/applications.js';
 import type { ServiceCategory } from '../../../domain/enums.js';

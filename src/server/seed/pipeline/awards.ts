@@ -1,3 +1,4 @@
+/** Awards, approval publicities and objections, with their timeline events. */
 import { randomUUID } from 'node:crypto';
 import { formatFen } from '../../../domain/money.js';
 import { chinaInstant } from '../../../domain/time.js';
@@ -46,7 +47,7 @@ export function proposeAward(
   return { award, winner, facts: { scoreCenti: award.scoreCenti, rank: award.rank } };
 }
 
-export function awardFacts(_b: PipelineBuilder, award: AwardRow, winner: AppDraft) {
+export function awardFacts(award: AwardRow, winner: AppDraft) {
   return {
     awardId: award.id,
     projectTitle: winner.title,
@@ -80,7 +81,7 @@ export function addPublicity(
   award.publicityId = pub.id;
   award.status = open ? 'in_publicity' : 'approved';
   award.updatedAt = open ? chinaInstant(sched.publicityOpensOn, 9) : sched.publicityClosedAt;
-  const facts = awardFacts(b, award, winner);
+  const facts = awardFacts(award, winner);
   call.events.push(() => ({
     callId: call.row.id,
     at: chinaInstant(sched.publicityOpensOn, 9),

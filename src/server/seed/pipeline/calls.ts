@@ -1,3 +1,4 @@
+/** Calls: service area, title, description and dates of a new call, as calls/service.ts would store it. */
 import { randomUUID } from 'node:crypto';
 import { type ServiceCategory, serviceCategoryLabels } from '../../../domain/enums.js';
 import { type CallState, DEFAULT_RUBRIC } from '../../../domain/lifecycle.js';
@@ -215,7 +216,7 @@ export function callDescription(
   ].join('');
 }
 
-export function shortFlag(_b: PipelineBuilder, opens: Date, closes: Date) {
+export function shortFlag(opens: Date, closes: Date) {
   const days = (closes.getTime() - opens.getTime()) / DAY;
   return `征集期仅${Math.floor(days * 10) / 10}天，少于${MIN_OPEN_DAYS}天`;
 }

@@ -1,3 +1,4 @@
+/** Call and contract codes, numbered as the services number them. */
 import { chinaDate } from '../../../domain/time.js';
 import type { PipelineBuilder } from './builder.js';
 import type { CallDraft, ContractRow } from './types.js';

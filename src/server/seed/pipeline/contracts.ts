@@ -1,3 +1,4 @@
+/** Contracts: 40/30/30 milestones that add up exactly, confirmed by the buyer, signed by the provider. */
 import { randomUUID } from 'node:crypto';
 import { defaultMilestones, milestoneAmounts } from '../../../domain/contracts.js';
 import type { Proposal } from '../../db/schema.js';

@@ -1,3 +1,4 @@
+/** Red and black lists. */
 import { chinaInstant } from '../../../domain/time.js';
 import { addDays } from '../../../domain/working-days.js';
 import { dishonestReason } from './applications.js';

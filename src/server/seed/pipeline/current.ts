@@ -1,3 +1,4 @@
+/** Around today: calls in every state, and the demo users' work waiting for them. */
 import type { ServiceCategory } from '../../../domain/enums.js';
 import { chinaDate, chinaInstant } from '../../../domain/time.js';
 import { addDays } from '../../../domain/working-days.js';
@@ -78,9 +79,9 @@ export function current(b: PipelineBuilder) {
       capYuan: capOf(category),
       include,
       openRules: !!include,
-      shortWindowFlag: short ? shortFlag(b, sched.opens, sched.closes) : null,
+      shortWindowFlag: short ? shortFlag(sched.opens, sched.closes) : null,
     });
-    eventPublished(b, call);
+    eventPublished(call);
     return { call, sched };
   };
   const community = b.demo.community;
@@ -163,8 +164,8 @@ export function current(b: PipelineBuilder) {
       published: true,
       capYuan: capOf(category),
     });
-    eventPublished(b, call);
-    eventClosed(b, call);
+    eventPublished(call);
+    eventClosed(call);
     const first = buyer === civil ? [b.blackDishonest] : [];
     const apps = addApplications(b, call, r.int(3, 4), first);
     submitAll(b, call, apps, sched);
@@ -189,14 +190,14 @@ export function current(b: PipelineBuilder) {
     const apps = addApplications(b, call, 3);
     submitAll(b, call, apps, sched);
     if (!apps.some((a) => a.row.status === 'eligible')) makeEligible(b, call, apps[0]);
-    eventPublished(b, call);
-    eventClosed(b, call);
+    eventPublished(call);
+    eventClosed(call);
     const review = reviewSession(b, call, sched, { status: 'completed', keepSheets: true });
-    eventReviewStarted(b, call, review.session);
-    eventReviewCompleted(b, call, sched, review.rows.length);
+    eventReviewStarted(call, review.session);
+    eventReviewCompleted(call, sched, review.rows.length);
     const amount = Math.round((call.row.budgetCapFen * 0.95) / 10_000) * 10_000;
     const { award, winner } = proposeAward(b, call, review, sched, amount);
-    eventAwarded(b, call, sched, award, winner);
+    eventAwarded(call, sched, award, winner);
     call.row.updatedAt = sched.awarded;
     b.notify('buyer', {
       kind: 'review.completed',
@@ -229,11 +230,11 @@ export function current(b: PipelineBuilder) {
     const apps = addApplications(b, call, 4);
     submitAll(b, call, apps, sched);
     if (!apps.some((a) => a.row.status === 'eligible')) makeEligible(b, call, apps[0]);
-    eventPublished(b, call);
-    eventClosed(b, call);
+    eventPublished(call);
+    eventClosed(call);
     const review = reviewSession(b, call, sched, { status: 'completed', keepSheets: true });
-    eventReviewStarted(b, call, review.session);
-    eventReviewCompleted(b, call, sched, review.rows.length);
+    eventReviewStarted(call, review.session);
+    eventReviewCompleted(call, sched, review.rows.length);
     const { award, winner } = proposeAward(
       b,
       call,
@@ -241,7 +242,7 @@ export function current(b: PipelineBuilder) {
       sched,
       Math.round((call.row.budgetCapFen * 0.92) / 10_000) * 10_000,
     );
-    eventAwarded(b, call, sched, award, winner);
+    eventAwarded(call, sched, award, winner);
     const pub = addPublicity(b, call, sched, award, winner, true);
     call.row.updatedAt = chinaInstant(sched.publicityOpensOn, 9);
     const opened = chinaInstant(sched.publicityOpensOn, 9).getTime();
@@ -332,8 +333,8 @@ export function current(b: PipelineBuilder) {
       published: true,
       capYuan: 100_000,
     });
-    eventPublished(b, call);
-    endCall(b, call, 'call.cancel', chinaInstant(addDays(b.today, -18), 16, 20), CANCEL_REASONS[0]);
+    eventPublished(call);
+    endCall(call, 'call.cancel', chinaInstant(addDays(b.today, -18), 16, 20), CANCEL_REASONS[0]);
   }
   {
     const gaps = drawGaps(r, 14, 'civilization');
@@ -346,11 +347,11 @@ export function current(b: PipelineBuilder) {
       published: true,
       capYuan: capOf('civilization'),
     });
-    eventPublished(b, call);
-    eventClosed(b, call);
+    eventPublished(call);
+    eventClosed(call);
     const apps = addApplications(b, call, 1);
     submitAll(b, call, apps, sched);
-    endCall(b, call, 'call.fail', new Date(sched.closes.getTime() + 2 * DAY), FAIL_REASONS.closed[1]);
+    endCall(call, 'call.fail', new Date(sched.closes.getTime() + 2 * DAY), FAIL_REASONS.closed[1]);
   }
 }
 
@@ -383,11 +384,11 @@ export function inReview(
   submitAll(b, call, apps, sched);
   for (const app of apps.slice(0, state === 'scoring' ? 3 : 2))
     if (app.row.status !== 'eligible') makeEligible(b, call, app);
-  eventPublished(b, call);
-  eventClosed(b, call);
+  eventPublished(call);
+  eventClosed(call);
   const expert = b.demo.expert;
   const review = reviewSession(b, call, sched, { status: state, keepSheets: false, withExpert: expert });
-  eventReviewStarted(b, call, review.session);
+  eventReviewStarted(call, review.session);
   const seat = review.seats.find((s) => s.expertId === expert.id)!;
   b.notify('expert', {
     kind: 'review.invited',

@@ -1,3 +1,4 @@
+/** Annual plan lines: one per call, and the lines of this year and next not yet called. */
 import { randomUUID } from 'node:crypto';
 import { chinaDate, chinaInstant } from '../../../domain/time.js';
 import { addDays } from '../../../domain/working-days.js';

@@ -1,3 +1,4 @@
+/** Whole projects: a call taken to a signed contract, or cancelled, or failed. */
 import type { ServiceCategory } from '../../../domain/enums.js';
 import { chinaDate, chinaInstant } from '../../../domain/time.js';
 import { addDays } from '../../../domain/working-days.js';
@@ -50,7 +51,7 @@ export function contractedProject(
     sched,
     published: true,
     capYuan,
-    shortWindowFlag: shortWindow ? shortFlag(b, sched.opens, sched.closes) : null,
+    shortWindowFlag: shortWindow ? shortFlag(sched.opens, sched.closes) : null,
   });
   call.row.updatedAt = sched.providerConfirmed;
   // Before the platform (2022) fewer organizations competed for each call.
@@ -90,16 +91,16 @@ export function finishReviewedProject(
   amountFen: number,
   opts: { signed?: boolean; draftContract?: boolean; noContract?: boolean; objection?: boolean },
 ) {
-  eventPublished(b, call);
-  eventClosed(b, call);
+  eventPublished(call);
+  eventClosed(call);
   const review = reviewSession(b, call, sched, {
     status: 'completed',
     keepSheets: call.row.year >= SHEETS_FROM_YEAR,
   });
-  eventReviewStarted(b, call, review.session);
-  eventReviewCompleted(b, call, sched, review.rows.length);
+  eventReviewStarted(call, review.session);
+  eventReviewCompleted(call, sched, review.rows.length);
   const { award, winner } = proposeAward(b, call, review, sched, amountFen);
-  eventAwarded(b, call, sched, award, winner);
+  eventAwarded(call, sched, award, winner);
   const pub = addPublicity(b, call, sched, award, winner, false);
   if (opts.objection) {
     const filed = chinaInstant(addDays(sched.publicityOpensOn, 1), b.random.int(9, 20), b.random.int(0, 59));
@@ -131,21 +132,21 @@ export function endedCall(
     published: true,
     capYuan: Math.ceil(b.typicalYuan(spec.category) / 10_000) * 10_000,
   });
-  eventPublished(b, call);
+  eventPublished(call);
   if (spec.how === 'cancel') {
     const when = new Date(sched.opens.getTime() + r.int(2, 8) * DAY + r.int(1, 6) * HOUR);
     const apps = addApplications(b, call, r.int(0, 1));
     submitAll(b, call, apps, sched, when);
-    endCall(b, call, 'call.cancel', when, r.pick(CANCEL_REASONS));
+    endCall(call, 'call.cancel', when, r.pick(CANCEL_REASONS));
     return call;
   }
-  eventClosed(b, call);
+  eventClosed(call);
   if (spec.how === 'fail_closed') {
     const apps = addApplications(b, call, r.int(1, 2));
     submitAll(b, call, apps, sched);
     const eligible = apps.filter((a) => a.row.status === 'eligible').length;
     const reason = eligible <= 1 && apps.length === 1 ? FAIL_REASONS.closed[1] : FAIL_REASONS.closed[0];
-    endCall(b, call, 'call.fail', new Date(sched.closes.getTime() + r.int(20, 60) * HOUR), reason);
+    endCall(call, 'call.fail', new Date(sched.closes.getTime() + r.int(20, 60) * HOUR), reason);
     return call;
   }
   const apps = addApplications(b, call, r.int(2, 3));
@@ -157,10 +158,9 @@ export function endedCall(
     failing: true,
   });
   for (const app of call.apps) if (app.row.status === 'eligible') app.row.status = 'scored';
-  eventReviewStarted(b, call, review.session);
-  eventReviewCompleted(b, call, sched, review.rows.length);
+  eventReviewStarted(call, review.session);
+  eventReviewCompleted(call, sched, review.rows.length);
   endCall(
-    b,
     call,
     'call.fail',
     new Date(sched.completed.getTime() + r.int(20, 50) * HOUR),

@@ -1,3 +1,4 @@
+/** Review sessions: the verifiable panel draw with the server's candidate rule, answers and score sheets. */
 import { randomUUID } from 'node:crypto';
 import { type DrawApplicant, drawPanel, drawPool } from '../../../domain/draw.js';
 import { DEFAULT_RUBRIC } from '../../../domain/lifecycle.js';

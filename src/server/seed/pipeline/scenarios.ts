@@ -1,3 +1,4 @@
+/** The history the source document reports (2017–2022) and the recent years since 2023. */
 import type { ServiceCategory } from '../../../domain/enums.js';
 import { addDays } from '../../../domain/working-days.js';
 import type { PipelineBuilder } from './builder.js';
@@ -21,7 +22,7 @@ export function publishDateIn(
  * Scales typical amounts (yuan) so that they add up to exactly `targetYuan`, in whole hundreds,
  * each staying within [50 000, 300 000].
  */
-export function fitAmounts(_b: PipelineBuilder, amounts: number[], targetYuan: number) {
+export function fitAmounts(amounts: number[], targetYuan: number) {
   const sum = amounts.reduce((a, b) => a + b, 0);
   const fitted = amounts.map((a) =>
     Math.min(300_000, Math.max(50_000, Math.round((a * targetYuan) / sum / 100) * 100)),
@@ -51,12 +52,10 @@ export function history(b: PipelineBuilder) {
   const early = specs.filter((s) => s.year < 2022);
   const late = specs.filter((s) => s.year === 2022);
   const earlyFit = fitAmounts(
-    b,
     early.map((s) => s.yuan),
     HISTORY_TOTAL_YUAN - HISTORY_2022_YUAN,
   );
   const lateFit = fitAmounts(
-    b,
     late.map((s) => s.yuan),
     HISTORY_2022_YUAN,
   );

@@ -1,9 +1,10 @@
+/** The public timeline of the early steps of a call, and the demo users' notifications about submissions. */
 import type { PipelineBuilder } from './builder.js';
 import { HOUR, PANEL_SIZE } from './constants.js';
 import type { Schedule } from './dates.js';
 import type { AppDraft, AwardRow, CallDraft, SessionRow } from './types.js';
 
-export function eventPublished(_b: PipelineBuilder, call: CallDraft) {
+export function eventPublished(call: CallDraft) {
   call.events.push(() => ({
     callId: call.row.id,
     at: call.row.publishedAt!,
@@ -13,7 +14,7 @@ export function eventPublished(_b: PipelineBuilder, call: CallDraft) {
   }));
 }
 
-export function eventClosed(_b: PipelineBuilder, call: CallDraft) {
+export function eventClosed(call: CallDraft) {
   call.events.push(() => ({
     callId: call.row.id,
     at: call.row.applicationClosesAt,
@@ -23,7 +24,7 @@ export function eventClosed(_b: PipelineBuilder, call: CallDraft) {
   }));
 }
 
-export function eventReviewStarted(_b: PipelineBuilder, call: CallDraft, session: SessionRow) {
+export function eventReviewStarted(call: CallDraft, session: SessionRow) {
   call.events.push(() => ({
     callId: call.row.id,
     at: session.createdAt!,
@@ -33,12 +34,7 @@ export function eventReviewStarted(_b: PipelineBuilder, call: CallDraft, session
   }));
 }
 
-export function eventReviewCompleted(
-  _b: PipelineBuilder,
-  call: CallDraft,
-  sched: Schedule,
-  applicationsScored: number,
-) {
+export function eventReviewCompleted(call: CallDraft, sched: Schedule, applicationsScored: number) {
   call.events.push(() => ({
     callId: call.row.id,
     at: sched.completed,
@@ -48,13 +44,7 @@ export function eventReviewCompleted(
   }));
 }
 
-export function eventAwarded(
-  _b: PipelineBuilder,
-  call: CallDraft,
-  sched: Schedule,
-  award: AwardRow,
-  winner: AppDraft,
-) {
+export function eventAwarded(call: CallDraft, sched: Schedule, award: AwardRow, winner: AppDraft) {
   call.events.push(() => ({
     callId: call.row.id,
     at: sched.awarded,
@@ -70,13 +60,7 @@ export function eventAwarded(
   }));
 }
 
-export function endCall(
-  _b: PipelineBuilder,
-  call: CallDraft,
-  kind: 'call.cancel' | 'call.fail',
-  atTime: Date,
-  reason: string,
-) {
+export function endCall(call: CallDraft, kind: 'call.cancel' | 'call.fail', atTime: Date, reason: string) {
   call.row.statusReason = reason;
   call.row.updatedAt = atTime;
   call.events.push(() => ({

@@ -1,3 +1,4 @@
+/** Inserts everything the builder planned, in dependency order, and returns the counts. */
 import { insertAll } from '../../db/bulk.js';
 import type { Executor } from '../../db/client.js';
 import {
