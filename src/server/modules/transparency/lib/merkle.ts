@@ -119,7 +119,7 @@ export function rootFromInclusionProof(
   if (!(index >= 0 && index < size) || !isHash(leaf) || !proof.every(isHash)) return null;
   let fn = index;
   let sn = size - 1;
-  let r = Buffer.from(leaf);
+  let r: Buffer = Buffer.from(leaf);
   for (const p of proof) {
     if (sn === 0) return null;
     if (odd(fn) || fn === sn) {
@@ -172,8 +172,8 @@ export function verifyConsistency(
     fn = half(fn);
     sn = half(sn);
   }
-  let fr = Buffer.from(path[0]);
-  let sr = Buffer.from(path[0]);
+  let fr: Buffer = Buffer.from(path[0]);
+  let sr: Buffer = Buffer.from(path[0]);
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (odd(fn) || fn === sn) {
