@@ -21,6 +21,10 @@ Commands:
   duplicates --input FILE.jsonl [--threshold 0.5]
                                      find duplicate proposals in a JSON-lines file (see README)
   duplicates reindex                 rebuild the duplicate-check index of submitted applications
+  witness --url U --state FILE --key FILE [--name N] [--log-key K]
+                                     witness the transparency log: check consistency, cosign, submit
+  verify-log --url U --key K [--state FILE] [--full] [--witness K]…
+                                     verify the transparency log through its public endpoints
 `;
 
 function progressBar(label: string, done: number, total: number) {
@@ -126,6 +130,13 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     return runDuplicatesBatch(args, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
   },
 };
+
+const cliIo = {
+  stdout: (line: string) => console.log(line),
+  stderr: (line: string) => console.error(line),
+};
+commands.witness = async (args) => (await import('./witness.js')).runWitness(args, cliIo);
+commands['verify-log'] = async (args) => (await import('./verify-log.js')).runVerifyLog(args, cliIo);
 
 async function main() {
   const [name, ...args] = process.argv.slice(2);
