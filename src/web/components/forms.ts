@@ -30,6 +30,12 @@ export function applyServerErrors(
   return null;
 }
 
+/** A mobile or landline number in China (the server checks it again). */
+export const PHONE_RULE = {
+  pattern: /^(1\d{10}|0\d{2,3}-?\d{7,8})$/,
+  message: '请填写有效的手机号或座机号（如 13800000000 或 0871-12345678）',
+};
+
 /** Blank strings become null so optional fields clear on the server. */
 export function blanksToNull<T extends Record<string, unknown>>(values: T): T {
   const out: Record<string, unknown> = {};

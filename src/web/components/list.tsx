@@ -1,11 +1,29 @@
-/** Building blocks of the admin list pages: URL-backed paging and filters, toolbar, row actions. */
-import { SearchOutlined } from '@ant-design/icons';
+/**
+ * Building blocks of the list pages: URL-backed paging and filters, the toolbar, header buttons,
+ * paged tables and card lists, row actions.
+ */
+import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Input, Popconfirm, Space, Table, type TableProps, Tag } from 'antd';
-import { type ReactNode, useEffect, useState } from 'react';
+import {
+  App,
+  Button,
+  Empty,
+  Input,
+  Pagination,
+  Popconfirm,
+  Select,
+  Skeleton,
+  Space,
+  Table,
+  type TableProps,
+  Tag,
+} from 'antd';
+import { type ComponentType, Fragment, type ReactNode, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, errorMessage, type Page, type Query } from '../api';
 import { formatNumber } from '../format';
+import { LoadFailed } from './ErrorPages';
+import { ExportButton, ImportButton, TemplateLink } from './ImportExport';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -78,11 +96,90 @@ export function SearchBox(props: { value: string; onSearch: (q: string) => void;
   );
 }
 
-/** Search and filters on the left, collection buttons on the right; wraps on phones. */
-export function ListToolbar(props: { children?: ReactNode; extra?: ReactNode }) {
+/**
+ * One filter of a list toolbar, bound to one URL parameter: a select of `options` (placeholder and
+ * accessible name `label`), a picker `control` such as RegionTreeSelect, or whatever `render` draws
+ * with the parameter's value and a setter.
+ */
+export type ListFilter<F extends string> =
+  | {
+      key: F;
+      label: string;
+      options: readonly { value: string; label: string }[];
+      className: string;
+      /** Type to filter the options. */
+      search?: boolean;
+      loading?: boolean;
+    }
+  | {
+      key: F;
+      label: string;
+      className: string;
+      control: ComponentType<{
+        value?: string | null;
+        onChange?: (value: string | null) => void;
+        placeholder?: string;
+        className?: string;
+      }>;
+    }
+  | {
+      key: F;
+      render: (value: string | undefined, onChange: (value: string | null | undefined) => void) => ReactNode;
+    };
+
+/**
+ * The toolbar of a list: the search box (`search` is its placeholder), the filters and any other
+ * `children` on the left, collection buttons (`extra`) on the right; wraps on phones. Search and
+ * filters read and write the URL through `params`.
+ */
+export function ListToolbar<F extends string = never>(props: {
+  params?: Pick<ListParams<F>, 'q' | 'filters' | 'update'>;
+  search?: string;
+  filters?: readonly ListFilter<F>[];
+  children?: ReactNode;
+  extra?: ReactNode;
+}) {
+  const { params } = props;
+  type Patch = Parameters<ListParams<F>['update']>[0];
+  const set = (key: F) => (value: string | null | undefined) => params?.update({ [key]: value } as Patch);
   return (
     <div className="list-toolbar">
       <Space wrap size={[8, 8]} className="list-toolbar-filters">
+        {params && props.search !== undefined ? (
+          <SearchBox
+            value={params.q}
+            onSearch={(q) => params.update({ q } as Patch)}
+            placeholder={props.search}
+          />
+        ) : null}
+        {params
+          ? props.filters?.map((f) =>
+              'render' in f ? (
+                <Fragment key={f.key}>{f.render(params.filters[f.key], set(f.key))}</Fragment>
+              ) : 'control' in f ? (
+                <f.control
+                  key={f.key}
+                  placeholder={f.label}
+                  value={params.filters[f.key] ?? null}
+                  onChange={set(f.key)}
+                  className={f.className}
+                />
+              ) : (
+                <Select
+                  key={f.key}
+                  allowClear
+                  showSearch={f.search ? { optionFilterProp: 'label' } : undefined}
+                  placeholder={f.label}
+                  aria-label={f.label}
+                  options={f.options as { value: string; label: string }[]}
+                  loading={f.loading}
+                  value={params.filters[f.key]}
+                  onChange={set(f.key)}
+                  className={f.className}
+                />
+              ),
+            )
+          : null}
         {props.children}
       </Space>
       {props.extra ? (
@@ -94,27 +191,66 @@ export function ListToolbar(props: { children?: ReactNode; extra?: ReactNode }) 
   );
 }
 
-/** A server-paged table that scrolls sideways on small screens. */
+/** The collection buttons of a list page's header, each shown only when the server allows it. */
+export function ListActions(props: {
+  /** The collection's `actions` from the server. */
+  allowed: readonly string[];
+  importTo?: { template: string; path: string; queryKey: string };
+  exportFrom?: { path: string; query: Query; fileName: string };
+  create?: { label: string; onClick: () => void };
+}) {
+  const { allowed, importTo, exportFrom, create } = props;
+  return (
+    <>
+      {importTo && allowed.includes('import') ? (
+        <>
+          <TemplateLink href={importTo.template} />
+          <ImportButton path={importTo.path} queryKey={importTo.queryKey} />
+        </>
+      ) : null}
+      {exportFrom && allowed.includes('export') ? (
+        <ExportButton path={exportFrom.path} query={exportFrom.query} fileName={exportFrom.fileName} />
+      ) : null}
+      {create && allowed.includes('create') ? (
+        <Button type="primary" icon={<PlusOutlined />} onClick={create.onClick}>
+          {create.label}
+        </Button>
+      ) : null}
+    </>
+  );
+}
+
+/** What a list query gives the list components (a TanStack Query result fits). */
+export interface ListQuery<T> {
+  data: { items: T[]; total: number; totalCapped?: boolean } | undefined;
+  isPending: boolean;
+  isFetching: boolean;
+  isError: boolean;
+  error: Error | null;
+  refetch: () => unknown;
+}
+
+/** A server-paged table that scrolls sideways on small screens; says so when loading failed. */
 export function PagedTable<T extends { id: string | number }>(
   props: {
-    data: Page<T> | undefined;
-    loading: boolean;
+    list: ListQuery<T>;
     params: Pick<ListParams<string>, 'page' | 'pageSize' | 'update'>;
   } & Omit<TableProps<T>, 'dataSource' | 'loading' | 'pagination'>,
 ) {
-  const { data, loading, params, ...rest } = props;
+  const { list, params, ...rest } = props;
+  if (list.isError) return <LoadFailed message={list.error?.message ?? ''} onRetry={() => list.refetch()} />;
   return (
     <Table<T>
       rowKey="id"
       size="middle"
       scroll={{ x: 'max-content' }}
       {...rest}
-      loading={loading}
-      dataSource={data?.items ?? []}
+      loading={list.isFetching}
+      dataSource={list.data?.items ?? []}
       pagination={{
         current: params.page,
         pageSize: params.pageSize,
-        total: data?.total ?? 0,
+        total: list.data?.total ?? 0,
         showSizeChanger: true,
         pageSizeOptions: [10, 20, 50, 100],
         showTotal: (total) => `共 ${formatNumber(total)} 条`,
@@ -122,6 +258,50 @@ export function PagedTable<T extends { id: string | number }>(
           params.update(pageSize !== params.pageSize ? { page: 1, pageSize } : { page, pageSize }),
       }}
     />
+  );
+}
+
+/** A server-paged list of cards (the public lists): skeleton, empty text, cards, pagination. */
+export function PagedCards<T extends { id: string }>(props: {
+  list: ListQuery<T>;
+  params: Pick<ListParams<string>, 'page' | 'pageSize' | 'update'>;
+  empty: string;
+  /** What the total counts: 共 12 个项目. */
+  unit: string;
+  /** Shows 12+ when the server capped the total. */
+  capped?: boolean;
+  renderItem: (item: T) => ReactNode;
+}) {
+  const { list, params } = props;
+  return (
+    <>
+      {list.isError ? (
+        <LoadFailed message={list.error?.message ?? ''} onRetry={() => list.refetch()} />
+      ) : list.isPending || !list.data ? (
+        <Skeleton active />
+      ) : list.data.items.length === 0 ? (
+        <Empty description={props.empty} />
+      ) : (
+        <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+          {list.data.items.map((item) => (
+            <Fragment key={item.id}>{props.renderItem(item)}</Fragment>
+          ))}
+        </Space>
+      )}
+      {list.data && list.data.total > 0 ? (
+        <Pagination
+          className="list-pagination"
+          current={params.page}
+          pageSize={params.pageSize}
+          total={list.data.total}
+          showTotal={(t) =>
+            `共 ${formatNumber(t)}${props.capped && list.data?.totalCapped ? '+' : ''} ${props.unit}`
+          }
+          onChange={(page, pageSize) => params.update({ page, pageSize })}
+          size="small"
+        />
+      ) : null}
+    </>
   );
 }
 
@@ -133,6 +313,30 @@ export const ACTIVE_OPTIONS = [
   { value: 'true', label: '启用' },
   { value: 'false', label: '已停用' },
 ];
+
+/** The 状态 (active or not) filter of the directory lists. */
+export const ACTIVE_FILTER = {
+  key: 'active',
+  label: '状态',
+  options: ACTIVE_OPTIONS,
+  className: 'filter-110',
+} as const satisfies ListFilter<'active'>;
+
+/** The 状态 column of the directory lists. */
+export const ACTIVE_COLUMN = {
+  title: '状态',
+  dataIndex: 'active',
+  render: (active: boolean) => <ActiveTag active={active} />,
+};
+
+/** The 操作 column: the row's buttons the server allows. */
+export function actionsColumn<T extends { actions: readonly string[] }>(items: (record: T) => RowAction[]) {
+  return {
+    title: '操作',
+    key: 'actions',
+    render: (_: unknown, record: T) => <RowActions allowed={record.actions} items={items(record)} />,
+  };
+}
 
 /**
  * POSTs to `<base>/<id>/<action>` (deactivate, activate, …), then refreshes the resource's queries.

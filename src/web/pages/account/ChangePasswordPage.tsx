@@ -33,6 +33,36 @@ export function PasswordPolicy() {
   );
 }
 
+/** The password policy as a form rule (the server checks it again). */
+export const PASSWORD_RULE = {
+  validator: async (_rule: unknown, value: string) => {
+    const problem = value ? passwordProblem(value) : null;
+    if (problem) throw new Error(problem);
+  },
+};
+
+/** 确认新密码: must repeat the form's `newPassword`. */
+export function ConfirmPasswordItem() {
+  return (
+    <Form.Item
+      label="确认新密码"
+      name="confirm"
+      dependencies={['newPassword']}
+      hasFeedback
+      rules={[
+        { required: true, message: '请再次输入新密码' },
+        ({ getFieldValue }) => ({
+          validator: async (_rule, value: string) => {
+            if (value && value !== getFieldValue('newPassword')) throw new Error('两次输入的新密码不一致');
+          },
+        }),
+      ]}
+    >
+      <Input.Password autoComplete="new-password" />
+    </Form.Item>
+  );
+}
+
 export function ChangePasswordPage() {
   const [form] = Form.useForm<Values>();
   const { message } = App.useApp();
@@ -87,12 +117,7 @@ export function ChangePasswordPage() {
             name="newPassword"
             rules={[
               { required: true, message: '请填写新密码' },
-              {
-                validator: async (_rule, value: string) => {
-                  const problem = value ? passwordProblem(value) : null;
-                  if (problem) throw new Error(problem);
-                },
-              },
+              PASSWORD_RULE,
               ({ getFieldValue }) => ({
                 validator: async (_rule, value: string) => {
                   if (value && value === getFieldValue('currentPassword'))
@@ -104,23 +129,7 @@ export function ChangePasswordPage() {
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
-          <Form.Item
-            label="确认新密码"
-            name="confirm"
-            dependencies={['newPassword']}
-            hasFeedback
-            rules={[
-              { required: true, message: '请再次输入新密码' },
-              ({ getFieldValue }) => ({
-                validator: async (_rule, value: string) => {
-                  if (value && value !== getFieldValue('newPassword'))
-                    throw new Error('两次输入的新密码不一致');
-                },
-              }),
-            ]}
-          >
-            <Input.Password autoComplete="new-password" />
-          </Form.Item>
+          <ConfirmPasswordItem />
           <Button type="primary" htmlType="submit" loading={pending}>
             确认修改
           </Button>

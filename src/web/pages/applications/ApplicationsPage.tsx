@@ -3,12 +3,11 @@
  * 申报审查 (buyer: submitted to its calls), 申报查阅 (admins, supervisors).
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Card, Select, Tag } from 'antd';
+import { Button, Card, Tag } from 'antd';
 import { Link, useNavigate } from 'react-router';
 import { APPLICATION_STATES, applicationStateLabels } from '../../../domain/lifecycle';
 import { api, type Page } from '../../api';
-import { LoadFailed } from '../../components/ErrorPages';
-import { ListToolbar, PagedTable, useListParams } from '../../components/list';
+import { type ListFilter, ListToolbar, PagedTable, useListParams } from '../../components/list';
 import { PageHeader } from '../../components/PageHeader';
 import { ApplicationStatusTag } from '../../components/status';
 import { formatDateTime, formatMoney } from '../../format';
@@ -16,7 +15,14 @@ import { navFor } from '../../navigation';
 import { hasRole, useSession } from '../../session';
 import type { ApplicationListItem } from './types';
 
-const STATUS_OPTIONS = APPLICATION_STATES.map((s) => ({ value: s, label: applicationStateLabels[s] }));
+const FILTERS: ListFilter<'status'>[] = [
+  {
+    key: 'status',
+    label: '状态',
+    options: APPLICATION_STATES.map((s) => ({ value: s, label: applicationStateLabels[s] })),
+    className: 'filter-150',
+  },
+];
 
 export function ApplicationsPage() {
   const navigate = useNavigate();
@@ -51,68 +57,53 @@ export function ApplicationsPage() {
         }
       />
       <Card>
-        <ListToolbar>
-          <Select
-            allowClear
-            placeholder="状态"
-            aria-label="状态"
-            options={STATUS_OPTIONS}
-            value={params.filters.status}
-            onChange={(status) => params.update({ status })}
-            className="filter-150"
-          />
-        </ListToolbar>
-        {list.isError ? (
-          <LoadFailed message={list.error.message} onRetry={() => list.refetch()} />
-        ) : (
-          <PagedTable<ApplicationListItem>
-            data={list.data ? { ...list.data, actions: [] } : undefined}
-            loading={list.isFetching}
-            params={params}
-            locale={{ emptyText: provider ? '还没有申报，可从“可申报项目”开始' : '暂无申报' }}
-            columns={[
-              {
-                title: '申报项目',
-                dataIndex: 'title',
-                fixed: 'left',
-                render: (t: string, r) => (
-                  <Link to={`/app/applications/${r.id}`} className="cell-title">
-                    {t || '（未命名）'}
-                  </Link>
+        <ListToolbar params={params} filters={FILTERS} />
+        <PagedTable<ApplicationListItem>
+          list={list}
+          params={params}
+          locale={{ emptyText: provider ? '还没有申报，可从“可申报项目”开始' : '暂无申报' }}
+          columns={[
+            {
+              title: '申报项目',
+              dataIndex: 'title',
+              fixed: 'left',
+              render: (t: string, r) => (
+                <Link to={`/app/applications/${r.id}`} className="cell-title">
+                  {t || '（未命名）'}
+                </Link>
+              ),
+            },
+            { title: '征集项目', dataIndex: 'callTitle' },
+            ...(provider ? [] : [{ title: '申报单位', dataIndex: 'providerName' }]),
+            { title: '服务社区', dataIndex: 'communityName', render: (v: string | null) => v ?? '—' },
+            {
+              title: '申请金额',
+              dataIndex: 'requestedFen',
+              align: 'right' as const,
+              render: (v: number) => <span className="nowrap">{formatMoney(v)}</span>,
+            },
+            {
+              title: '状态',
+              dataIndex: 'status',
+              render: (s: string) => <ApplicationStatusTag status={s} />,
+            },
+            {
+              title: '社区签章',
+              dataIndex: 'cosignedAt',
+              render: (v: string | null) =>
+                v ? (
+                  <Tag color="green">已签章</Tag>
+                ) : (
+                  <Tag color={community ? 'orange' : 'default'}>未签章</Tag>
                 ),
-              },
-              { title: '征集项目', dataIndex: 'callTitle' },
-              ...(provider ? [] : [{ title: '申报单位', dataIndex: 'providerName' }]),
-              { title: '服务社区', dataIndex: 'communityName', render: (v: string | null) => v ?? '—' },
-              {
-                title: '申请金额',
-                dataIndex: 'requestedFen',
-                align: 'right' as const,
-                render: (v: number) => <span className="nowrap">{formatMoney(v)}</span>,
-              },
-              {
-                title: '状态',
-                dataIndex: 'status',
-                render: (s: string) => <ApplicationStatusTag status={s} />,
-              },
-              {
-                title: '社区签章',
-                dataIndex: 'cosignedAt',
-                render: (v: string | null) =>
-                  v ? (
-                    <Tag color="green">已签章</Tag>
-                  ) : (
-                    <Tag color={community ? 'orange' : 'default'}>未签章</Tag>
-                  ),
-              },
-              {
-                title: '更新时间',
-                dataIndex: 'updatedAt',
-                render: (v: string) => <span className="nowrap">{formatDateTime(v)}</span>,
-              },
-            ]}
-          />
-        )}
+            },
+            {
+              title: '更新时间',
+              dataIndex: 'updatedAt',
+              render: (v: string) => <span className="nowrap">{formatDateTime(v)}</span>,
+            },
+          ]}
+        />
       </Card>
     </>
   );

@@ -1,23 +1,21 @@
 /** 可申报项目 (provider): calls open for applications, and starting or resuming an application. */
 import { FormOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Pagination, Select, Skeleton, Space } from 'antd';
+import { Alert, App, Button, Card, Skeleton, Space } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { SERVICE_CATEGORIES, serviceCategoryLabels } from '../../../domain/enums';
 import { api, errorMessage, type Page } from '../../api';
 import { LoadFailed } from '../../components/ErrorPages';
-import { ListToolbar, SearchBox, useListParams } from '../../components/list';
+import { ListToolbar, PagedCards, useListParams } from '../../components/list';
 import { PageHeader } from '../../components/PageHeader';
 import { SimpleList } from '../../components/SimpleList';
 import { ApplicationStatusTag } from '../../components/status';
-import { formatDateTime, formatMoney, formatNumber } from '../../format';
+import { formatDateTime, formatMoney } from '../../format';
 import { CallDetailSections } from '../calls/CallDetailView';
+import { CATEGORY_FILTER } from '../calls/filters';
 import type { CallDetail, CallSummary } from '../calls/types';
 import { CallCard, type PublicPage } from '../public/PublicCallsPage';
 import type { ApplicationListItem, ApplicationView } from './types';
-
-const CATEGORY_OPTIONS = SERVICE_CATEGORIES.map((c) => ({ value: c, label: serviceCategoryLabels[c] }));
 
 export function OpenCallsPage() {
   const params = useListParams(['category'] as const);
@@ -31,46 +29,15 @@ export function OpenCallsPage() {
     <>
       <PageHeader title="可申报项目" subTitle="正在征集的项目，选择后填写申报书" />
       <Card>
-        <ListToolbar>
-          <SearchBox
-            value={params.q}
-            onSearch={(q) => params.update({ q })}
-            placeholder="搜索项目名称或内容"
-          />
-          <Select
-            allowClear
-            placeholder="服务领域"
-            aria-label="服务领域"
-            options={CATEGORY_OPTIONS}
-            value={params.filters.category}
-            onChange={(category) => params.update({ category })}
-            className="filter-150"
-          />
-        </ListToolbar>
-        {list.isError ? (
-          <LoadFailed message={list.error.message} onRetry={() => list.refetch()} />
-        ) : list.isPending ? (
-          <Skeleton active />
-        ) : list.data.items.length === 0 ? (
-          <Empty description="暂无正在征集的项目" />
-        ) : (
-          <Space orientation="vertical" size={12} style={{ width: '100%' }}>
-            {list.data.items.map((c) => (
-              <CallCard key={c.id} call={c} to={`/app/open-calls/${c.id}`} />
-            ))}
-          </Space>
-        )}
-        {list.data && list.data.total > 0 ? (
-          <Pagination
-            className="list-pagination"
-            current={params.page}
-            pageSize={params.pageSize}
-            total={list.data.total}
-            showTotal={(t) => `共 ${formatNumber(t)}${list.data.totalCapped ? '+' : ''} 个项目`}
-            onChange={(page, pageSize) => params.update({ page, pageSize })}
-            size="small"
-          />
-        ) : null}
+        <ListToolbar params={params} search="搜索项目名称或内容" filters={[CATEGORY_FILTER]} />
+        <PagedCards
+          list={list}
+          params={params}
+          empty="暂无正在征集的项目"
+          unit="个项目"
+          capped
+          renderItem={(c) => <CallCard call={c} to={`/app/open-calls/${c.id}`} />}
+        />
       </Card>
     </>
   );

@@ -17,9 +17,8 @@ import {
 } from '../../../domain/enums';
 import { applicationStateLabels, callStateLabels } from '../../../domain/lifecycle';
 import { DatePicker } from '../../components/DatePicker';
-import { LoadFailed } from '../../components/ErrorPages';
 import { ExportButton } from '../../components/ImportExport';
-import { ListToolbar, PagedTable, SearchBox, useList, useListParams } from '../../components/list';
+import { type ListFilter, ListToolbar, PagedTable, useList, useListParams } from '../../components/list';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTimeSeconds, pickerDate, todayInChina, toPicker } from '../../format';
 
@@ -135,6 +134,38 @@ function Summary({ value }: { value: unknown }) {
   );
 }
 
+/** A filter typed freely or picked from suggestions; applied on pick, on leaving the box, on clear. */
+function suggestFilter<F extends string>(
+  key: F,
+  label: string,
+  placeholder: string,
+  options: { value: string; label: string }[],
+  className: string,
+): ListFilter<F> {
+  return {
+    key,
+    render: (value, onChange) => (
+      <AutoComplete
+        allowClear
+        options={options}
+        placeholder={placeholder}
+        aria-label={label}
+        defaultValue={value}
+        key={`${key}-${value ?? ''}`}
+        onSelect={(picked: string) => onChange(picked)}
+        onBlur={(e) => onChange((e.target as HTMLInputElement).value.trim() || undefined)}
+        onClear={() => onChange(undefined)}
+        className={className}
+      />
+    ),
+  };
+}
+
+const FILTERS = [
+  suggestFilter('action', '操作', '操作（如 新增单位）', ACTION_SUGGESTIONS, 'filter-200'),
+  suggestFilter('targetType', '对象类型', '对象类型', TARGET_SUGGESTIONS, 'filter-160'),
+];
+
 export function AuditPage() {
   const params = useListParams(['action', 'targetType', 'from', 'to'] as const);
   const list = useList<AuditEntry>('audit', '/api/audit', params.query);
@@ -157,40 +188,7 @@ export function AuditPage() {
         }
       />
       <Card>
-        <ListToolbar>
-          <SearchBox
-            value={params.q}
-            onSearch={(q) => params.update({ q })}
-            placeholder="搜索操作人、对象或摘要"
-          />
-          <AutoComplete
-            allowClear
-            options={ACTION_SUGGESTIONS}
-            placeholder="操作（如 新增单位）"
-            aria-label="操作"
-            defaultValue={params.filters.action}
-            key={`action-${params.filters.action ?? ''}`}
-            onSelect={(action: string) => params.update({ action })}
-            onBlur={(e) =>
-              params.update({ action: (e.target as HTMLInputElement).value.trim() || undefined })
-            }
-            onClear={() => params.update({ action: undefined })}
-            className="filter-200"
-          />
-          <AutoComplete
-            allowClear
-            options={TARGET_SUGGESTIONS}
-            placeholder="对象类型"
-            aria-label="对象类型"
-            defaultValue={params.filters.targetType}
-            key={`target-${params.filters.targetType ?? ''}`}
-            onSelect={(targetType: string) => params.update({ targetType })}
-            onBlur={(e) =>
-              params.update({ targetType: (e.target as HTMLInputElement).value.trim() || undefined })
-            }
-            onClear={() => params.update({ targetType: undefined })}
-            className="filter-160"
-          />
+        <ListToolbar params={params} search="搜索操作人、对象或摘要" filters={FILTERS}>
           <DatePicker.RangePicker
             aria-label="起止日期"
             value={[toPicker(from), toPicker(to)]}
@@ -204,64 +202,59 @@ export function AuditPage() {
             className="filter-260"
           />
         </ListToolbar>
-        {list.isError ? (
-          <LoadFailed message={list.error.message} onRetry={() => list.refetch()} />
-        ) : (
-          <PagedTable<AuditEntry>
-            data={list.data}
-            loading={list.isFetching}
-            params={params}
-            columns={[
-              {
-                title: '时间',
-                dataIndex: 'at',
-                fixed: 'left',
-                render: (v: string) => <span className="nowrap">{formatDateTimeSeconds(v)}</span>,
-              },
-              {
-                title: '操作人',
-                dataIndex: 'actorName',
-                render: (v) => v ?? <span className="muted">系统/匿名</span>,
-              },
-              {
-                title: '角色',
-                dataIndex: 'role',
-                render: (v: string | null) => rolesLabel(v),
-              },
-              { title: '单位', dataIndex: 'orgName', render: (v) => v ?? '—' },
-              {
-                title: '操作',
-                dataIndex: 'action',
-                render: (v: string) => (
-                  <Tooltip title={v}>
-                    <Tag>{auditActionLabel(v)}</Tag>
-                  </Tooltip>
-                ),
-              },
-              {
-                title: '对象',
-                key: 'target',
-                render: (_, r) => (
-                  <span className="nowrap">
-                    {auditTargetLabel(r.targetType)}
-                    {r.targetId ? (
-                      <Tooltip title={r.targetId}>
-                        <span className="mono muted"> {r.targetId.slice(0, 8)}</span>
-                      </Tooltip>
-                    ) : null}
-                  </span>
-                ),
-              },
-              { title: '摘要', dataIndex: 'summary', render: (v: unknown) => <Summary value={v} /> },
-              { title: 'IP', dataIndex: 'ip', render: (v) => <span className="mono">{v ?? '—'}</span> },
-              {
-                title: '可见性',
-                dataIndex: 'visibility',
-                render: (v: string) => (v === 'public' ? <Tag color="blue">公开</Tag> : <Tag>内部</Tag>),
-              },
-            ]}
-          />
-        )}
+        <PagedTable<AuditEntry>
+          list={list}
+          params={params}
+          columns={[
+            {
+              title: '时间',
+              dataIndex: 'at',
+              fixed: 'left',
+              render: (v: string) => <span className="nowrap">{formatDateTimeSeconds(v)}</span>,
+            },
+            {
+              title: '操作人',
+              dataIndex: 'actorName',
+              render: (v) => v ?? <span className="muted">系统/匿名</span>,
+            },
+            {
+              title: '角色',
+              dataIndex: 'role',
+              render: (v: string | null) => rolesLabel(v),
+            },
+            { title: '单位', dataIndex: 'orgName', render: (v) => v ?? '—' },
+            {
+              title: '操作',
+              dataIndex: 'action',
+              render: (v: string) => (
+                <Tooltip title={v}>
+                  <Tag>{auditActionLabel(v)}</Tag>
+                </Tooltip>
+              ),
+            },
+            {
+              title: '对象',
+              key: 'target',
+              render: (_, r) => (
+                <span className="nowrap">
+                  {auditTargetLabel(r.targetType)}
+                  {r.targetId ? (
+                    <Tooltip title={r.targetId}>
+                      <span className="mono muted"> {r.targetId.slice(0, 8)}</span>
+                    </Tooltip>
+                  ) : null}
+                </span>
+              ),
+            },
+            { title: '摘要', dataIndex: 'summary', render: (v: unknown) => <Summary value={v} /> },
+            { title: 'IP', dataIndex: 'ip', render: (v) => <span className="mono">{v ?? '—'}</span> },
+            {
+              title: '可见性',
+              dataIndex: 'visibility',
+              render: (v: string) => (v === 'public' ? <Tag color="blue">公开</Tag> : <Tag>内部</Tag>),
+            },
+          ]}
+        />
       </Card>
     </>
   );

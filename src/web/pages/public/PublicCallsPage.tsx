@@ -1,16 +1,16 @@
 /** 项目征集 (public): every published call, searchable in Chinese, filterable by state, field and street. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Card, Empty, Pagination, Select, Skeleton, Space, Tag, Typography } from 'antd';
+import { Card, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
-import { SERVICE_CATEGORIES, serviceCategoryLabels } from '../../../domain/enums';
-import { CALL_STATES, callStateLabels } from '../../../domain/lifecycle';
+import { serviceCategoryLabels } from '../../../domain/enums';
+import { CALL_STATES } from '../../../domain/lifecycle';
 import { chinaYear } from '../../../domain/time';
 import { api } from '../../api';
-import { LoadFailed } from '../../components/ErrorPages';
-import { ListToolbar, SearchBox, useListParams } from '../../components/list';
+import { type ListFilter, ListToolbar, PagedCards, useListParams } from '../../components/list';
 import { useRegionTree } from '../../components/RegionTreeSelect';
 import { CallStatusTag } from '../../components/status';
-import { formatDateTime, formatMoney, formatNumber } from '../../format';
+import { formatDateTime, formatMoney } from '../../format';
+import { CATEGORY_FILTER, statusFilter } from '../calls/filters';
 import type { CallSummary } from '../calls/types';
 
 export interface PublicPage<T> {
@@ -22,11 +22,6 @@ export interface PublicPage<T> {
   pageSize: number;
 }
 
-const STATUS_OPTIONS = CALL_STATES.filter((s) => s !== 'draft').map((s) => ({
-  value: s,
-  label: callStateLabels[s],
-}));
-const CATEGORY_OPTIONS = SERVICE_CATEGORIES.map((c) => ({ value: c, label: serviceCategoryLabels[c] }));
 const thisYear = chinaYear();
 const YEAR_OPTIONS = [thisYear + 1, thisYear, thisYear - 1, thisYear - 2].map((y) => ({
   value: String(y),
@@ -75,6 +70,19 @@ export function CallCard({ call, to }: { call: CallSummary; to: string }) {
 export function PublicCallsPage() {
   const params = useListParams(['status', 'category', 'streetId', 'year'] as const);
   const streets = useStreetOptions();
+  const filters: ListFilter<'status' | 'category' | 'streetId' | 'year'>[] = [
+    statusFilter(CALL_STATES.filter((s) => s !== 'draft')),
+    CATEGORY_FILTER,
+    {
+      key: 'streetId',
+      label: '街道/乡镇',
+      options: streets.options,
+      loading: streets.loading,
+      search: true,
+      className: 'filter-150',
+    },
+    { key: 'year', label: '年度', options: YEAR_OPTIONS, className: 'filter-110' },
+  ];
   const list = useQuery({
     queryKey: ['public-calls', params.query],
     queryFn: ({ signal }) => api.get<PublicPage<CallSummary>>('/api/public/calls', params.query, signal),
@@ -88,75 +96,15 @@ export function PublicCallsPage() {
         政府购买社会工作服务项目的征集公告。符合条件的社会组织可登录平台，与服务社区联合申报。
       </Typography.Paragraph>
       <Card>
-        <ListToolbar>
-          <SearchBox
-            value={params.q}
-            onSearch={(q) => params.update({ q })}
-            placeholder="搜索项目名称、内容、部门"
-          />
-          <Select
-            allowClear
-            placeholder="状态"
-            aria-label="状态"
-            options={STATUS_OPTIONS}
-            value={params.filters.status}
-            onChange={(status) => params.update({ status })}
-            className="filter-130"
-          />
-          <Select
-            allowClear
-            placeholder="服务领域"
-            aria-label="服务领域"
-            options={CATEGORY_OPTIONS}
-            value={params.filters.category}
-            onChange={(category) => params.update({ category })}
-            className="filter-150"
-          />
-          <Select
-            allowClear
-            showSearch={{ optionFilterProp: 'label' }}
-            placeholder="街道/乡镇"
-            aria-label="街道/乡镇"
-            options={streets.options}
-            loading={streets.loading}
-            value={params.filters.streetId}
-            onChange={(streetId) => params.update({ streetId })}
-            className="filter-150"
-          />
-          <Select
-            allowClear
-            placeholder="年度"
-            aria-label="年度"
-            options={YEAR_OPTIONS}
-            value={params.filters.year}
-            onChange={(year) => params.update({ year })}
-            className="filter-110"
-          />
-        </ListToolbar>
-        {list.isError ? (
-          <LoadFailed message={list.error.message} onRetry={() => list.refetch()} />
-        ) : list.isPending ? (
-          <Skeleton active />
-        ) : list.data.items.length === 0 ? (
-          <Empty description={params.q ? '没有找到匹配的项目' : '暂无项目征集'} />
-        ) : (
-          <Space orientation="vertical" size={12} style={{ width: '100%' }}>
-            {list.data.items.map((c) => (
-              <CallCard key={c.id} call={c} to={`/calls/${c.id}`} />
-            ))}
-          </Space>
-        )}
-        {list.data && list.data.total > 0 ? (
-          <Pagination
-            className="list-pagination"
-            current={params.page}
-            pageSize={params.pageSize}
-            total={list.data.total}
-            showTotal={(t) => `共 ${formatNumber(t)}${list.data.totalCapped ? '+' : ''} 个项目`}
-            onChange={(page, pageSize) => params.update({ page, pageSize })}
-            size="small"
-          />
-        ) : null}
+        <ListToolbar params={params} search="搜索项目名称、内容、部门" filters={filters} />
+        <PagedCards
+          list={list}
+          params={params}
+          empty={params.q ? '没有找到匹配的项目' : '暂无项目征集'}
+          unit="个项目"
+          capped
+          renderItem={(c) => <CallCard call={c} to={`/calls/${c.id}`} />}
+        />
       </Card>
     </div>
   );

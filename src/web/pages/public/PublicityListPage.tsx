@@ -1,12 +1,10 @@
 /** 立项公示 (public): the proposed awards of each call, open for objections during the period. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Card, Empty, Pagination, Segmented, Skeleton, Space, Typography } from 'antd';
+import { Card, Segmented, Typography } from 'antd';
 import { Link } from 'react-router';
 import { api } from '../../api';
-import { LoadFailed } from '../../components/ErrorPages';
-import { useListParams } from '../../components/list';
+import { PagedCards, useListParams } from '../../components/list';
 import { PublicityPhaseTag } from '../../components/status';
-import { formatNumber } from '../../format';
 import type { PublicityListItem } from '../publicity/types';
 import type { PublicPage } from './PublicCallsPage';
 
@@ -35,51 +33,35 @@ export function PublicityListPage() {
           ]}
           style={{ marginBottom: 16 }}
         />
-        {list.isError ? (
-          <LoadFailed message={list.error.message} onRetry={() => list.refetch()} />
-        ) : list.isPending ? (
-          <Skeleton active />
-        ) : list.data.items.length === 0 ? (
-          <Empty description="暂无立项公示" />
-        ) : (
-          <Space orientation="vertical" size={12} style={{ width: '100%' }}>
-            {list.data.items.map((p) => (
-              <Card key={p.id} size="small" className="call-card" data-testid="publicity-card">
-                <div className="call-card-head">
-                  <Link to={`/publicity/${p.id}`} className="call-card-title">
-                    {p.callTitle} 拟立项公示
-                  </Link>
-                  <PublicityPhaseTag phase={p.phase} />
-                </div>
-                <div className="call-card-meta">
-                  <span>{p.buyerName}</span>
-                  <span className="mono muted">{p.callCode}</span>
-                </div>
-                <div className="call-card-facts">
-                  <span>
-                    公示期 {p.opensOn} 至 {p.closesOn}（{p.workingDays}个工作日）
-                  </span>
-                  <span>拟立项 {p.awardCount} 个</span>
-                  <span>
-                    异议 {p.objectionCount} 条
-                    {p.openObjectionCount ? `（待答复 ${p.openObjectionCount}）` : ''}
-                  </span>
-                </div>
-              </Card>
-            ))}
-          </Space>
-        )}
-        {list.data && list.data.total > 0 ? (
-          <Pagination
-            className="list-pagination"
-            current={params.page}
-            pageSize={params.pageSize}
-            total={list.data.total}
-            showTotal={(t) => `共 ${formatNumber(t)} 条`}
-            onChange={(page, pageSize) => params.update({ page, pageSize })}
-            size="small"
-          />
-        ) : null}
+        <PagedCards
+          list={list}
+          params={params}
+          empty="暂无立项公示"
+          unit="条"
+          renderItem={(p) => (
+            <Card size="small" className="call-card" data-testid="publicity-card">
+              <div className="call-card-head">
+                <Link to={`/publicity/${p.id}`} className="call-card-title">
+                  {p.callTitle} 拟立项公示
+                </Link>
+                <PublicityPhaseTag phase={p.phase} />
+              </div>
+              <div className="call-card-meta">
+                <span>{p.buyerName}</span>
+                <span className="mono muted">{p.callCode}</span>
+              </div>
+              <div className="call-card-facts">
+                <span>
+                  公示期 {p.opensOn} 至 {p.closesOn}（{p.workingDays}个工作日）
+                </span>
+                <span>拟立项 {p.awardCount} 个</span>
+                <span>
+                  异议 {p.objectionCount} 条{p.openObjectionCount ? `（待答复 ${p.openObjectionCount}）` : ''}
+                </span>
+              </div>
+            </Card>
+          )}
+        />
       </Card>
     </div>
   );
