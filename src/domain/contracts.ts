@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_MILESTONES } from './lifecycle.js';
+import { formatFen } from './money.js';
 import { isIsoDate } from './working-days.js';
 
 export const BP_TOTAL = 10_000;
@@ -247,3 +248,55 @@ export type Contract = z.infer<typeof contract>;
 
 export const contractListItem = contract.omit({ amendments: true, indicators: true });
 export type ContractListItem = z.infer<typeof contractListItem>;
+
+// ---------- terms: checked by the server and, before sending, by the browser ----------
+
+export type ContractTerms = {
+  amountFen: number;
+  periodStart: string;
+  periodEnd: string;
+  indicators: ContractIndicator[];
+  milestones: MilestoneAmount[];
+};
+
+/** What the terms are checked against: the award, the call's service period, the proposal. */
+export interface TermLimits {
+  awardFen: number;
+  servicePeriodStart: string;
+  servicePeriodEnd: string;
+  proposalIndicators: readonly ContractIndicator[];
+}
+
+export const sameIndicators = (a: readonly ContractIndicator[], b: readonly ContractIndicator[]) =>
+  JSON.stringify(a.map((i) => [i.kind, i.name, i.target, i.unit])) ===
+  JSON.stringify(b.map((i) => [i.kind, i.name, i.target, i.unit]));
+
+/** Every problem with the terms at once, as field messages. */
+export function contractTermProblems(
+  t: ContractTerms,
+  limits: TermLimits,
+  indicatorChangeReason: string | null,
+): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  if (t.amountFen > limits.awardFen) {
+    problems.push({ path: 'amountFen', message: `合同金额不能高于立项金额${formatFen(limits.awardFen)}` });
+  }
+  if (t.periodStart < limits.servicePeriodStart) {
+    problems.push({
+      path: 'periodStart',
+      message: `服务期不能早于项目服务期开始日期${limits.servicePeriodStart}`,
+    });
+  }
+  if (t.periodEnd > limits.servicePeriodEnd) {
+    problems.push({
+      path: 'periodEnd',
+      message: `服务期不能晚于项目服务期结束日期${limits.servicePeriodEnd}`,
+    });
+  }
+  if (t.periodStart > t.periodEnd)
+    problems.push({ path: 'periodEnd', message: '服务期结束日期不能早于开始日期' });
+  if (!sameIndicators(t.indicators, limits.proposalIndicators) && !indicatorChangeReason) {
+    problems.push({ path: 'indicatorChangeReason', message: '绩效指标与申报书不一致，请填写调整原因' });
+  }
+  return problems;
+}

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import { DEADLINE_REMINDER_KINDS, DEADLINE_REMINDER_WORKING_DAYS } from '../../../domain/notifications.js';
-import { chinaMidnight } from '../../../domain/time.js';
+import { chinaDateTime, chinaMidnight } from '../../../domain/time.js';
 import {
   addDays,
   addWorkingDays,
@@ -13,17 +13,6 @@ import { calls } from '../calls/schema.js';
 import { notifications } from '../notifications/schema.js';
 import { type NotificationInput, notify, usersOfOrg } from '../notifications/service.js';
 import { applications } from './schema.js';
-
-const shanghaiTime = (d: Date) =>
-  d.toLocaleString('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    hour12: false,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
 
 export interface ReminderResult {
   /** Applications whose provider users were reminded for the first time on this run. */
@@ -65,7 +54,7 @@ export async function sendDeadlineReminders(
   const result: ReminderResult = { providers: 0, communities: 0 };
   for (const { application: a, call } of rows) {
     const closesOn = todayInShanghai(call.applicationClosesAt);
-    const closesAt = shanghaiTime(call.applicationClosesAt);
+    const closesAt = chinaDateTime(call.applicationClosesAt);
     const link = `/app/applications/${a.id}`;
     const outcome = await db.transaction(async (tx) => {
       const sent = { provider: false, community: false };

@@ -1,17 +1,9 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../../domain/canonical-json.js';
+
+export { canonicalJson };
 
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** JSON with object keys sorted at every depth, so equal content always hashes equally. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 export interface ChainedFields {
   at: Date;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { auditEntry, auditQuery, listOf } from '../../../domain/api.js';
+import { chinaDateTime } from '../../../domain/time.js';
 import { type AppContext, typed } from '../../context.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
 import { sendWorkbook, workbookBuffer } from '../../http/excel.js';
@@ -37,7 +38,7 @@ export function auditRoutes(fastify: FastifyInstance, { db }: AppContext) {
           {
             header: '时间',
             width: 22,
-            value: (e) => new Date(e.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }),
+            value: (e) => chinaDateTime(new Date(e.at), true),
           },
           { header: '操作人', value: (e) => e.actorName },
           { header: '角色', value: (e) => e.role },

@@ -1,7 +1,9 @@
 import { and, asc, count, desc, eq, gt, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { auditQuery } from '../../../domain/api.js';
+import { changedFields } from '../../../domain/canonical-json.js';
 import type { AuditVisibility } from '../../../domain/enums.js';
+import { chinaEndOfDay, chinaMidnight } from '../../../domain/time.js';
 import type { Db, Tx } from '../../db/client.js';
 import type { Actor } from '../../http/current-user.js';
 import { entryHash, GENESIS_HASH } from './chain.js';
@@ -43,15 +45,7 @@ export async function appendAudit(tx: Tx, actor: Actor, input: AuditInput): Prom
 }
 
 /** Before/after summary holding only the fields that changed. */
-export function changeSummary<T extends Record<string, unknown>>(before: T, after: Partial<T>) {
-  const changed: Record<string, { before: unknown; after: unknown }> = {};
-  for (const [key, value] of Object.entries(after)) {
-    if (value === undefined) continue;
-    if (JSON.stringify(before[key]) !== JSON.stringify(value))
-      changed[key] = { before: before[key], after: value };
-  }
-  return changed;
-}
+export const changeSummary = changedFields;
 
 type AuditQuery = z.infer<typeof auditQuery>;
 
@@ -60,9 +54,8 @@ function auditFilters(query: Omit<AuditQuery, 'page' | 'pageSize'>): SQL | undef
   if (query.action) conditions.push(eq(auditLog.action, query.action));
   if (query.targetType) conditions.push(eq(auditLog.targetType, query.targetType));
   if (query.actorId) conditions.push(eq(auditLog.actorId, query.actorId));
-  if (query.from) conditions.push(gte(auditLog.at, new Date(`${query.from}T00:00:00+08:00`)));
-  if (query.to)
-    conditions.push(lt(auditLog.at, new Date(new Date(`${query.to}T00:00:00+08:00`).getTime() + 86_400_000)));
+  if (query.from) conditions.push(gte(auditLog.at, chinaMidnight(query.from)));
+  if (query.to) conditions.push(lt(auditLog.at, chinaEndOfDay(query.to)));
   if (query.q) {
     const pattern = `%${query.q}%`;
     conditions.push(

@@ -1,9 +1,9 @@
 import { bigint, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, timestamps, versionColumn } from '../../db/columns.js';
 import type { Indicator } from '../applications/schema.js';
+import { awards } from '../awards/schema.js';
 import { calls } from '../calls/schema.js';
 import { orgs } from '../orgs/schema.js';
-import { awards } from '../awards/schema.js';
 
 export type Milestone = { key: string; label: string; shareBp: number; amountFen: number };
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
+import { changedFields } from '../../../domain/canonical-json.js';
 import {
   type Amendment,
   type amendmentBody,
@@ -10,11 +11,14 @@ import {
   type contractConfirmBody,
   type contractCreateBody,
   type contractQuery,
+  contractTermProblems,
   type contractUpdateBody,
   defaultMilestones,
   type MilestoneAmount,
   type MilestoneShare,
   milestoneAmounts,
+  sameIndicators,
+  type ContractTerms as Terms,
 } from '../../../domain/contracts.js';
 import { contractMachine } from '../../../domain/machines.js';
 import { formatFen } from '../../../domain/money.js';
@@ -26,7 +30,6 @@ import { authorize, permittedActions } from '../../http/authorize.js';
 import { type Actor, type CurrentUser, hasRole } from '../../http/current-user.js';
 import {
   conflict,
-  type FieldProblem,
   fieldError,
   forbidden,
   notFound,
@@ -37,54 +40,22 @@ import { tracedWrite } from '../../lifecycle/traced.js';
 import { transition, transitionCall } from '../../lifecycle/transitions.js';
 import { applications } from '../applications/schema.js';
 import { appendAudit } from '../audit/service.js';
+import { awards } from '../awards/schema.js';
 import { calls } from '../calls/schema.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
-import { awards } from '../awards/schema.js';
 import { appendTimeline } from '../timeline/service.js';
 import { contractPolicy, sideOf } from './policy.js';
 import { contractAmendments, contracts } from './schema.js';
 
 type SignedIn = Actor & { user: CurrentUser };
 type ContractRow = typeof contracts.$inferSelect;
-type Terms = {
-  amountFen: number;
-  periodStart: string;
-  periodEnd: string;
-  indicators: ContractIndicator[];
-  milestones: MilestoneAmount[];
-};
 
 // Any constant works: it serializes the numbering of contracts (HT-2026-0001, …).
 const CODE_LOCK_KEY = 7_262_101;
 
-const sameIndicators = (a: readonly ContractIndicator[], b: readonly ContractIndicator[]) =>
-  JSON.stringify(a.map((i) => [i.kind, i.name, i.target, i.unit])) ===
-  JSON.stringify(b.map((i) => [i.kind, i.name, i.target, i.unit]));
-
 const shares = (milestones: readonly MilestoneAmount[]): MilestoneShare[] =>
   milestones.map(({ key, label, shareBp }) => ({ key, label, shareBp }));
-
-/** JSON with sorted keys: jsonb hands objects back with its own key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
-}
-
-/** The fields of `after` whose value differs from `before`, with both values. */
-function diffFields(before: Record<string, unknown>, after: Record<string, unknown>) {
-  const changed: Record<string, { before: unknown; after: unknown }> = {};
-  for (const [key, value] of Object.entries(after)) {
-    if (canonical(before[key] ?? null) !== canonical(value ?? null))
-      changed[key] = { before: before[key] ?? null, after: value };
-  }
-  return changed;
-}
 
 /** Changes whenever the terms change; a party confirms the digest of the terms it was shown. */
 export function termsDigest(t: Terms): string {
@@ -257,34 +228,18 @@ async function awardContext(db: Executor, awardId: string) {
 }
 type AwardContext = Awaited<ReturnType<typeof awardContext>>;
 
-/** Every problem with the terms at once, as field messages. */
-function termProblems(t: Terms, ctx: AwardContext, indicatorChangeReason: string | null): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  if (t.amountFen > ctx.award.amountFen) {
-    problems.push({
-      path: 'amountFen',
-      message: `合同金额不能高于立项金额${formatFen(ctx.award.amountFen)}`,
-    });
-  }
-  if (t.periodStart < ctx.call.servicePeriodStart) {
-    problems.push({
-      path: 'periodStart',
-      message: `服务期不能早于项目服务期开始日期${ctx.call.servicePeriodStart}`,
-    });
-  }
-  if (t.periodEnd > ctx.call.servicePeriodEnd) {
-    problems.push({
-      path: 'periodEnd',
-      message: `服务期不能晚于项目服务期结束日期${ctx.call.servicePeriodEnd}`,
-    });
-  }
-  if (t.periodStart > t.periodEnd)
-    problems.push({ path: 'periodEnd', message: '服务期结束日期不能早于开始日期' });
-  if (!sameIndicators(t.indicators, ctx.proposalIndicators) && !indicatorChangeReason) {
-    problems.push({ path: 'indicatorChangeReason', message: '绩效指标与申报书不一致，请填写调整原因' });
-  }
-  return problems;
-}
+/** Every problem with the terms at once (src/domain/contracts.ts, which the browser checks too). */
+const termProblems = (t: Terms, ctx: AwardContext, indicatorChangeReason: string | null) =>
+  contractTermProblems(
+    t,
+    {
+      awardFen: ctx.award.amountFen,
+      servicePeriodStart: ctx.call.servicePeriodStart,
+      servicePeriodEnd: ctx.call.servicePeriodEnd,
+      proposalIndicators: ctx.proposalIndicators,
+    },
+    indicatorChangeReason,
+  );
 
 const partiesOf = (ctx: AwardContext) => ({
   buyerOrgId: ctx.call.buyerOrgId,
@@ -405,7 +360,7 @@ export async function updateContract(
   const problems = termProblems(terms, ctx, reason);
   if (problems.length) throw validationError(problems);
   const after = { ...terms, indicatorChangeReason: reason };
-  const changes = diffFields(before, after);
+  const changes = changedFields(before, after);
   if (Object.keys(changes).length === 0) return getContract(db, actor.user, id);
 
   await db.transaction(async (tx) => {
@@ -596,7 +551,7 @@ export async function amendContract(
       indicators: changes.indicators ?? c.indicators,
       milestones: milestoneAmounts(amountFen, changes.milestones ?? shares(c.milestones)),
     };
-    const diff = diffFields(c, after);
+    const diff = changedFields(c, after);
     if (Object.keys(diff).length === 0) throw fieldError('changes', '变更内容与现合同相同');
     const before = Object.fromEntries(Object.entries(diff).map(([k, v]) => [k, v.before]));
     const afterValues = Object.fromEntries(Object.entries(diff).map(([k, v]) => [k, v.after]));

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { drawPanel } from '../../../domain/draw.js';
 import { panelMemberMachine, reviewSessionMachine } from '../../../domain/machines.js';
 import type { PanelMemberState, ReviewCreate } from '../../../domain/reviews.js';
+import { chinaDateTime } from '../../../domain/time.js';
 import type { Db, Tx } from '../../db/client.js';
 import { authorize } from '../../http/authorize.js';
 import type { CurrentUser } from '../../http/current-user.js';
@@ -21,7 +22,7 @@ import { presentSession } from './presenter.js';
 import { getReview } from './results.js';
 import { panelMembers, reviewSessions, scoreSheets } from './schema.js';
 import { assertInReview } from './scoring.js';
-import { type CallRow, IN_REVIEW, type SessionRow, type SignedIn, shanghaiTime } from './types.js';
+import { type CallRow, IN_REVIEW, type SessionRow, type SignedIn } from './types.js';
 
 // ---------- start: session and panel draw ----------
 
@@ -104,7 +105,7 @@ export async function inviteExperts(tx: Tx, call: CallRow, session: SessionRow, 
     {
       kind: 'review.invited',
       title: `评审邀请：${call.title}`,
-      body: `您被随机抽取为“${call.title}”（${call.code}）的路演评审专家。评审时间：${shanghaiTime(session.heldAt)}，地点：${session.place}。请登录平台确认参加，如与申报单位存在利益关系请声明回避。`,
+      body: `您被随机抽取为“${call.title}”（${call.code}）的路演评审专家。评审时间：${chinaDateTime(session.heldAt)}，地点：${session.place}。请登录平台确认参加，如与申报单位存在利益关系请声明回避。`,
       link: `/app/reviews/${session.id}`,
       dedupeKey: `review.invited:${session.id}`,
     },

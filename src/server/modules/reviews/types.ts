@@ -10,6 +10,3 @@ export type SheetRow = typeof scoreSheets.$inferSelect;
 
 /** Applications taking part in a review: being scored, or scored and decided. */
 export const IN_REVIEW = ['eligible', 'scored', 'awarded', 'not_awarded', 'revoked'];
-
-export const shanghaiTime = (d: Date) =>
-  d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
