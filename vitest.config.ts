@@ -1,10 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
-// API tests run on in-memory PGlite, and again on real PostgreSQL when TEST_DATABASE_URL is set
-// (CI always sets it; there the PostgreSQL project must run, so a missing URL fails it).
+// Four projects, each runnable alone (`npm run test:unit`, `test:api`, `test:e2e`):
+// - unit: pure functions (src/domain, the duplicate-detection library, web formatting, the CLI);
+// - api-pglite: API tests through app.inject on in-memory PGlite (and the demo seed's own tests);
+// - api-postgres: the same API tests on real PostgreSQL when TEST_DATABASE_URL is set (CI always
+//   sets it; there the project must run, so a missing URL fails it instead of skipping);
+// - e2e: Chromium driving the real server (e2e/).
+// The API projects' global setup seeds each database variant once per run and every test file
+// gets its own copy; the browser tests' server starts from a copy of one seeded data directory.
+// Unit and API tests run on a fixed clock (src/server/testing/fixed-clock.ts).
 const postgres = Boolean(process.env.TEST_DATABASE_URL) || process.env.CI === 'true';
-if (!postgres)
+const onlyProjects = process.argv.some((a) => a.startsWith('--project'));
+if (!postgres && !onlyProjects)
   console.log('[vitest] TEST_DATABASE_URL is not set: skipping the PostgreSQL run of the API tests.');
+
+const API_TESTS = ['src/server/**/*.api.test.ts'];
+const DATABASE_TESTS = [...API_TESTS, 'src/server/seed/**/*.test.ts'];
+const clock = ['src/server/testing/setup-clock.ts'];
+const apiSetup = ['src/server/testing/global-setup.ts'];
 
 export default defineConfig({
   test: {
@@ -14,16 +27,28 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'pglite', include: ['src/**/*.test.ts'], env: { TEST_DB: 'pglite' } },
+        test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: DATABASE_TESTS, setupFiles: clock },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'api-pglite',
+          include: DATABASE_TESTS,
+          env: { TEST_DB: 'pglite' },
+          setupFiles: clock,
+          globalSetup: apiSetup,
+        },
       },
       ...((postgres
         ? [
             {
               extends: true as const,
               test: {
-                name: 'postgres',
-                include: ['src/server/**/*.api.test.ts'],
+                name: 'api-postgres',
+                include: API_TESTS,
                 env: { TEST_DB: 'postgres' },
+                setupFiles: clock,
+                globalSetup: apiSetup,
               },
             },
           ]
@@ -36,6 +61,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          globalSetup: ['e2e/global-setup.ts'],
         },
       },
     ],

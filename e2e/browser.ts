@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
-import { repoRoot } from './server';
+import { clockShiftMs, repoRoot } from './server';
 
 export const screenshotDir = path.join(repoRoot, 'test-results');
 
@@ -29,8 +29,14 @@ export function findChromium(): string | null {
 export const CHROMIUM_MISSING =
   "Chromium not found: install Debian's `chromium` package or set CHROMIUM_PATH to a Chromium binary.";
 
+/**
+ * Launches Chromium. Every context it opens runs its pages' clock (Playwright's `clock.install`:
+ * `Date`, timers and `performance` faked, time flowing at real speed) from the same fixed start as
+ * the browser-test servers (e2e/server.ts `clockShiftMs`), so what the UI computes from "today"
+ * matches the server whatever day the suite runs.
+ */
 export async function launchBrowser(executablePath: string): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath,
     headless: true,
     args: [
@@ -43,6 +49,13 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
       '--disable-quic',
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.clock.install({ time: Date.now() + clockShiftMs() });
+    return context;
+  };
+  return browser;
 }
 
 /** Saves test-results/<name>.png; dialogs are shot at viewport size once their animation ends. */

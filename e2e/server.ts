@@ -1,16 +1,70 @@
 /**
- * Starts the real server as a child process for browser tests: fresh data directory (so the first
- * start migrates and seeds the demo data), a free port, the built UI. Call `stop()` when done.
+ * Starts the real server as a child process for browser tests: a copy of the data directory that
+ * the e2e global setup had the server migrate and seed once for the run (e2e/global-setup.ts), a
+ * free port, the built UI, and the test clock (e2e/test-clock.ts) started at the run's fixed
+ * instant. Outside a vitest run with that setup, a fresh data directory is used instead (the first
+ * start migrates and seeds). Call `stop()` when done.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { TEST_NOW } from '../src/server/testing/fixed-clock';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_PASSWORD = 'Guandu@2026';
+
+/** What the e2e global setup provides (see e2e/global-setup.ts). */
+export interface E2eTemplate {
+  /** The seeded data directory to copy. */
+  dir: string;
+  /** Written once `dir` is complete; `failed` holds the server output instead if seeding failed. */
+  ready: string;
+  failed: string;
+  /** Milliseconds added to real time so that this run's clock started at TEST_NOW. */
+  clockShiftMs: number;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    e2eTemplate: E2eTemplate;
+  }
+}
+
+function e2eTemplate(): E2eTemplate | undefined {
+  try {
+    return inject('e2eTemplate');
+  } catch {
+    return undefined; // not in a vitest worker
+  }
+}
+
+/**
+ * Milliseconds the browser-test clocks run ahead of (or behind) real time: the servers'
+ * (test-clock.ts) and the browsers' (browser.ts) clocks started at TEST_NOW when the run started.
+ */
+export function clockShiftMs(): number {
+  return e2eTemplate()?.clockShiftMs ?? TEST_NOW.getTime() - Date.now();
+}
+
+const TEMPLATE_TIMEOUT_MS = 170_000;
+
+/** Waits for the global setup to finish seeding the template data directory. */
+async function templateReady(template: E2eTemplate, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(template.ready)) {
+    if (existsSync(template.failed))
+      throw new Error(
+        `Seeding the browser tests' data directory failed:\n${readFileSync(template.failed, 'utf8')}`,
+      );
+    if (Date.now() > deadline)
+      throw new Error(`The browser tests' data directory was not seeded within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 
 export interface RunningServer {
   baseUrl: string;
@@ -22,7 +76,8 @@ export interface RunningServer {
    * started with `testClock: true`; see e2e/test-clock.ts.
    */
   setClockOffset: (offsetMs: number) => Promise<void>;
-  stop: () => Promise<void>;
+  /** Stops the server (SIGTERM, then SIGKILL after 10 s); resolves to its exit code. */
+  stop: () => Promise<number | null>;
 }
 
 export async function freePort(): Promise<number> {
@@ -67,29 +122,52 @@ async function healthy(baseUrl: string): Promise<boolean> {
 }
 
 export async function startServer(
-  opts: { env?: Record<string, string>; timeoutMs?: number; testClock?: boolean } = {},
+  opts: {
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    /** Lets the test move the server's clock with `setClockOffset` (IPC channel). */
+    testClock?: boolean;
+    /** Use this data directory as it is (the global setup seeds the template this way). */
+    dataDir?: string;
+    /** Milliseconds the server's clock runs ahead of real time; the run's shift by default. */
+    clockShiftMs?: number;
+  } = {},
 ) {
   ensureWebBuild();
+  const timeoutMs = opts.timeoutMs ?? 180_000;
+  let dataDir = opts.dataDir;
+  if (!dataDir) {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'sw-e2e-'));
+    const template = e2eTemplate();
+    if (template) {
+      await templateReady(template, TEMPLATE_TIMEOUT_MS);
+      cpSync(template.dir, dataDir, { recursive: true });
+    }
+  }
+  const ownDataDir = !opts.dataDir;
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'sw-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
   let output = '';
-  const preload = opts.testClock ? ['--import', './e2e/test-clock.ts'] : [];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...preload, 'src/server/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      DATABASE_URL: '',
-      LOG_LEVEL: 'warn',
-      // Every role signs in through the form from one address within a minute.
-      LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
-      ...opts.env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', './e2e/test-clock.ts', 'src/server/main.ts'],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        TEST_CLOCK_SHIFT_MS: String(opts.clockShiftMs ?? clockShiftMs()),
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+        // Every role signs in through the form from one address within a minute.
+        LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+        ...opts.env,
+      },
+      stdio: opts.testClock ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     },
-    stdio: opts.testClock ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-  });
+  );
   child.stdout?.on('data', (chunk) => {
     output += chunk;
   });
@@ -111,7 +189,8 @@ export async function startServer(
       await exit;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+    return exited ?? null;
   };
 
   const setClockOffset = async (offsetMs: number) => {
@@ -135,7 +214,7 @@ export async function startServer(
     await acknowledged;
   };
 
-  const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
+  const deadline = Date.now() + timeoutMs;
   while (!(await healthy(baseUrl))) {
     if (exited !== undefined) {
       await stop();
@@ -143,9 +222,7 @@ export async function startServer(
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(
-        `The server did not answer /api/health within ${(opts.timeoutMs ?? 180_000) / 1000} s:\n${output}`,
-      );
+      throw new Error(`The server did not answer /api/health within ${timeoutMs / 1000} s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -24,8 +24,8 @@ export async function expectDeniedToEach(
   request: { method: 'POST' | 'PATCH' | 'PUT' | 'GET'; url: string; body?: unknown },
   tables: PgTable[] = [],
 ) {
-  // Sign everybody in first: logging in writes to the audit trail too.
-  const clients = await Promise.all(usernames.map((u) => t.client(u ?? undefined)));
+  // Sign everybody in first (each user's one client of the file): logging in writes to the audit trail too.
+  const clients = await Promise.all(usernames.map((u) => (u ? t.as(u) : t.client())));
   const before = await snapshotCounts(t, tables);
   for (const [i, username] of usernames.entries()) {
     const client = clients[i];

@@ -1,56 +1,54 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import pg from 'pg';
+import { inject } from 'vitest';
 import { buildApp } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { DEMO_PASSWORD, seedDemo } from '../seed/demo.js';
+import { pgliteFromTemplate, postgresFromTemplate, type SeedVariant } from './templates.js';
 
 /**
- * A fresh database for one test file: in-memory PGlite, or when TEST_DB=postgres a new database
- * on the server named by TEST_DATABASE_URL, dropped afterwards.
+ * The test file's own database: in-memory PGlite, or when TEST_DB=postgres a new database on the
+ * server named by TEST_DATABASE_URL, dropped afterwards. It is a copy of the template the global
+ * setup seeded once for the run (global-setup.ts, templates.ts); a variant without a template is
+ * migrated and seeded here.
  */
-async function freshDatabase(): Promise<Database> {
-  if (process.env.TEST_DB !== 'postgres') return openDatabase({ dataDir: 'memory://' });
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL (postgres://user@127.0.0.1:port/db)');
-  const name = `sw_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const testUrl = new URL(url);
-  testUrl.pathname = `/${name}`;
-  const database = await openDatabase({ url: testUrl.toString(), dataDir: '' });
-  return {
-    ...database,
-    close: async () => {
-      await database.close();
-      const dropper = new pg.Client({ connectionString: url });
-      await dropper.connect();
-      await dropper.query(`drop database if exists ${name} with (force)`);
-      await dropper.end();
-    },
-  };
+async function testDatabase(variant: SeedVariant): Promise<Database> {
+  const postgres = process.env.TEST_DB === 'postgres';
+  const template = inject('dbTemplates')?.[variant];
+  if (template) return postgres ? postgresFromTemplate(template) : pgliteFromTemplate(template);
+  const database = postgres ? await postgresFromTemplate(null) : await openDatabase({ dataDir: 'memory://' });
+  if (variant !== 'empty') await seedDemo(database.db, undefined, { history: variant === 'history' });
+  return database;
 }
 
 export interface TestApp {
   app: FastifyInstance;
   database: Database;
   config: Config;
-  /** A client with a cookie jar that handles the CSRF token, optionally signed in. */
+  /**
+   * A new client with its own cookie jar that handles the CSRF token, optionally signed in: for
+   * tests about sessions themselves (sign-in, sign-out, lockout, password changes, CSRF) or that
+   * need a second session of the same user.
+   */
   client(username?: string, password?: string): Promise<TestClient>;
+  /**
+   * The file's one client signed in as `username` with the demo password, signed in on first use
+   * and shared by every later call in the file (a sign-in is an argon2 hash, ~100 ms). Do not sign
+   * it out or change its user's password; use `client()` for that.
+   */
+  as(username: string): Promise<TestClient>;
   close(): Promise<void>;
 }
 
 export async function buildTestApp(
   options: { seed?: boolean; history?: boolean; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
-  const database = await freshDatabase();
-  if (options.seed !== false) await seedDemo(database.db, undefined, { history: options.history ?? false });
+  const database = await testDatabase(
+    options.seed === false ? 'empty' : options.history ? 'history' : 'demo',
+  );
   const config = loadConfig({
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sw-test-')),
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
@@ -60,10 +58,21 @@ export async function buildTestApp(
   });
   const app = await buildApp(config, database);
   await app.ready();
-  return {
+  const signedIn = new Map<string, Promise<TestClient>>();
+  const t: TestApp = {
     app,
     database,
     config,
+    as(username: string) {
+      let client = signedIn.get(username);
+      if (!client) {
+        client = t.client(username);
+        // A failed sign-in is not remembered: the next call tries again and reports its own error.
+        client.catch(() => signedIn.delete(username));
+        signedIn.set(username, client);
+      }
+      return client;
+    },
     async client(username?: string, password = DEMO_PASSWORD) {
       const client = new TestClient(app);
       await client.get('/api/auth/session');
@@ -79,6 +88,7 @@ export async function buildTestApp(
       await database.close();
     },
   };
+  return t;
 }
 
 export class TestClient {

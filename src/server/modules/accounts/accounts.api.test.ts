@@ -73,7 +73,12 @@ describe('login and sessions', () => {
 
   it('ends a session idle for more than 30 minutes', async () => {
     const c = await t.client('community');
-    await t.database.db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) });
+    // Only this user's sessions: the file's other signed-in clients (t.as) stay fresh.
+    const [community] = await t.database.db.select().from(users).where(eq(users.username, 'community'));
+    await t.database.db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) })
+      .where(eq(sessions.userId, community.id));
     const res = await c.get('/api/auth/session');
     expect(res.json()).toEqual({ user: null });
     expect(res.cookies.find((k) => k.name === 'sid')?.value).toBe('');
@@ -167,7 +172,7 @@ describe('passwords', () => {
 
   it('lets an admin reset a password, ending the sessions and forcing a change', async () => {
     const victim = await t.client('expert');
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const [expert] = await t.database.db.select().from(users).where(eq(users.username, 'expert'));
     const res = await admin.post(`/api/users/${expert.id}/reset-password`, { newPassword: NEW_PASSWORD });
     expect(res.statusCode).toBe(204);
@@ -192,7 +197,7 @@ describe('passwords', () => {
 
 describe('user administration', () => {
   it('creates, lists, updates and deactivates users, with audit entries', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const orgs = (await admin.get('/api/orgs?kind=provider&pageSize=1')).json();
     const created = await admin.post('/api/users', {
       username: 'sw.li',
@@ -235,7 +240,7 @@ describe('user administration', () => {
   });
 
   it('rejects bad input with field messages and writes nothing', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const before = await snapshotCounts(t, [users]);
     const res = await admin.post('/api/users', {
       username: 'a',
@@ -258,7 +263,7 @@ describe('user administration', () => {
   });
 
   it('does not let an admin deactivate their own account', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const me = (await admin.get('/api/auth/session')).json().user;
     const res = await admin.post(`/api/users/${me.id}/deactivate`);
     expect(res.statusCode).toBe(422);
@@ -279,7 +284,7 @@ describe('user administration', () => {
   });
 
   it('lets supervisors read the user list but not change it', async () => {
-    const sup = await t.client('supervisor');
+    const sup = await t.as('supervisor');
     const list = (await sup.get('/api/users')).json();
     expect(list.total).toBeGreaterThan(5);
     expect(list.actions).toEqual([]);
@@ -300,7 +305,7 @@ describe('resident registration', () => {
     const login = await c.post('/api/auth/login', { username: 'jumin01', password: NEW_PASSWORD });
     expect(login.json().user.roles).toEqual(['resident']);
     expect(login.body).not.toContain('13888889999');
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     expect((await admin.get('/api/users?q=jumin01')).body).not.toContain('13888889999');
   });
 });

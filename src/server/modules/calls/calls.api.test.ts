@@ -11,7 +11,7 @@ let buyer: TestClient;
 let areaIds: string[];
 beforeAll(async () => {
   t = await buildTestApp();
-  buyer = await t.client('buyer');
+  buyer = await t.as('buyer');
   areaIds = (await communitiesOf(t.database.db)).slice(0, 4).map((c) => c.region.id);
 });
 afterAll(() => t.close());
@@ -54,7 +54,7 @@ describe('calls', () => {
     expect(call.actions).toEqual(['update', 'publish', 'cancel']);
     // Drafts are private.
     expect((await (await t.client()).get(`/api/public/calls/${call.id}`)).statusCode).toBe(404);
-    expect((await (await t.client('station')).get(`/api/calls/${call.id}`)).statusCode).toBe(404);
+    expect((await (await t.as('station')).get(`/api/calls/${call.id}`)).statusCode).toBe(404);
   });
 
   it('publishes: public, on the timeline, audited; searchable in Chinese', async () => {
@@ -83,7 +83,7 @@ describe('calls', () => {
       await visitor.get(`/api/public/calls?streetId=${street.id}&category=children&status=published`)
     ).json();
     expect(byStreet.items.map((c: { id: string }) => c.id)).toContain(call.id);
-    const audit = (await (await t.client('supervisor')).get(`/api/audit?q=${call.id}`)).json().items;
+    const audit = (await (await t.as('supervisor')).get(`/api/audit?q=${call.id}`)).json().items;
     expect(audit.map((e: { action: string }) => e.action)).toEqual(['call.publish', 'call.created']);
   });
 
@@ -221,9 +221,9 @@ describe('calls', () => {
     const mine = (await buyer.get('/api/calls?pageSize=100')).json();
     expect(mine.actions).toEqual(['create']);
     expect(mine.items.every((c: { buyerName: string }) => c.buyerName === '昆明市官渡区民政局')).toBe(true);
-    const station = (await (await t.client('station')).get('/api/calls')).json();
+    const station = (await (await t.as('station')).get('/api/calls')).json();
     expect(station.total).toBe(0);
-    expect((await (await t.client('supervisor')).get('/api/calls')).json().total).toBe(mine.total);
-    expect((await (await t.client('provider')).get('/api/calls')).statusCode).toBe(403);
+    expect((await (await t.as('supervisor')).get('/api/calls')).json().total).toBe(mine.total);
+    expect((await (await t.as('provider')).get('/api/calls')).statusCode).toBe(403);
   });
 });

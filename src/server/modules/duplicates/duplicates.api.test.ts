@@ -55,10 +55,10 @@ beforeAll(async () => {
   const [other] = await db.select().from(orgs).where(eq(orgs.kind, 'provider')).offset(7).limit(1);
   await insertUser(db, 'provider_b', 'provider', other.id);
   [providerA, providerB, buyer, station] = await Promise.all([
-    t.client('provider'),
-    t.client('provider_b'),
-    t.client('buyer'),
-    t.client('station'),
+    t.as('provider'),
+    t.as('provider_b'),
+    t.as('buyer'),
+    t.as('station'),
   ]);
   // Call A by the civil-affairs bureau, call B by a street station: two buyers, one district.
   const callA = await insertCall(db);
@@ -116,7 +116,7 @@ describe('duplicate check at submission', () => {
       .insert(panelMembers)
       .values({ sessionId: session.id, expertId: expert.id, drawPosition: 0, status: 'accepted' });
     const report = (
-      await (await t.client('expert')).get(`/api/applications/${reworded.id}/duplicates`)
+      await (await t.as('expert')).get(`/api/applications/${reworded.id}/duplicates`)
     ).json();
     expect(report.hits.map((h: { kind: string }) => h.kind)).toContain('text');
   });
@@ -138,10 +138,10 @@ describe('duplicate check at submission', () => {
     expect((await providerA.get(`/api/applications/${reworded.id}/duplicates`)).statusCode).toBe(404);
     expect((await buyer.get(`/api/applications/${reworded.id}/duplicates`)).statusCode).toBe(404);
     expect(
-      (await (await t.client('community')).get(`/api/applications/${reworded.id}/duplicates`)).statusCode,
+      (await (await t.as('community')).get(`/api/applications/${reworded.id}/duplicates`)).statusCode,
     ).toBe(404);
     expect(
-      (await (await t.client('evaluator')).get(`/api/applications/${reworded.id}/duplicates`)).statusCode,
+      (await (await t.as('evaluator')).get(`/api/applications/${reworded.id}/duplicates`)).statusCode,
     ).toBe(404);
     expect((await (await t.client()).get(`/api/applications/${reworded.id}/duplicates`)).statusCode).toBe(
       401,

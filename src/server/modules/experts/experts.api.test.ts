@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
 import { buildTestApp, type TestApp } from '../../testing/test-app.js';
@@ -11,19 +12,19 @@ afterAll(() => t.close());
 
 describe('expert pool', () => {
   it('has 40 experts across fields; phones only for admins', async () => {
-    const admin = (await (await t.client('admin')).get('/api/experts?pageSize=100')).json();
+    const admin = (await (await t.as('admin')).get('/api/experts?pageSize=100')).json();
     expect(admin.total).toBe(40);
     expect(admin.items.every((e: { phone: string | null }) => /^1\d{10}$/.test(e.phone ?? ''))).toBe(true);
-    const buyer = (await (await t.client('buyer')).get('/api/experts?pageSize=100')).json();
+    const buyer = (await (await t.as('buyer')).get('/api/experts?pageSize=100')).json();
     expect(buyer.items.every((e: { phone: string | null }) => e.phone === null)).toBe(true);
     expect(buyer.actions).toEqual([]);
-    const finance = (await (await t.client('supervisor')).get('/api/experts?field=finance')).json();
+    const finance = (await (await t.as('supervisor')).get('/api/experts?field=finance')).json();
     expect(finance.items.length).toBeGreaterThan(0);
     expect(finance.items.every((e: { field: string }) => e.field === 'finance')).toBe(true);
   });
 
   it('keeps the employer, for conflict-of-interest checks later', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const provider = (await admin.get('/api/orgs?kind=provider&pageSize=1')).json().items[0];
     const res = await admin.post('/api/experts', {
       name: '周敏',
@@ -47,7 +48,7 @@ describe('expert pool', () => {
   });
 
   it('rejects bad input and unknown employers, writing nothing', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const before = await snapshotCounts(t, [experts]);
     const bad = await admin.post('/api/experts', { name: '', field: 'astrology', phone: '123' });
     expect(bad.statusCode).toBe(422);
@@ -67,13 +68,30 @@ describe('expert pool', () => {
   });
 
   it('exports to Excel for supervisors, without phones', async () => {
-    const res = await (await t.client('supervisor')).get('/api/experts/export.xlsx');
+    const res = await (await t.as('supervisor')).get('/api/experts/export.xlsx');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-disposition']).toContain(encodeURIComponent('专家库.xlsx'));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0];
+    const cells: string[] = [];
+    sheet.eachRow((row) =>
+      row.eachCell({ includeEmpty: true }, (cell) => {
+        cells.push(cell.text);
+      }),
+    );
+    // One row per expert under the header, so that the check below looks at the real export.
+    const pool = await t.database.db.select({ name: experts.name, phone: experts.phone }).from(experts);
+    expect(sheet.actualRowCount).toBe(pool.length + 1);
+    expect(cells).toEqual(expect.arrayContaining(pool.map((e) => e.name)));
+    const phones = pool.map((e) => e.phone).filter((p): p is string => Boolean(p));
+    expect(phones.length).toBeGreaterThan(0);
+    const leaked = cells.filter((text) => /1\d{10}/.test(text) || phones.some((p) => text.includes(p)));
+    expect(leaked).toEqual([]);
   });
 
   it('forbids changes to everyone but admins', async () => {
-    const one = (await (await t.client('admin')).get('/api/experts?pageSize=1')).json().items[0];
+    const one = (await (await t.as('admin')).get('/api/experts?pageSize=1')).json().items[0];
     const others = [
       null,
       'buyer',

@@ -42,21 +42,21 @@ const HEADERS = [
 
 describe('organizations', () => {
   it('lists the seeded directory with filters for admins, supervisors and buyers', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const providers = (await admin.get('/api/orgs?kind=provider&pageSize=100')).json();
     expect(providers.total).toBe(60);
     expect(providers.actions).toEqual(['create', 'import', 'export']);
     expect(providers.items[0].actions).toEqual(['update', 'deactivate']);
     const all = (await admin.get('/api/orgs?pageSize=1')).json();
     expect(all.total).toBe(3 + 10 + 120 + 5 + 3 + 60);
-    const sup = (await (await t.client('supervisor')).get('/api/orgs?q=民政局')).json();
+    const sup = (await (await t.as('supervisor')).get('/api/orgs?q=民政局')).json();
     expect(sup.items[0]).toMatchObject({ name: '昆明市官渡区民政局', actions: [] });
     expect(sup.actions).toEqual(['export']);
-    expect((await (await t.client('buyer')).get('/api/orgs?kind=evaluator')).json().total).toBe(5);
+    expect((await (await t.as('buyer')).get('/api/orgs?kind=evaluator')).json().total).toBe(5);
   });
 
   it('creates and edits a provider with a valid credit code, audited', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const created = await admin.post(
       '/api/orgs',
       validOrg('昆明市官渡区新芽社会工作服务中心', code('52530111MJ1234567')),
@@ -79,7 +79,7 @@ describe('organizations', () => {
   });
 
   it('rejects an invalid credit code, a missing one for a provider, and a duplicate, writing nothing', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const before = await snapshotCounts(t, [orgs]);
     const bad = await admin.post('/api/orgs', validOrg('校验位错误机构', '52530111MJ12345670'));
     expect(bad.statusCode).toBe(422);
@@ -104,7 +104,7 @@ describe('organizations', () => {
   });
 
   it('exports the directory and a template as Excel', async () => {
-    const sup = await t.client('supervisor');
+    const sup = await t.as('supervisor');
     const res = await sup.get('/api/orgs/export.xlsx?kind=provider');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
@@ -117,7 +117,7 @@ describe('organizations', () => {
   });
 
   it('imports all rows or none, reporting every bad row with its reason', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const before = await snapshotCounts(t, [orgs]);
     const existing = (await admin.get('/api/orgs?kind=provider&pageSize=1')).json().items[0];
     const bad = await xlsx([
@@ -185,7 +185,7 @@ describe('organizations', () => {
   });
 
   it('rejects a file that is not a spreadsheet or lacks columns', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const notXlsx = await upload(admin, '/api/orgs/import', Buffer.from('hello'));
     expect(notXlsx.statusCode).toBe(400);
     const missingColumns = await upload(admin, '/api/orgs/import', await xlsx([['名称']]));
@@ -194,7 +194,7 @@ describe('organizations', () => {
   });
 
   it('forbids changes to everyone but admins, and listing to those without a need', async () => {
-    const target = (await (await t.client('admin')).get('/api/orgs?kind=provider&pageSize=1')).json()
+    const target = (await (await t.as('admin')).get('/api/orgs?kind=provider&pageSize=1')).json()
       .items[0];
     const others = [
       null,

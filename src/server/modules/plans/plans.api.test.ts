@@ -8,7 +8,7 @@ let t: TestApp;
 let buyer: TestClient;
 beforeAll(async () => {
   t = await buildTestApp();
-  buyer = await t.client('buyer');
+  buyer = await t.as('buyer');
 });
 afterAll(() => t.close());
 
@@ -33,7 +33,7 @@ describe('annual release plan', () => {
         )
       ).statusCode,
     ).toBe(201);
-    const station = await t.client('station');
+    const station = await t.as('station');
     expect(
       (
         await station.post(

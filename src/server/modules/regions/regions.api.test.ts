@@ -45,7 +45,7 @@ describe('regions', () => {
   });
 
   it('lets an admin create, edit, deactivate and reactivate a community', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const street = (await admin.get('/api/regions?q=太和')).json().items[0];
     const created = await admin.post('/api/regions', {
       name: '新建社区',
@@ -75,7 +75,7 @@ describe('regions', () => {
   });
 
   it('enforces the level of the parent and unique codes, writing nothing', async () => {
-    const admin = await t.client('admin');
+    const admin = await t.as('admin');
     const district = (await admin.get('/api/regions?level=district')).json().items[0];
     const before = await snapshotCounts(t, [regions]);
     const wrongParent = await admin.post('/api/regions', {
