@@ -1,6 +1,6 @@
 import type { Policy } from '../../http/authorize.js';
-import { type CurrentUser, hasRole } from '../../http/current-user.js';
 import { activationRules } from '../../http/crud/activation.js';
+import { type CurrentUser, hasRole } from '../../http/current-user.js';
 
 type UserRow = { active: boolean } | null;
 const isAdmin = (u: CurrentUser) => hasRole(u, 'admin');

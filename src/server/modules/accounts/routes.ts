@@ -20,9 +20,9 @@ import {
   signedInActor,
 } from '../../http/auth.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
+import { registerActivationRoutes } from '../../http/crud/activation.js';
 import { unprocessable } from '../../http/errors.js';
 import { idParams } from '../../http/params.js';
-import { registerActivationRoutes } from '../../http/crud/activation.js';
 import { userPolicy } from './policy.js';
 import { users } from './schema.js';
 import * as service from './service.js';

@@ -7,6 +7,7 @@ import { chinaEndOfDay, chinaMidnight } from '../../../domain/time.js';
 import type { Db, Tx } from '../../db/client.js';
 import type { Actor } from '../../http/current-user.js';
 import { entryHash, GENESIS_HASH } from './chain.js';
+import { presentEntry } from './presenter.js';
 import { auditLog } from './schema.js';
 
 // Any constant works; it only has to be the same for every writer of the chain.
@@ -64,21 +65,6 @@ function auditFilters(query: Omit<AuditQuery, 'page' | 'pageSize'>): SQL | undef
   }
   return conditions.length ? and(...conditions) : undefined;
 }
-
-const presentEntry = (row: typeof auditLog.$inferSelect) => ({
-  id: row.id,
-  at: row.at.toISOString(),
-  actorId: row.actorId,
-  actorName: row.actorName,
-  role: row.role,
-  orgName: row.orgName,
-  action: row.action,
-  targetType: row.targetType,
-  targetId: row.targetId,
-  summary: row.summary,
-  ip: row.ip,
-  visibility: row.visibility,
-});
 
 export async function listAudit(db: Db, query: AuditQuery) {
   const where = auditFilters(query);

@@ -4,34 +4,17 @@ import { expertCreate, type expertQuery, type expertUpdate } from '../../../doma
 import { EXPERT_FIELDS, type ExpertField, expertFieldLabels } from '../../../domain/enums.js';
 import type { Db } from '../../db/client.js';
 import { containsPattern, countWhere, findById, paginate, updateVersioned } from '../../db/helpers.js';
-import { permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { fieldError, notFound, unprocessable } from '../../http/errors.js';
+import type { Column, RawRow } from '../../http/excel.js';
 import { users } from '../accounts/schema.js';
 import { appendAudit, changeSummary } from '../audit/service.js';
 import { orgs } from '../orgs/schema.js';
 import type { ImportProblem } from '../orgs/service.js';
-import type { Column, RawRow } from '../../http/excel.js';
-import { expertPolicy } from './policy.js';
+import { type PresentedExpert, present } from './presenter.js';
 import { experts } from './schema.js';
 
-type ExpertRow = typeof experts.$inferSelect;
 type ExpertQuery = z.infer<typeof expertQuery>;
-
-const present = (viewer: CurrentUser, row: ExpertRow, employerOrgName: string | null) => ({
-  id: row.id,
-  name: row.name,
-  field: row.field as ExpertField,
-  title: row.title,
-  employerOrgId: row.employerOrgId,
-  employerName: employerOrgName ?? row.employerName,
-  formerEmployerOrgIds: row.formerEmployerOrgIds,
-  phone: expertPolicy.viewPhone(viewer, row) ? row.phone : null,
-  userId: row.userId,
-  active: row.active,
-  actions: permittedActions(viewer, expertPolicy, row, ['update', 'deactivate', 'activate']),
-});
-export type PresentedExpert = ReturnType<typeof present>;
 
 const selectWithEmployer = (db: Db) =>
   db

@@ -7,6 +7,7 @@ import type { CurrentUser } from '../../http/current-user.js';
 import { notFound } from '../../http/errors.js';
 import { users } from '../accounts/schema.js';
 import { notificationPolicy } from './policy.js';
+import { present } from './presenter.js';
 import { notifications } from './schema.js';
 
 export interface NotificationInput {
@@ -42,19 +43,6 @@ export async function notify(tx: Tx, userIds: string[], input: NotificationInput
   if (recipients.length === 0) return;
   await tx.insert(notifications).values(recipients.map((userId) => ({ userId, ...input })));
 }
-
-type NotificationRow = typeof notifications.$inferSelect;
-
-const present = (viewer: CurrentUser, n: NotificationRow): NotificationItem => ({
-  id: n.id,
-  kind: n.kind,
-  title: n.title,
-  body: n.body,
-  link: n.link,
-  createdAt: n.createdAt.toISOString(),
-  readAt: n.readAt?.toISOString() ?? null,
-  actions: n.readAt ? [] : permittedActions(viewer, notificationPolicy, n, ['read']),
-});
 
 async function unreadCountOf(db: Executor, userId: string) {
   const [row] = await db

@@ -12,36 +12,15 @@ import {
 } from '../../../domain/enums.js';
 import type { Db } from '../../db/client.js';
 import { containsPattern, countWhere, findById, paginate, updateVersioned } from '../../db/helpers.js';
-import { permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, notFound, unprocessable } from '../../http/errors.js';
+import type { Column, RawRow } from '../../http/excel.js';
 import { appendAudit, changeSummary } from '../audit/service.js';
 import { regions } from '../regions/schema.js';
-import type { Column, RawRow } from '../../http/excel.js';
-import { orgPolicy } from './policy.js';
+import { type PresentedOrg, present } from './presenter.js';
 import { orgs } from './schema.js';
 
-type OrgRow = typeof orgs.$inferSelect;
 type OrgQuery = z.infer<typeof orgQuery>;
-
-const present = (viewer: CurrentUser | null, row: OrgRow, regionName: string | null) => ({
-  id: row.id,
-  name: row.name,
-  kind: row.kind,
-  creditCode: row.creditCode,
-  regionId: row.regionId,
-  regionName,
-  registeredOn: row.registeredOn,
-  grade: row.grade,
-  legalRepresentative: row.legalRepresentative,
-  contactName: row.contactName,
-  contactPhone: row.contactPhone,
-  address: row.address,
-  categories: row.categories as ServiceCategory[],
-  active: row.active,
-  actions: permittedActions(viewer, orgPolicy, row, ['update', 'deactivate', 'activate']),
-});
-export type PresentedOrg = ReturnType<typeof present>;
 
 const selectWithRegion = (db: Db) =>
   db

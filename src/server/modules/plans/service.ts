@@ -7,12 +7,12 @@ import { findById, updateVersioned } from '../../db/helpers.js';
 import { permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { fieldError, unprocessable } from '../../http/errors.js';
+import type { Column, RawRow } from '../../http/excel.js';
 import { appendAudit, changeSummary } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
 import { orgs } from '../orgs/schema.js';
 import type { ImportProblem } from '../orgs/service.js';
 import { regions } from '../regions/schema.js';
-import type { Column, RawRow } from '../../http/excel.js';
 import { planPolicy } from './policy.js';
 import { planLines } from './schema.js';
 

@@ -4,8 +4,8 @@ import { listOf, region, regionCreate, regionQuery, regionUpdate } from '../../.
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
-import { idParams } from '../../http/params.js';
 import { registerActivationRoutes } from '../../http/crud/activation.js';
+import { idParams } from '../../http/params.js';
 import { regionPolicy } from './policy.js';
 import { regions } from './schema.js';
 import * as service from './service.js';

@@ -5,26 +5,13 @@ import type { RegionTreeNode, regionCreate, regionQuery, regionUpdate } from '..
 import { childLevel, type RegionLevel, regionLevelLabels } from '../../../domain/enums.js';
 import type { Db } from '../../db/client.js';
 import { containsPattern, countWhere, findById, paginate, updateVersioned } from '../../db/helpers.js';
-import { permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, notFound } from '../../http/errors.js';
 import { appendAudit, changeSummary } from '../audit/service.js';
-import { regionPolicy } from './policy.js';
+import { present } from './presenter.js';
 import { regions } from './schema.js';
 
 const parent = alias(regions, 'parent');
-type RegionRow = typeof regions.$inferSelect;
-
-const present = (viewer: CurrentUser | null, row: RegionRow, parentName: string | null) => ({
-  id: row.id,
-  name: row.name,
-  code: row.code,
-  level: row.level,
-  parentId: row.parentId,
-  parentName,
-  active: row.active,
-  actions: permittedActions(viewer, regionPolicy, row, ['update', 'deactivate', 'activate']),
-});
 
 const selectWithParent = (db: Db) =>
   db

@@ -114,7 +114,8 @@ export async function inviteExperts(tx: Tx, call: CallRow, session: SessionRow, 
 
 // ---------- experts: my sessions, answering the invitation ----------
 
-export async function myReviews(db: Db, viewer: CurrentUser) {
+/** The expert's review sessions, or only the one named (what a write answers with). */
+export async function myReviews(db: Db, viewer: CurrentUser, onlySessionId?: string) {
   const seats = await db
     .select({
       member: panelMembers,
@@ -125,7 +126,9 @@ export async function myReviews(db: Db, viewer: CurrentUser) {
     .innerJoin(experts, eq(experts.id, panelMembers.expertId))
     .innerJoin(reviewSessions, eq(reviewSessions.id, panelMembers.sessionId))
     .innerJoin(calls, eq(calls.id, reviewSessions.callId))
-    .where(eq(experts.userId, viewer.id))
+    .where(
+      and(eq(experts.userId, viewer.id), onlySessionId ? eq(reviewSessions.id, onlySessionId) : undefined),
+    )
     .orderBy(asc(reviewSessions.heldAt));
   if (seats.length === 0) return { items: [] };
   const callIds = seats.map((s) => s.call.id);
@@ -219,8 +222,8 @@ export async function respond(
     });
     await drawReplacement(tx, actor, call, session);
   });
-  const { items } = await myReviews(db, actor.user);
-  return items.find((i) => i.session.id === sessionId)!;
+  const { items } = await myReviews(db, actor.user, sessionId);
+  return items[0];
 }
 
 export const SKIPPED = '抽取后已停用或未开通账号，按抽取顺序跳过';
