@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallSummary } from '../src/domain/calls';
-import { chinaDate, chinaDateTime, weekdayOf } from '../src/domain/time';
+import { chinaDateTime, weekdayOf } from '../src/domain/time';
 import { ApiClient } from './api-client';
 import { chromiumOrSkip, launchBrowser, visible, watchErrors } from './browser';
 import { DEMO_PASSWORD, type RunningServer, startServer } from './server';
@@ -63,8 +63,11 @@ describe.skipIf(!chromiumPath)('time zone browser tests', () => {
     await server?.stop();
   });
 
-  /** A page in a browser whose zone is UTC, signed in through the form when `username` is given. */
-  async function utcPage(username?: string) {
+  /**
+   * A page in a browser whose zone is UTC, signed in through the form when `username` is given;
+   * its clock is the run's test clock, or set to `at`.
+   */
+  async function utcPage(username?: string, at?: string) {
     const context = await browser.newContext({
       baseURL: server.baseUrl,
       viewport: { width: 1280, height: 860 },
@@ -72,6 +75,7 @@ describe.skipIf(!chromiumPath)('time zone browser tests', () => {
       timezoneId: 'UTC',
     });
     contexts.push(context);
+    if (at) await context.clock.setSystemTime(new Date(at));
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const errors = watchErrors(page);
@@ -102,11 +106,6 @@ describe.skipIf(!chromiumPath)('time zone browser tests', () => {
 
   it("shows the buyer's deadline in Shanghai time in the list, the call and the editor", async () => {
     const { page, errors } = await utcPage('buyer');
-
-    // The dashboard's date is today in Shanghai (the day may turn while the page loads).
-    const before = chinaDate();
-    const subtitle = await page.locator('.page-header').first().textContent();
-    expect([longDate(before), longDate(chinaDate())].some((d) => subtitle?.includes(d))).toBe(true);
 
     await page.goto(`/app/calls?q=${encodeURIComponent(title)}`);
     const row = page.getByRole('row').filter({ hasText: title });
@@ -146,21 +145,25 @@ describe.skipIf(!chromiumPath)('time zone browser tests', () => {
     expect(errors).toEqual([]);
   });
 
-  it("starts a new call's pickers from now and today in Shanghai", async () => {
-    const { page, errors } = await utcPage('buyer');
+  it('says today and now in Shanghai when the UTC date is still the day before', async () => {
+    // 07:30 on 2 December in Shanghai is 23:30 on 1 December in UTC.
+    const { page, errors } = await utcPage('buyer', '2026-12-02T07:30:00+08:00');
+    await visible(page.getByTestId('welcome-card'));
+    expect(await page.locator('.page-header').first().textContent()).toContain(longDate('2026-12-02'));
+
     await page.goto('/app/calls/new');
     const opens = page.getByLabel('申报开始时间', { exact: true });
     await visible(opens);
-    const before = chinaDateTime(new Date());
-    const value = await opens.inputValue();
-    const after = chinaDateTime(new Date());
-    expect([before, after]).toContain(value);
+    expect(await opens.inputValue()).toMatch(/^2026-12-02 07:3\d$/);
+    // The deadline starts 14 days later at 17:00, the service period the next month.
+    expect(await inputValue(page, '申报截止时间')).toBe('2026-12-16 17:00');
+    expect(await inputValue(page, '服务期开始')).toBe('2027-01-01');
     await opens.click();
     const today = page.locator(
       '.ant-picker-dropdown:not(.ant-picker-dropdown-hidden) .ant-picker-cell-today',
     );
     await visible(today);
-    expect([before.slice(0, 10), chinaDate()]).toContain(await today.getAttribute('title'));
+    expect(await today.getAttribute('title')).toBe('2026-12-02');
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
   });

@@ -1,6 +1,6 @@
 /**
  * The web formatters show Asia/Shanghai whatever the zone they run in; run this file under TZ=UTC
- * and TZ=America/New_York too (`TZ=UTC npx vitest run src/web/format.test.ts --project pglite`).
+ * and TZ=America/New_York too (`TZ=UTC npx vitest run src/web/format.test.ts --project unit`).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {

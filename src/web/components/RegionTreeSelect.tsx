@@ -108,7 +108,8 @@ export function ServiceAreaSelect(props: {
   return (
     <TreeSelect
       id={props.id}
-      value={props.value ?? []}
+      // Until the tree is there the chosen areas have no names (and rc-tree warns of unknown keys).
+      value={tree.data ? (props.value ?? []) : []}
       onChange={(v) => props.onChange?.((v as string[]) ?? [])}
       treeData={toCheckOptions(tree.data ?? [])}
       loading={tree.isLoading}
