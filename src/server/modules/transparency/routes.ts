@@ -23,6 +23,7 @@ const text = (reply: FastifyReply, body: string, cache: string) =>
     .header('content-type', 'text/plain; charset=utf-8')
     .header('cache-control', cache)
     .header('access-control-allow-origin', '*')
+    .header('cross-origin-resource-policy', 'cross-origin')
     .send(body);
 
 const missing = (reply: FastifyReply, what: string) =>
@@ -77,6 +78,8 @@ export function transparencyRoutes(fastify: FastifyInstance, { db, config }: App
         .header('content-type', 'application/octet-stream')
         .header('cache-control', 'public, max-age=31536000, immutable')
         .header('access-control-allow-origin', '*')
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .header('cross-origin-resource-policy', 'cross-origin')
         .send(data);
     },
   );

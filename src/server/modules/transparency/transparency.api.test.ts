@@ -111,6 +111,16 @@ describe('the log, served as C2SP tlog-tiles', () => {
     expect(vkey).toMatch(/^localhost\/api\/transparency\/log\+[0-9a-f]{8}\+A/);
     const res = await anon.get('/api/transparency/log/checkpoint');
     expect(res.statusCode).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    const openapi = (await anon.get('/api/openapi.json')).json();
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/transparency/log/checkpoint',
+        '/api/transparency/log/cosignature',
+        '/api/transparency/entries/{id}',
+      ]),
+    );
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
     const { checkpoint } = verifyCheckpoint(res.body, verifierFromKey(vkey));
     const [{ total }] = await db().select({ total: count() }).from(auditLog);
