@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
   const kind = project.config.env?.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
   const started = performance.now();
   const restoreClock = installFixedClock(SEED_NOW);
-  let teardown: () => Promise<void>;
+  let teardown: (() => Promise<void>) | undefined;
   const templates: Templates = {};
   try {
     if (kind === 'pglite') {
@@ -62,6 +62,9 @@ export default async function setup(project: TestProject) {
       }
       templates.demo = names.demo;
     }
+  } catch (error) {
+    await teardown?.().catch(() => {});
+    throw error;
   } finally {
     restoreClock();
   }
