@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- http|duplicates|seed]`: every benchmark, or the named ones. Each prints its
+ * `npm run bench [-- http|duplicates|seed|transparency]`: every benchmark, or the named ones. Each prints its
  * results as ratios against a baseline measured in the same run.
  */
 import { spawnSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { seedDemo } from '../src/server/seed/demo.js';
 import { insertBenchCalls } from './http/calls-fixture.js';
 import { runHttpBench } from './http/run.js';
 import { runSeedBench } from './seed.js';
+import { runTransparencyBench } from './transparency.js';
 
 const suites: Record<string, () => Promise<void>> = {
   http: () =>
@@ -51,6 +52,7 @@ const suites: Record<string, () => Promise<void>> = {
     if (result.status !== 0) throw new Error('duplicates benchmark failed');
   },
   seed: () => runSeedBench(),
+  transparency: () => runTransparencyBench(),
 };
 
 const wanted = process.argv[2] ? [process.argv[2]] : Object.keys(suites);

@@ -7,6 +7,7 @@ import { openDatabase } from './db/client.js';
 import { deadlineReminderJob } from './modules/applications/reminders.js';
 import { recheckUndecided, reindexAll } from './modules/duplicates/service.js';
 import { startNotificationWorker } from './modules/notifications/worker.js';
+import { startTransparencyLog, verifierKeyLine } from './modules/transparency/worker.js';
 import { DEMO_PASSWORD, demoAccounts, isEmpty, seedDemo } from './seed/demo.js';
 
 async function main() {
@@ -36,6 +37,7 @@ async function main() {
   }
   const calendar = loadCalendar(config.DATA_DIR);
   const app = await buildApp(config, database, { calendar });
+  const transparency = await startTransparencyLog({ db: database.db, config, log: app.log });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const stopNotifications = startNotificationWorker({
     db: database.db,
@@ -47,6 +49,7 @@ async function main() {
   console.log(
     `\n社会工作服务项目管理平台 is serving on ${address}  (database: ${database.kind}, ready in ${seconds} s)`,
   );
+  console.log(verifierKeyLine(transparency));
   const accounts = config.SEED_DEMO === 'auto' ? await demoAccounts(database.db) : [];
   if (accounts.length) {
     console.log(
@@ -67,6 +70,7 @@ async function main() {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     await stopNotifications();
+    await transparency.stop();
     await app.close();
     await database.close();
     process.exit(0);
