@@ -115,9 +115,7 @@ describe('duplicate check at submission', () => {
     await db
       .insert(panelMembers)
       .values({ sessionId: session.id, expertId: expert.id, drawPosition: 0, status: 'accepted' });
-    const report = (
-      await (await t.as('expert')).get(`/api/applications/${reworded.id}/duplicates`)
-    ).json();
+    const report = (await (await t.as('expert')).get(`/api/applications/${reworded.id}/duplicates`)).json();
     expect(report.hits.map((h: { kind: string }) => h.kind)).toContain('text');
   });
 

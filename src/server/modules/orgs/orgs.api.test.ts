@@ -194,8 +194,7 @@ describe('organizations', () => {
   });
 
   it('forbids changes to everyone but admins, and listing to those without a need', async () => {
-    const target = (await (await t.as('admin')).get('/api/orgs?kind=provider&pageSize=1')).json()
-      .items[0];
+    const target = (await (await t.as('admin')).get('/api/orgs?kind=provider&pageSize=1')).json().items[0];
     const others = [
       null,
       'buyer',

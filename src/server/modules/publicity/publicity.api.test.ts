@@ -171,9 +171,7 @@ describe('opening a publicity', () => {
     const { call: closedCall } = await awardedCall([1_000_000]);
     const closed = await openFor(closedCall.id);
     await expire(closed.id);
-    expect((await (await t.as('buyer')).post(`/api/publicities/${closed.id}/close`)).statusCode).toBe(
-      200,
-    );
+    expect((await (await t.as('buyer')).post(`/api/publicities/${closed.id}/close`)).statusCode).toBe(200);
     const { call } = await awardedCall([1_000_000]);
     const open = await openFor(call.id);
     const list = (await (await t.client()).get('/api/public/publicities?pageSize=100')).json();
