@@ -23,7 +23,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { BP_TOTAL, formatBp, milestoneAmounts } from '../../../domain/contracts';
+import { BP_TOTAL, contractTermProblems, formatBp, milestoneAmounts } from '../../../domain/contracts';
 import { api, errorMessage } from '../../api';
 import { DatePicker } from '../../components/DatePicker';
 import { LoadFailed } from '../../components/ErrorPages';
@@ -107,6 +107,27 @@ function TermsEditor({ contract, onSaved }: { contract: Contract; onSaved: (c: C
           })),
         }}
         onFinish={async (v) => {
+          // The same term checks as the server's (src/domain/contracts.ts), before sending.
+          const problems = contractTermProblems(
+            {
+              amountFen: v.amountFen ?? 0,
+              periodStart: pickerDate(v.periodStart) ?? '',
+              periodEnd: pickerDate(v.periodEnd) ?? '',
+              indicators: contract.indicators,
+              milestones: [],
+            },
+            {
+              awardFen: contract.awardAmountFen,
+              servicePeriodStart: contract.servicePeriodStart,
+              servicePeriodEnd: contract.servicePeriodEnd,
+              proposalIndicators: contract.indicators,
+            },
+            null,
+          );
+          if (problems.length > 0) {
+            form.setFields(problems.map((p) => ({ name: p.path as 'amountFen', errors: [p.message] })));
+            return;
+          }
           setSaving(true);
           setFailure(null);
           try {
