@@ -9,25 +9,13 @@
  * nothing more. Supervisors obtain salt and content to open a commitment.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../audit/chain.js';
+import { type ChainedFields, canonicalJson } from '../../audit/chain.js';
 
 export const MAX_ENTRY_BYTES = 0xffff;
 
 /** What the log reads of an audit row (the columns of audit_log hashed by the chain, plus id). */
-export interface AuditRowContent {
+export interface AuditRowContent extends ChainedFields {
   id: number;
-  at: Date;
-  actorId: string | null;
-  actorName: string | null;
-  role: string | null;
-  orgId: string | null;
-  orgName: string | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  summary: unknown;
-  ip: string | null;
-  visibility: string;
 }
 
 /** The full content a commitment binds: every chained field of the row, and its id. */
