@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Four projects, each runnable alone (`npm run test:unit`, `test:api`, `test:e2e`):
@@ -24,6 +25,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than CPUs: a single worker on a 2-core machine, which
+    // then runs the browser tests (whose worker mostly waits on Chromium and the server) and
+    // everything else one after the other. Two workers at least keep both cores busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
