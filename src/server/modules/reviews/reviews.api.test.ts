@@ -364,9 +364,17 @@ describe('review session and panel draw', () => {
       .select()
       .from(users)
       .where(eq(users.username, usernameOf.get(rerun.order[5])!));
-    expect(
-      await t.database.db.select().from(notifications).where(eq(notifications.userId, replacementUser.id)),
-    ).toHaveLength(1);
+    // The replacement is invited to this session once (the demo may have told them of others).
+    const invitations = await t.database.db
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.userId, replacementUser.id),
+          eq(notifications.link, `/app/reviews/${review.session.id}`),
+        ),
+      );
+    expect(invitations.map((n) => n.kind)).toEqual(['review.invited']);
     // Answered once only.
     const again = await expert.post(`/api/reviews/${review.session.id}/respond`, { accept: true });
     expect(again.statusCode).toBe(409);
