@@ -215,14 +215,29 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
     page.getByRole('tooltip').getByRole('button', { name, exact: true }).click();
 
   /** Picks an option of an antd Select (typing to filter when `search` is given). */
+  /**
+   * Picks an option and waits until the select shows it: under load the options (or the saved
+   * draft) can arrive after the click and leave the field empty, so the pick is retried.
+   */
   async function choose(page: Page, field: Locator, option: string, search?: string) {
-    await field.click();
-    if (search) await field.fill(search);
-    await page
-      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-      .filter({ hasText: option })
-      .first()
-      .click();
+    const select = field.locator('xpath=ancestor::*[contains(concat(" ", @class, " "), " ant-select ")][1]');
+    // The chosen label is the select's text (a typed search stays in the input's value).
+    const chosen = async () => (await select.count()) === 0 || (await select.innerText()).includes(option);
+    for (let attempt = 1; ; attempt++) {
+      await field.click();
+      if (search) await field.fill(search);
+      await page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+        .filter({ hasText: option })
+        .first()
+        .click();
+      try {
+        await until(chosen, 5_000, `${option} to be chosen`);
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
   }
 
   const minutes = (ms: number) => Math.round(ms / 60_000);
