@@ -17,13 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
-import {
-  type DrawApplicant,
-  type DrawResult,
-  drawPanel,
-  drawPool,
-  type PoolExpert,
-} from '../../../domain/draw.js';
+import { type DrawApplicant, type DrawResult, drawPanel, drawPool } from '../../../domain/draw.js';
 import type { Executor } from '../../db/client.js';
 import { experts } from '../experts/schema.js';
 import { orgs } from '../orgs/schema.js';
@@ -39,14 +33,12 @@ export interface DrawRecord {
   result: DrawResult;
 }
 
-/** Gathers the pool, records the exclusions and draws `panelSize` experts with a fresh seed. */
-export async function drawForCall(
-  db: Executor,
-  input: { field: string; panelSize: number; applicants: readonly DrawApplicant[]; seed?: string },
-): Promise<DrawRecord> {
-  const pool: PoolExpert[] = await db
+/** The active experts with what the conflict rule reads, ordered by id (the demo seed uses it too). */
+export function loadExpertPool(db: Executor) {
+  return db
     .select({
       id: experts.id,
+      name: experts.name,
       field: experts.field,
       employerOrgId: experts.employerOrgId,
       employerName: experts.employerName,
@@ -58,6 +50,14 @@ export async function drawForCall(
     .leftJoin(orgs, eq(orgs.id, experts.employerOrgId))
     .where(eq(experts.active, true))
     .orderBy(asc(experts.id));
+}
+
+/** Gathers the pool, records the exclusions and draws `panelSize` experts with a fresh seed. */
+export async function drawForCall(
+  db: Executor,
+  input: { field: string; panelSize: number; applicants: readonly DrawApplicant[]; seed?: string },
+): Promise<DrawRecord> {
+  const pool = await loadExpertPool(db);
   // The rule itself is pure (drawPool in src/domain/draw.ts), shared with the demo seed.
   const { field, candidates, exclusions } = drawPool(pool, input);
   const seed = input.seed ?? randomBytes(16).toString('hex');

@@ -4,8 +4,9 @@
  * The stages are free functions over this state, one file each (calls.ts, applications.ts, …);
  * scenarios.ts and current.ts put them together, write.ts inserts the rows.
  */
+
 import { randomUUID } from 'node:crypto';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import type { Grade, ServiceCategory } from '../../../domain/enums.js';
 import { chinaDate } from '../../../domain/time.js';
 import { addDays } from '../../../domain/working-days.js';
@@ -22,6 +23,7 @@ import {
   type scoreSheets,
   users,
 } from '../../db/schema.js';
+import { loadExpertPool } from '../../modules/reviews/draw.js';
 import * as names from '../guandu.js';
 import { CONTENT } from '../pipeline-content.js';
 import type { Random } from '../random.js';
@@ -157,22 +159,8 @@ export class PipelineBuilder {
     const communityOrg = orgRows.find((o) => o.id === communityUser.orgId)!;
 
     await this.ensureExpertAccounts(db, userRows.find((u) => u.username === 'expert')!.passwordHash);
-    this.pool = (
-      await db
-        .select({
-          id: experts.id,
-          name: experts.name,
-          field: experts.field,
-          employerOrgId: experts.employerOrgId,
-          employerName: experts.employerName,
-          employerOrgName: orgs.name,
-          formerEmployerOrgIds: experts.formerEmployerOrgIds,
-          userId: experts.userId,
-        })
-        .from(experts)
-        .leftJoin(orgs, eq(orgs.id, experts.employerOrgId))
-        .where(eq(experts.active, true))
-    ).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // Sorted in code, not by the database's collation, so the demo is the same everywhere.
+    this.pool = (await loadExpertPool(db)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const expertUser = userIds.expert;
     this.demo = {
       provider: orgRows.find((o) => o.id === providerUser.orgId)!,
