@@ -22,7 +22,11 @@ async function main() {
     }
     throw error;
   }
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    ownerUrl: config.DATABASE_OWNER_URL,
+    dataDir: config.DATA_DIR,
+  });
   let seeded = false;
   if (config.SEED_DEMO === 'auto' && (await isEmpty(database.db))) {
     console.log('首次启动：正在生成演示数据 (first start: loading demo data)…');

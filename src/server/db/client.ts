@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { applicationRoleProblems, grantApplicationRole } from './roles.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -24,11 +25,40 @@ export interface Database {
 
 const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
 
+// Any constant: processes starting together migrate one after the other.
+const MIGRATION_LOCK_KEY = 7_262_000;
+
+/**
+ * Applies the migrations on one connection of `migrationUrl` (the owner role, or the only role)
+ * under an advisory lock, then, when the application connects as another role, grants it its
+ * privileges (db/roles.ts). Returns what makes that role too powerful.
+ */
+async function migratePostgres(migrationUrl: string, appRole: string | null): Promise<string[]> {
+  const client = new pg.Client({ connectionString: migrationUrl });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await migratePg(drizzlePg(client, { schema }) as never, { migrationsFolder });
+    if (!appRole) return [];
+    const problems = await applicationRoleProblems(client, appRole);
+    if (!problems.length) await grantApplicationRole(client, appRole);
+    return problems;
+  } finally {
+    // Closing the session releases the lock.
+    await client.end();
+  }
+}
+
 /**
  * Opens PostgreSQL when a URL is given, otherwise embedded PGlite in `dataDir`
- * (`memory://` for tests), and applies the committed migrations.
+ * (`memory://` for tests), and applies the committed migrations: on PostgreSQL as the owner role
+ * of `ownerUrl` when given (then the application's role of `url` gets only its privileges).
  */
-export async function openDatabase(options: { url?: string; dataDir: string }): Promise<Database> {
+export async function openDatabase(options: {
+  url?: string;
+  ownerUrl?: string;
+  dataDir: string;
+}): Promise<Database> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: 10 });
     let closing = false;
@@ -37,7 +67,17 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
       if (!closing) console.error('PostgreSQL pool error:', error.message);
     });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    await migratePg(db as never, { migrationsFolder });
+    try {
+      const appRole = options.ownerUrl
+        ? (await pool.query<{ role: string }>('select current_user as role')).rows[0].role
+        : null;
+      const problems = await migratePostgres(options.ownerUrl ?? options.url, appRole);
+      for (const problem of problems)
+        console.warn(`DATABASE_OWNER_URL: ${problem}; the audit trail is not protected from it`);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
     return {
       db,
       kind: 'postgres',
