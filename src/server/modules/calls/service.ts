@@ -168,8 +168,8 @@ function listFilters(query: Omit<CallQuery, 'page' | 'pageSize'>): SQL[] {
   if (query.streetId) conditions.push(arrayContains(calls.streetIds, [query.streetId]));
   if (query.year) conditions.push(eq(calls.year, query.year));
   const tsQuery = query.q ? toTsQuery(query.q) : null;
-  if (tsQuery)
-    conditions.push(sql`to_tsvector('simple', ${calls.searchText}) @@ to_tsquery('simple', ${tsQuery})`);
+  // calls.search_vector: the stored tsvector of search_text, GIN-indexed (migration 0009).
+  if (tsQuery) conditions.push(sql`${calls}.search_vector @@ to_tsquery('simple', ${tsQuery})`);
   return conditions;
 }
 
