@@ -239,6 +239,7 @@ export async function reindexAll(db: Db, onProgress?: (done: number, total: numb
     .select({ id: applications.id, proposal: applications.proposal })
     .from(applications)
     .where(SUBMITTED);
+  onProgress?.(0, rows.length);
   await db.transaction(async (tx) => {
     await tx.delete(duplicateBands);
     await tx.delete(duplicateFingerprints);
