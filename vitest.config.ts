@@ -8,7 +8,9 @@ import { defineConfig } from 'vitest/config';
 //   sets it; there the project must run, so a missing URL fails it instead of skipping);
 // - e2e: Chromium driving the real server (e2e/).
 // The API projects' global setup seeds each database variant once per run and every test file
-// gets its own copy; the browser tests' server starts from a copy of one seeded data directory.
+// gets its own copy; every browser test's server (each on its own port, so browser test files run
+// side by side) starts from a copy of one data directory that the real server seeded on its first
+// start, and the demo seed's own tests read a copy of it too.
 // Unit and API tests run on a fixed clock (src/server/testing/fixed-clock.ts).
 const postgres = Boolean(process.env.TEST_DATABASE_URL) || process.env.CI === 'true';
 const onlyProjects = process.argv.some((a) => a.startsWith('--project'));
@@ -65,7 +67,6 @@ export default defineConfig({
           include: ['e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
           globalSetup: ['e2e/global-setup.ts'],
         },
       },

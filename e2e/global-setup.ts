@@ -48,6 +48,10 @@ export default function setup(project: TestProject) {
     }
   })();
   project.provide('e2eTemplate', template);
+  // The demo seed's own tests (src/server/seed/pipeline.test.ts) read the same data directory
+  // instead of seeding the six years of history a second time.
+  for (const other of project.vitest.projects)
+    if (other.name === 'api-pglite') other.provide('e2eTemplate', template);
   return async () => {
     await server?.stop();
     await seeding;

@@ -66,6 +66,20 @@ async function templateReady(template: E2eTemplate, timeoutMs: number): Promise<
   }
 }
 
+/**
+ * A copy of the run's seeded data directory (the full demo as a first start seeds it), or
+ * undefined when no global setup provides one. Outside the browser tests, the demo seed's own
+ * tests read it too (the e2e global setup provides it to the api-pglite project).
+ */
+export async function copyOfSeededDataDir(timeoutMs = TEMPLATE_TIMEOUT_MS): Promise<string | undefined> {
+  const template = e2eTemplate();
+  if (!template) return undefined;
+  await templateReady(template, timeoutMs);
+  const dir = mkdtempSync(path.join(tmpdir(), 'sw-e2e-'));
+  cpSync(template.dir, dir, { recursive: true });
+  return dir;
+}
+
 export interface RunningServer {
   baseUrl: string;
   dataDir: string;
@@ -135,15 +149,10 @@ export async function startServer(
 ) {
   ensureWebBuild();
   const timeoutMs = opts.timeoutMs ?? 180_000;
-  let dataDir = opts.dataDir;
-  if (!dataDir) {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sw-e2e-'));
-    const template = e2eTemplate();
-    if (template) {
-      await templateReady(template, TEMPLATE_TIMEOUT_MS);
-      cpSync(template.dir, dataDir, { recursive: true });
-    }
-  }
+  const dataDir =
+    opts.dataDir ??
+    (await copyOfSeededDataDir(TEMPLATE_TIMEOUT_MS)) ??
+    mkdtempSync(path.join(tmpdir(), 'sw-e2e-'));
   const ownDataDir = !opts.dataDir;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
