@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { idColumn } from '../../db/columns.js';
 import { calls } from '../calls/schema.js';
 
@@ -14,6 +14,11 @@ export const timelineEvents = pgTable(
     kind: text('kind').notNull(),
     title: text('title').notNull(),
     detail: jsonb('detail').notNull().default({}),
+    /**
+     * The audit entry this step is the public face of (audit_log.id; no foreign key: the audit table
+     * is append-only and its own), whose leaf in the transparency log proves the step.
+     */
+    auditId: bigint('audit_id', { mode: 'number' }),
   },
   (t) => [index('timeline_call_idx').on(t.callId, t.at)],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "timeline_events" ADD COLUMN "audit_id" bigint;
