@@ -143,7 +143,16 @@ export const callDetail = callSummary.extend({
   statusReason: z.string().nullable(),
   attachments: z.array(attachmentInfo),
   changes: z.array(z.object({ at: z.string(), changes: z.unknown(), reason: z.string().nullable() })),
-  timeline: z.array(z.object({ at: z.string(), kind: z.string(), title: z.string(), detail: z.unknown() })),
+  timeline: z.array(
+    z.object({
+      at: z.string(),
+      kind: z.string(),
+      title: z.string(),
+      detail: z.unknown(),
+      /** The step's audit entry, whose inclusion in the transparency log the page verifies. */
+      auditId: z.number().int().nullable(),
+    }),
+  ),
   applicationCount: z.number().int(),
 });
 export const callManaged = callDetail.extend({

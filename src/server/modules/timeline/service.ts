@@ -1,8 +1,14 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../../db/client.js';
+import { auditLog } from '../audit/schema.js';
 import { timelineEvents } from './schema.js';
 
-/** Appends a public step to a project's timeline. Only public facts belong in `detail`. */
+/**
+ * Appends a public step to a project's timeline, linked to the audit entry the caller has just
+ * appended in this transaction (every public step is written right after its entry). That entry
+ * is the newest: appending takes the audit chain's lock, held until this transaction commits.
+ * Only public facts belong in `detail`.
+ */
 export async function appendTimeline(
   tx: Tx,
   callId: string,
@@ -14,6 +20,7 @@ export async function appendTimeline(
     title: event.title,
     detail: event.detail ?? {},
     at: event.at ?? new Date(),
+    auditId: sql`(select max(${auditLog.id}) from ${auditLog})`,
   });
 }
 
@@ -28,5 +35,6 @@ export async function callTimeline(db: Executor, callId: string) {
     kind: r.kind,
     title: r.title,
     detail: r.detail as Record<string, unknown>,
+    auditId: r.auditId,
   }));
 }
