@@ -767,6 +767,15 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
       ]) {
         await visible(timeline.getByText(step).first());
       }
+      // Each step's audit entry, checked by this browser against the log's signed checkpoint.
+      const steps = timeline.locator('.timeline-step');
+      const verified = timeline.locator('[data-testid="log-inclusion"][data-state="verified"]');
+      await until(
+        async () => (await steps.count()) >= 11 && (await verified.count()) === (await steps.count()),
+        60_000,
+        'every public step verified in the transparency log',
+      );
+      await visible(timeline.getByText(/已记入公开日志 第 \d+ 条 · 已验证/));
       // The ineligible application and the expert's conflict are internal: not on the public page.
       expect(await timeline.textContent()).not.toContain(applicants[1].orgName);
       expect(await timeline.textContent()).not.toContain(declinedExpert);

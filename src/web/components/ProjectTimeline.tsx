@@ -2,12 +2,15 @@
 import { Empty, Timeline, Typography } from 'antd';
 import { formatBp } from '../../domain/contracts';
 import { formatDateTime, formatMoney } from '../format';
+import { LogInclusionTag, useLogInclusion } from './LogInclusion';
 
 export interface TimelineEvent {
   at: string;
   kind: string;
   title: string;
   detail: unknown;
+  /** The step's audit entry in the transparency log (null for imported history). */
+  auditId?: number | null;
 }
 
 const colors: Record<string, string> = {
@@ -64,6 +67,8 @@ export function timelineDetailLines(kind: string, raw: unknown): string[] {
 }
 
 export function ProjectTimeline({ events }: { events: readonly TimelineEvent[] }) {
+  const auditIds = events.flatMap((e) => (e.auditId ? [e.auditId] : []));
+  const inclusion = useLogInclusion(auditIds);
   if (events.length === 0) return <Empty description="暂无公开进展" image={Empty.PRESENTED_IMAGE_SIMPLE} />;
   return (
     <Timeline
@@ -80,6 +85,11 @@ export function ProjectTimeline({ events }: { events: readonly TimelineEvent[] }
                 {line}
               </div>
             ))}
+            {e.auditId ? (
+              <div className="timeline-line">
+                <LogInclusionTag status={inclusion.data?.get(e.auditId)} />
+              </div>
+            ) : null}
           </div>
         ),
       }))}

@@ -10,6 +10,7 @@ import {
   CosignatureError,
   entryProof,
   logState,
+  publicProofs,
   readEntryBundle,
   readTile,
   servedCheckpoint,
@@ -81,6 +82,42 @@ export function transparencyRoutes(fastify: FastifyInstance, { db, config }: App
         .header('cross-origin-resource-policy', 'cross-origin')
         .header('cross-origin-resource-policy', 'cross-origin')
         .send(data);
+    },
+  );
+
+  app.get(
+    `${LOG_PREFIX}/proofs`,
+    {
+      schema: {
+        tags,
+        summary:
+          'Public audit entries (by id, as linked from timeline steps) with their log entries and inclusion proofs in the latest checkpoint',
+        querystring: z.object({
+          audit: z
+            .string()
+            .regex(/^\d{1,15}(,\d{1,15}){0,99}$/, '请以逗号分隔最多 100 个审计条目编号')
+            .transform((v) => [...new Set(v.split(',').map(Number))]),
+        }),
+        response: {
+          200: z.object({
+            checkpoint: z.string().nullable(),
+            treeSize: z.number().int(),
+            entries: z.array(
+              z.object({
+                auditId: z.number().int(),
+                leafIndex: z.number().int(),
+                entry: z.string(),
+                inclusionProof: z.array(z.string()),
+              }),
+            ),
+            pending: z.array(z.number().int()),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'public, max-age=2');
+      return publicProofs(db, request.query.audit);
     },
   );
 

@@ -424,27 +424,83 @@ export async function addCosignatures(db: Db, config: Config, message: string, n
 
 // ---------- supervisors ----------
 
+/** Inclusion proofs of the given audit entries in the latest checkpoint, with their entries. */
+async function proofsInLatestCheckpoint(db: Db, auditIds: readonly number[]) {
+  const last = await latestCheckpoint(db);
+  if (!last || auditIds.length === 0) return null;
+  const treeSize = parseCheckpoint(parseNote(last.note).text).size;
+  const leaves = await db
+    .select()
+    .from(transparencyLeaves)
+    .where(
+      and(inArray(transparencyLeaves.auditId, [...auditIds]), lt(transparencyLeaves.leafIndex, treeSize)),
+    );
+  const rows = leaves.length
+    ? await db
+        .select()
+        .from(auditLog)
+        .where(
+          inArray(
+            auditLog.id,
+            leaves.map((l) => l.auditId),
+          ),
+        )
+    : [];
+  const rowById = new Map(rows.map((r) => [r.id, r]));
+  const reader = new TileHashReader(treeSize, storedTiles(db));
+  const proofs = [];
+  for (const leaf of leaves) {
+    const row = rowById.get(leaf.auditId);
+    if (!row) continue;
+    const proof = await inclusionProof(leaf.leafIndex, treeSize, reader.subtreeHash);
+    proofs.push({ leaf, row, proof: proof.map((p) => p.toString('base64')) });
+  }
+  return { treeSize, checkpoint: (await servedCheckpoint(db)) ?? last.note, proofs };
+}
+
 /** What opens one entry's commitment, with its inclusion proof in the latest checkpoint. */
 export async function entryProof(db: Db, auditId: number) {
-  const [leaf] = await db.select().from(transparencyLeaves).where(eq(transparencyLeaves.auditId, auditId));
-  const last = await latestCheckpoint(db);
-  if (!leaf || !last) return null;
-  const [row] = await db.select().from(auditLog).where(eq(auditLog.id, auditId));
-  if (!row) return null;
-  const treeSize = parseCheckpoint(parseNote(last.note).text).size;
-  const proof = await inclusionProof(
-    leaf.leafIndex,
-    treeSize,
-    new TileHashReader(treeSize, storedTiles(db)).subtreeHash,
-  );
+  const found = await proofsInLatestCheckpoint(db, [auditId]);
+  const [one] = found?.proofs ?? [];
+  if (!found || !one) return null;
   return {
     auditId,
-    leafIndex: leaf.leafIndex,
-    treeSize,
-    checkpoint: (await servedCheckpoint(db)) ?? last.note,
-    entry: logEntry(row as AuditRowContent, leaf.salt).toString('utf8'),
-    salt: leaf.salt.toString('hex'),
-    content: committedContent(row),
-    inclusionProof: proof.map((p) => p.toString('base64')),
+    leafIndex: one.leaf.leafIndex,
+    treeSize: found.treeSize,
+    checkpoint: found.checkpoint,
+    entry: logEntry(one.row as AuditRowContent, one.leaf.salt).toString('utf8'),
+    salt: one.leaf.salt.toString('hex'),
+    content: committedContent(one.row),
+    inclusionProof: one.proof,
+  };
+}
+
+/**
+ * For anyone: public audit entries' log entries with their inclusion proofs in the latest
+ * checkpoint, so a page can check for itself that its public steps are in the signed log.
+ * Entries not yet in a signed checkpoint are listed as pending; internal entries are left out
+ * (their log entries are public, but naming them by audit id is not).
+ */
+export async function publicProofs(db: Db, auditIds: readonly number[]) {
+  const publicIds = auditIds.length
+    ? (
+        await db
+          .select({ id: auditLog.id })
+          .from(auditLog)
+          .where(and(inArray(auditLog.id, [...auditIds]), eq(auditLog.visibility, 'public')))
+      ).map((r) => r.id)
+    : [];
+  const found = await proofsInLatestCheckpoint(db, publicIds);
+  const proven = new Set(found?.proofs.map((p) => p.row.id));
+  return {
+    checkpoint: found?.checkpoint ?? null,
+    treeSize: found?.treeSize ?? 0,
+    entries: (found?.proofs ?? []).map((p) => ({
+      auditId: p.row.id,
+      leafIndex: p.leaf.leafIndex,
+      entry: logEntry(p.row as AuditRowContent, p.leaf.salt).toString('base64'),
+      inclusionProof: p.proof,
+    })),
+    pending: publicIds.filter((id) => !proven.has(id)),
   };
 }

@@ -1,14 +1,17 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { count, sql } from 'drizzle-orm';
+import { count, desc, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerifyLog } from '../../../cli/verify-log.js';
 import { runWitness } from '../../../cli/witness.js';
+import { decodeLogBase64, openCheckpoint, verifyInclusionProof } from '../../../domain/log-proof.js';
+import { insertCall } from '../../testing/factories.js';
 import { buildTestApp, type TestApp } from '../../testing/test-app.js';
 import { auditLog } from '../audit/schema.js';
 import { appendAudit } from '../audit/service.js';
+import { timelineEvents } from '../timeline/schema.js';
 import { parseCheckpoint } from './lib/checkpoint.js';
 import { type Fetch, LogClient, verifyCheckpoint } from './lib/client.js';
 import { commitmentOf, decodeBundle } from './lib/entries.js';
@@ -200,6 +203,97 @@ describe('the log, served as C2SP tlog-tiles', () => {
       ),
     ).toBe(true);
     expect((await (await t.client('admin')).get('/api/transparency/entries/999999999')).statusCode).toBe(404);
+  });
+});
+
+describe('public steps, proven in the log the way a browser checks them', () => {
+  const proofsOf = async (ids: readonly number[]) => {
+    const res = await (await t.client()).get(`/api/transparency/log/proofs?audit=${ids.join(',')}`);
+    expect(res.statusCode).toBe(200);
+    return res.json() as {
+      checkpoint: string | null;
+      treeSize: number;
+      entries: { auditId: number; leafIndex: number; entry: string; inclusionProof: string[] }[];
+      pending: number[];
+    };
+  };
+
+  it('links each timeline step to its audit entry, whose inclusion the WebCrypto verifier accepts', async () => {
+    const call = await insertCall(db(), { status: 'draft', publishedAt: null });
+    const buyer = await t.as('buyer');
+    expect((await buyer.post(`/api/calls/${call.id}/publish`)).statusCode).toBe(200);
+    const [step] = await db().select().from(timelineEvents).where(eq(timelineEvents.callId, call.id));
+    const [entry] = await db().select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+    expect(step.auditId).toBe(entry.id);
+    expect(entry).toMatchObject({ action: 'call.publish', targetId: call.id, visibility: 'public' });
+    const detail = (await (await t.client()).get(`/api/public/calls/${call.id}`)).json();
+    expect(detail.timeline.map((e: { auditId: number }) => e.auditId)).toEqual([entry.id]);
+
+    // Not yet in a signed checkpoint: pending, until the log integrates it.
+    expect(await proofsOf([entry.id])).toMatchObject({ entries: [], pending: [entry.id] });
+    await integrate(db(), log);
+    const proofs = await proofsOf([entry.id]);
+    expect(proofs.pending).toEqual([]);
+    const checkpoint = await openCheckpoint(proofs.checkpoint!, log.signer.vkey);
+    expect(checkpoint.size).toBe(proofs.treeSize);
+    const [proof] = proofs.entries;
+    const bytes = decodeLogBase64(proof.entry)!;
+    expect(JSON.parse(Buffer.from(bytes).toString('utf8'))).toMatchObject({ action: 'call.publish' });
+    expect(await verifyInclusionProof(checkpoint, proof.leafIndex, bytes, proof.inclusionProof)).toBe(true);
+
+    // One altered byte, another leaf's place, or a proof for a bigger tree: refused.
+    const altered = Uint8Array.from(bytes);
+    altered[10] ^= 1;
+    expect(await verifyInclusionProof(checkpoint, proof.leafIndex, altered, proof.inclusionProof)).toBe(
+      false,
+    );
+    expect(await verifyInclusionProof(checkpoint, proof.leafIndex - 1, bytes, proof.inclusionProof)).toBe(
+      false,
+    );
+    expect(
+      await verifyInclusionProof(
+        { ...checkpoint, size: checkpoint.size + 1 },
+        proof.leafIndex,
+        bytes,
+        proof.inclusionProof,
+      ),
+    ).toBe(false);
+  });
+
+  it('proves public entries only, and answers 422 to a malformed list of ids', async () => {
+    const rows = await db()
+      .select({ id: auditLog.id, visibility: auditLog.visibility })
+      .from(auditLog)
+      .where(eq(auditLog.targetType, 'test'))
+      .limit(6);
+    const publicIds = rows.filter((r) => r.visibility === 'public').map((r) => r.id);
+    const internalIds = rows.filter((r) => r.visibility === 'internal').map((r) => r.id);
+    expect(publicIds.length && internalIds.length).toBeGreaterThan(0);
+    const proofs = await proofsOf([...publicIds, ...internalIds, 99_999_999]);
+    expect(proofs.entries.map((e) => e.auditId).sort()).toEqual([...publicIds].sort());
+    expect(proofs.pending).toEqual([]);
+    const anon = await t.client();
+    for (const bad of ['', 'abc', '1,,2', '-1', Array.from({ length: 101 }, (_, i) => i + 1).join(',')]) {
+      const res = await anon.get(`/api/transparency/log/proofs?audit=${bad}`);
+      expect(res.statusCode, bad).toBe(422);
+      expect(res.json().message).toBeTruthy();
+    }
+  });
+
+  it('rejects a checkpoint signed by another key, or altered after signing', async () => {
+    const proofs = await proofsOf(
+      (
+        await db()
+          .select({ id: auditLog.id })
+          .from(auditLog)
+          .where(eq(auditLog.visibility, 'public'))
+          .limit(1)
+      ).map((r) => r.id),
+    );
+    const other = generateKey('localhost/api/transparency/log');
+    await expect(openCheckpoint(proofs.checkpoint!, other.vkey)).rejects.toThrow('检查点没有本日志的签名');
+    const forged = proofs.checkpoint!.replace(/\n(\d+)\n/, (_m, n) => `\n${Number(n) + 1}\n`);
+    await expect(openCheckpoint(forged, log.signer.vkey)).rejects.toThrow('检查点签名无效');
   });
 });
 

@@ -8,6 +8,7 @@
  * code works over in-memory leaves, stored tiles or tiles fetched over HTTP.
  */
 import { createHash } from 'node:crypto';
+import { inclusionPath } from '../../../../domain/log-proof.js';
 
 export const HASH_SIZE = 32;
 
@@ -116,27 +117,14 @@ export function rootFromInclusionProof(
   leaf: Uint8Array,
   proof: readonly Uint8Array[],
 ): Buffer | null {
-  if (!(index >= 0 && index < size) || !isHash(leaf) || !proof.every(isHash)) return null;
-  let fn = index;
-  let sn = size - 1;
+  if (!isHash(leaf) || !proof.every(isHash)) return null;
+  const path = inclusionPath(index, size, proof.length);
+  if (!path) return null;
   let r: Buffer = Buffer.from(leaf);
-  for (const p of proof) {
-    if (sn === 0) return null;
-    if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      if (!odd(fn)) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 ? r : null;
+  path.forEach((onLeft, i) => {
+    r = onLeft ? nodeHash(proof[i], r) : nodeHash(r, proof[i]);
+  });
+  return r;
 }
 
 export function verifyInclusion(
