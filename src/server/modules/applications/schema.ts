@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, timestamps, versionColumn } from '../../db/columns.js';
 import { calls } from '../calls/schema.js';
@@ -57,5 +58,9 @@ export const applications = pgTable(
     index('applications_call_idx').on(t.callId, t.status),
     index('applications_provider_idx').on(t.providerOrgId),
     uniqueIndex('applications_one_per_provider_community').on(t.callId, t.providerOrgId, t.communityRegionId),
+    // With no community chosen yet the index above does not apply (nulls are distinct): this one does.
+    uniqueIndex('applications_one_draft_per_provider')
+      .on(t.callId, t.providerOrgId)
+      .where(sql`${t.status} = 'draft'`),
   ],
 );
