@@ -21,6 +21,7 @@ import { typed } from './context.js';
 import type { Database } from './db/client.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { registerPublicCache, staticCacheHeaders } from './http/public-cache.js';
 import { accountRoutes } from './modules/accounts/routes.js';
 import { resolveSession } from './modules/accounts/sessions.js';
 import { applicationRoutes } from './modules/applications/routes.js';
@@ -129,10 +130,18 @@ export async function buildApp(
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   if (existsSync(webRoot)) {
-    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: false,
+      index: 'index.html',
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: staticCacheHeaders,
+    });
   }
 
   registerAuth(app, (token) => resolveSession(database.db, token, config.SESSION_IDLE_MINUTES));
+  registerPublicCache(app, { db: database.db });
 
   const ctx: AppContext = {
     db: database.db,

@@ -28,6 +28,7 @@ export function callRoutes(fastify: FastifyInstance, { db, config, storage }: Ap
   app.get(
     '/api/public/calls',
     {
+      config: { publicCache: true },
       schema: {
         tags,
         querystring: callQuery,
@@ -38,7 +39,7 @@ export function callRoutes(fastify: FastifyInstance, { db, config, storage }: Ap
   );
   app.get(
     '/api/public/calls/:id',
-    { schema: { tags, params: idParams, response: { 200: callDetail } } },
+    { config: { publicCache: true }, schema: { tags, params: idParams, response: { 200: callDetail } } },
     async (request) => service.publicCall(db, request.params.id),
   );
 

@@ -17,7 +17,10 @@ export function planRoutes(fastify: FastifyInstance, { db }: AppContext) {
 
   app.get(
     '/api/public/plans',
-    { schema: { tags, querystring: planQuery, response: { 200: planOverview } } },
+    {
+      config: { publicCache: true },
+      schema: { tags, querystring: planQuery, response: { 200: planOverview } },
+    },
     async (request) => service.planOverview(db, request.user, request.query),
   );
 

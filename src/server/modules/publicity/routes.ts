@@ -35,7 +35,7 @@ export function publicityRoutes(fastify: FastifyInstance, ctx: AppContext) {
 
   app.get(
     '/api/public/calendar',
-    { schema: { tags, response: { 200: holidayCalendarResponse } } },
+    { config: { publicCache: true }, schema: { tags, response: { 200: holidayCalendarResponse } } },
     async () => ({
       years: [...calendar.years].sort(),
       arrangements: [...calendar.arrangements],
@@ -44,13 +44,16 @@ export function publicityRoutes(fastify: FastifyInstance, ctx: AppContext) {
 
   app.get(
     '/api/public/publicities',
-    { schema: { tags, querystring: publicityQuery, response: { 200: pageOf(publicityListItem) } } },
+    {
+      config: { publicCache: true },
+      schema: { tags, querystring: publicityQuery, response: { 200: pageOf(publicityListItem) } },
+    },
     async (request) => service.listPublicities(db, request.query),
   );
 
   app.get(
     '/api/public/publicities/:id',
-    { schema: { tags, params: idParams, response: { 200: publicPublicity } } },
+    { config: { publicCache: true }, schema: { tags, params: idParams, response: { 200: publicPublicity } } },
     async (request) => service.getPublicPublicity(db, request.user, request.params.id),
   );
 

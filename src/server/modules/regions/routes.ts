@@ -21,20 +21,22 @@ export function regionRoutes(fastify: FastifyInstance, ctx: AppContext) {
 
   app.get(
     '/api/regions',
-    { schema: { tags, querystring: regionQuery, response: { 200: listOf(region) } } },
+    { config: { publicCache: true }, schema: { tags, querystring: regionQuery, response: { 200: listOf(region) } } },
     async (request) => ({
       ...(await service.listRegions(db, request.user, request.query)),
       actions: permittedActions(request.user, regionPolicy, null, ['create']),
     }),
   );
 
-  app.get('/api/regions/tree', { schema: { tags, response: { 200: z.array(treeNode) } } }, async () =>
-    service.regionTree(db),
+  app.get(
+    '/api/regions/tree',
+    { config: { publicCache: true }, schema: { tags, response: { 200: z.array(treeNode) } } },
+    async () => service.regionTree(db),
   );
 
   app.get(
     '/api/regions/:id',
-    { schema: { tags, params: idParams, response: { 200: region } } },
+    { config: { publicCache: true }, schema: { tags, params: idParams, response: { 200: region } } },
     async (request) => service.getRegion(db, request.user, request.params.id),
   );
 
