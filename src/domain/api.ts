@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { creditCodeMessages, creditCodeProblem } from './credit-code.js';
+import { calendarDate } from './dates.js';
 import {
   AUDIT_VISIBILITY,
   EXPERT_FIELDS,
@@ -36,7 +37,7 @@ const phone = z
   .nullish()
   .or(z.literal('').transform(() => null))
   .transform((v) => v || null);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+const isoDate = calendarDate();
 
 export const password = z.string().superRefine((value, ctx) => {
   const problem = passwordProblem(value);

@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { calendarDate, isoDateTime } from './dates.js';
 import { GRADES, SERVICE_CATEGORIES } from './enums.js';
 import { CALL_STATES } from './lifecycle.js';
 
 const id = z.string().uuid();
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
-const dateTime = z
-  .string()
-  .datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-12-01T09:00:00+08:00' });
+const isoDate = calendarDate();
+const dateTime = isoDateTime();
 const fen = (label: string) =>
   z
     .number({ error: `请填写${label}` })

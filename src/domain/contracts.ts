@@ -3,9 +3,9 @@
  * Amounts are integer fen; shares are basis points (1 bp = 0.01%, 10000 bp = 100%).
  */
 import { z } from 'zod';
+import { calendarDate } from './dates.js';
 import { DEFAULT_MILESTONES } from './lifecycle.js';
 import { formatFen } from './money.js';
-import { isIsoDate } from './working-days.js';
 
 export const BP_TOTAL = 10_000;
 export const MILESTONES_MAX = 12;
@@ -63,7 +63,7 @@ export const contractStatusLabels: Record<ContractStatus, string> = {
 };
 
 const id = z.string().uuid();
-const isoDate = z.string().refine(isIsoDate, '日期格式应为 YYYY-MM-DD');
+const isoDate = calendarDate();
 const actions = z.array(z.string());
 
 export const amountFen = z

@@ -3,7 +3,7 @@
  * configurable numbers, and the masking of personal data in public text.
  */
 import { z } from 'zod';
-import { isIsoDate } from './working-days.js';
+import { calendarDate } from './dates.js';
 
 /**
  * Default length of a publicity, in working days (DOMAIN.md: 5). The server's number is the
@@ -70,7 +70,7 @@ export function maskPersonalData(text: string, names: readonly string[] = []): s
 }
 
 const id = z.string().uuid();
-const isoDate = z.string().refine(isIsoDate, '日期格式应为 YYYY-MM-DD');
+const isoDate = calendarDate();
 const actions = z.array(z.string());
 
 // ---------- requests ----------

@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import { actions } from './api.js';
+import { isoDateTime } from './dates.js';
 import { EXPERT_FIELDS } from './enums.js';
 
 export const AGGREGATIONS = ['trimmed_mean', 'mean', 'zscore'] as const;
@@ -285,7 +286,7 @@ const text = (max: number, label: string) =>
 /** The buyer's request to start the review; the minimum panel size is the deployment's. */
 export const reviewCreateBody = (minPanelSize = DEFAULT_MIN_PANEL_SIZE) =>
   z.object({
-    heldAt: z.iso.datetime({ offset: true, error: '请填写评审时间（如 2026-07-01T09:00:00+08:00）' }),
+    heldAt: isoDateTime('请填写评审时间（如 2026-07-01T09:00:00+08:00）'),
     place: text(200, '评审地点'),
     panelSize: z
       .number({ error: '请填写评审专家人数' })

@@ -13,6 +13,7 @@
  * adjusted working day), 10-12 (Mon), 10-13 (Tue) → the period ends on 2026-10-13 (inclusive).
  */
 import { z } from 'zod';
+import { calendarDate } from './dates.js';
 import { CN_HOLIDAYS, type HolidayArrangement } from './holidays-cn.js';
 import { chinaDate } from './time.js';
 
@@ -64,7 +65,7 @@ export interface WorkingDayCalendar {
   readonly arrangements: readonly HolidayArrangement[];
 }
 
-const isoDate = z.string().refine(isIsoDate, '日期格式应为 YYYY-MM-DD');
+const isoDate = calendarDate();
 
 export const holidayArrangement = z
   .object({

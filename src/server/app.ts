@@ -20,7 +20,9 @@ import type { AppContext } from './context.js';
 import { typed } from './context.js';
 import type { Database } from './db/client.js';
 import { registerAuth } from './http/auth.js';
-import { registerErrorHandler } from './http/error-handler.js';
+import { loggerOptions, registerErrorHandler } from './http/error-handler.js';
+import { registerInputGuard } from './http/input-guard.js';
+import { MULTIPART_LIMITS } from './http/uploads.js';
 import { registerPublicCache, staticCacheHeaders } from './http/public-cache.js';
 import { accountRoutes } from './modules/accounts/routes.js';
 import { resolveSession } from './modules/accounts/sessions.js';
@@ -90,10 +92,10 @@ export interface AppModule {
 export async function buildApp(
   config: Config,
   database: Database,
-  options: { calendar?: WorkingDayCalendar } = {},
+  options: { calendar?: WorkingDayCalendar; logStream?: { write(line: string): void } } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
+    logger: loggerOptions(config.LOG_LEVEL, options.logStream),
     trustProxy: config.TRUST_PROXY,
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 2 * 1024 * 1024,
@@ -115,7 +117,7 @@ export async function buildApp(
   });
   await app.register(fastifyCookie, { secret: config.SESSION_SECRET });
   await app.register(fastifyRateLimit, { global: false });
-  await app.register(fastifyMultipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
+  await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: '社会工作服务项目管理平台 API', version: '0.1.0' },
@@ -141,6 +143,7 @@ export async function buildApp(
   }
 
   registerAuth(app, (token) => resolveSession(database.db, token, config.SESSION_IDLE_MINUTES));
+  registerInputGuard(app);
   registerPublicCache(app, { db: database.db });
 
   const ctx: AppContext = {

@@ -1,6 +1,9 @@
 import ExcelJS from 'exceljs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ImportProblems } from '../../domain/api.js';
 import { badRequest, unprocessable } from './errors.js';
+import { textProblem } from './input-guard.js';
+import { readUploadedFile } from './uploads.js';
 
 export interface Column<T> {
   header: string;
@@ -61,18 +64,26 @@ export async function readRows(buffer: Buffer, headers: string[]): Promise<RawRo
     });
   }
   const rows: RawRow[] = [];
+  const problems: ImportProblems['rows'] = [];
   sheet.eachRow((row, number) => {
     if (number === 1) return;
     const values: Record<string, string> = {};
-    for (const h of headers) values[h] = cellText(row.getCell(columnOf.get(h)!).value);
+    for (const h of headers) {
+      values[h] = cellText(row.getCell(columnOf.get(h)!).value);
+      // The input guard cannot see into a workbook: its cells are checked here.
+      const message = textProblem(values[h]);
+      if (message) problems.push({ row: number, field: h, message });
+    }
     if (Object.values(values).some((v) => v !== '')) rows.push({ row: number, values });
   });
+  if (problems.length) {
+    throw unprocessable('import_invalid', `导入失败：${problems.length}处错误，未写入任何数据`, {
+      rows: problems,
+    });
+  }
   return rows;
 }
 
 export async function uploadedFile(request: FastifyRequest): Promise<Buffer> {
-  if (!request.isMultipart()) throw badRequest('请以 multipart/form-data 上传文件（字段名 file）');
-  const file = await request.file();
-  if (!file) throw badRequest('请选择要导入的文件');
-  return file.toBuffer();
+  return (await readUploadedFile(request, { missing: '请选择要导入的文件' })).content;
 }

@@ -15,7 +15,7 @@ import { pgliteFromTemplate, postgresFromTemplate, type SeedVariant } from './te
  * setup seeded once for the run (global-setup.ts, templates.ts); a variant without a template is
  * migrated and seeded here.
  */
-async function testDatabase(variant: SeedVariant): Promise<Database> {
+export async function testDatabase(variant: SeedVariant): Promise<Database> {
   const postgres = process.env.TEST_DB === 'postgres';
   const template = inject('dbTemplates')?.[variant];
   if (template) return postgres ? postgresFromTemplate(template) : pgliteFromTemplate(template);

@@ -8,6 +8,7 @@ import { authorize, type Policy, permittedActions } from '../authorize.js';
 import type { Actor, CurrentUser } from '../current-user.js';
 import { type Column, type RawRow, readRows, sendWorkbook, uploadedFile, workbookBuffer } from '../excel.js';
 import { idParams } from '../params.js';
+import { uploadRoute } from '../uploads.js';
 
 type Actions = 'list' | 'create' | 'update' | 'import' | 'export';
 type SignedIn = Actor & { user: CurrentUser };
@@ -76,7 +77,8 @@ export function registerDirectoryRoutes<
     return sendWorkbook(reply, `${spec.title}导入模板.xlsx`, await workbookBuffer(spec.title, columns, []));
   });
 
-  app.post(`${spec.path}/import`, { schema: { tags, response: { 200: importResult } } }, async (request) => {
+  const importSchema = { tags, response: { 200: importResult }, ...uploadRoute('xlsx') };
+  app.post(`${spec.path}/import`, { schema: importSchema }, async (request) => {
     authorize(request.user, policy, 'import', null);
     const rows = await readRows(await uploadedFile(request), spec.importHeaders);
     return spec.importRows(db, signedInActor(request), rows);

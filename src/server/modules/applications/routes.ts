@@ -17,6 +17,7 @@ import { authorize } from '../../http/authorize.js';
 import type { CurrentUser } from '../../http/current-user.js';
 import { notFound } from '../../http/errors.js';
 import { idParams } from '../../http/params.js';
+import { uploadRoute } from '../../http/uploads.js';
 import { duplicateAudience } from '../duplicates/policy.js';
 import { hitCount, hitsFor } from '../duplicates/service.js';
 import { attachmentsOf, readUpload, storeAttachment } from '../files/service.js';
@@ -141,7 +142,7 @@ export function applicationRoutes(
 
   app.post(
     '/api/applications/:id/attachments',
-    { schema: { tags, params: idParams } },
+    { schema: { tags, params: idParams, ...uploadRoute('attachment') } },
     async (request, reply) => {
       const actor = signedInActor(request);
       await service.loadFor(db, actor.user, request.params.id, 'edit');

@@ -15,6 +15,7 @@ import { findById } from '../../db/helpers.js';
 import { signedInActor } from '../../http/auth.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
 import { idParams } from '../../http/params.js';
+import { uploadRoute } from '../../http/uploads.js';
 import { readUpload, storeAttachment } from '../files/service.js';
 import { callPolicy } from './policy.js';
 import { calls } from './schema.js';
@@ -128,7 +129,8 @@ export function callRoutes(fastify: FastifyInstance, { db, config, storage }: Ap
     );
   }
 
-  app.post('/api/calls/:id/attachments', { schema: { tags, params: idParams } }, async (request, reply) => {
+  const attachmentSchema = { tags, params: idParams, ...uploadRoute('attachment') };
+  app.post('/api/calls/:id/attachments', { schema: attachmentSchema }, async (request, reply) => {
     const call = await loadManaged(request.user, request.params.id, 'manage');
     const upload = await readUpload(request);
     const row = await storeAttachment(

@@ -2,7 +2,8 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Db, Tx } from '../../db/client.js';
 import type { Actor } from '../../http/current-user.js';
-import { badRequest, unprocessable } from '../../http/errors.js';
+import { unprocessable } from '../../http/errors.js';
+import { readUploadedFile } from '../../http/uploads.js';
 import { appendAudit } from '../audit/service.js';
 import { attachments, files } from './schema.js';
 import { detectAllowedType, type FileStorage, MAX_ATTACHMENT_BYTES } from './storage.js';
@@ -14,17 +15,10 @@ export interface Upload {
   content: Buffer;
 }
 
-/** Reads one multipart file field, checking its size; the type is checked from its bytes later. */
+/** Reads the form's file (http/uploads.ts), checking its size; the type is checked from its bytes later. */
 export async function readUpload(request: FastifyRequest): Promise<Upload> {
-  if (!request.isMultipart()) throw badRequest('请以 multipart/form-data 上传文件（字段名 file）');
-  const part = await request.file({ limits: { fileSize: MAX_ATTACHMENT_BYTES } });
-  if (!part) throw badRequest('请选择要上传的文件');
-  const content = await part.toBuffer().catch(() => {
-    throw unprocessable('file_too_large', `文件不能超过${MAX_ATTACHMENT_BYTES / 1024 / 1024}MB`);
-  });
-  if (part.file.truncated)
-    throw unprocessable('file_too_large', `文件不能超过${MAX_ATTACHMENT_BYTES / 1024 / 1024}MB`);
-  return { name: part.filename.slice(0, 200) || '附件', content };
+  const part = await readUploadedFile(request, { maxBytes: MAX_ATTACHMENT_BYTES, missing: '请选择要上传的文件' });
+  return { name: part.filename.slice(0, 200) || '附件', content: part.content };
 }
 
 export async function storeAttachment(

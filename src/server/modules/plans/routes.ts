@@ -7,6 +7,7 @@ import { signedInActor } from '../../http/auth.js';
 import { authorize } from '../../http/authorize.js';
 import { readRows, sendWorkbook, uploadedFile, workbookBuffer } from '../../http/excel.js';
 import { idParams } from '../../http/params.js';
+import { uploadRoute } from '../../http/uploads.js';
 import { planPolicy } from './policy.js';
 import { planLines } from './schema.js';
 import * as service from './service.js';
@@ -67,7 +68,8 @@ export function planRoutes(fastify: FastifyInstance, { db }: AppContext) {
     );
   });
 
-  app.post('/api/plans/import', { schema: { tags, response: { 200: importResult } } }, async (request) => {
+  const importSchema = { tags, response: { 200: importResult }, ...uploadRoute('xlsx') };
+  app.post('/api/plans/import', { schema: importSchema }, async (request) => {
     authorize(request.user, planPolicy, 'import', null);
     const rows = await readRows(await uploadedFile(request), service.planImportHeaders);
     return service.importPlanLines(db, signedInActor(request), rows);

@@ -16,6 +16,7 @@ import {
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
 import { idParams, uuidParam } from '../../http/params.js';
+import { uploadRoute } from '../../http/uploads.js';
 import { readUpload } from '../files/service.js';
 import { attachmentToken, attachToObjection, MAX_OBJECTION_FILES } from './objection-attachments.js';
 import * as service from './service.js';
@@ -84,6 +85,7 @@ export function publicityRoutes(fastify: FastifyInstance, ctx: AppContext) {
         tags,
         params: idParams,
         querystring: z.object({ token: z.string().min(1, '缺少附件凭证').max(100) }),
+        ...uploadRoute('attachment'),
       },
     },
     async (request, reply) => {
