@@ -39,6 +39,7 @@ import { diskStorage } from './modules/files/storage.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { planRoutes } from './modules/plans/routes.js';
+import { projectRoutes } from './modules/projects/routes.js';
 import { viewableObjections } from './modules/publicity/objection-attachments.js';
 import { publicityRoutes } from './modules/publicity/routes.js';
 import { regionRoutes } from './modules/regions/routes.js';
@@ -80,6 +81,8 @@ export const modules: readonly AppModule[] = [
   { name: 'awards', routes: awardRoutes },
   { name: 'publicity', routes: publicityRoutes },
   { name: 'contracts', routes: contractRoutes },
+  { name: 'projects', routes: projectRoutes },
+  { name: 'evaluations' },
   { name: 'transparency', routes: transparencyRoutes },
 ];
 

@@ -11,6 +11,10 @@ export const publicities = pgTable(
     callId: uuid('call_id')
       .notNull()
       .references(() => calls.id),
+    /** `approval` (立项公示, of a call's awards) or `evaluation` (评估结果公示, of one evaluation). */
+    kind: text('kind', { enum: ['approval', 'evaluation'] })
+      .notNull()
+      .default('approval'),
     opensOn: date('opens_on').notNull(),
     /** Last day of the period, counted in working days from the holiday calendar. */
     closesOn: date('closes_on').notNull(),
