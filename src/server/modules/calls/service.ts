@@ -66,7 +66,27 @@ function streetsOf(index: RegionIndex, areaIds: string[]) {
 }
 
 // ---------- presentation ----------
-function presentSummary(row: CallRow, buyerName: string, index: RegionIndex) {
+/** The columns a list item shows: not the description, rubric or search text of every call. */
+const summaryColumns = {
+  id: calls.id,
+  code: calls.code,
+  title: calls.title,
+  year: calls.year,
+  buyerOrgId: calls.buyerOrgId,
+  category: calls.category,
+  status: calls.status,
+  budgetCapFen: calls.budgetCapFen,
+  totalBudgetFen: calls.totalBudgetFen,
+  applicationOpensAt: calls.applicationOpensAt,
+  applicationClosesAt: calls.applicationClosesAt,
+  servicePeriodStart: calls.servicePeriodStart,
+  servicePeriodEnd: calls.servicePeriodEnd,
+  streetIds: calls.streetIds,
+  publishedAt: calls.publishedAt,
+};
+type CallSummaryRow = Pick<CallRow, keyof typeof summaryColumns>;
+
+function presentSummary(row: CallSummaryRow, buyerName: string, index: RegionIndex) {
   return {
     id: row.id,
     code: row.code,
@@ -176,11 +196,12 @@ function listFilters(query: Omit<CallQuery, 'page' | 'pageSize'>): SQL[] {
 /** Lists report at most this many matches as their total (and say so with `totalCapped`). */
 export const COUNT_CAP = 1000;
 
-async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
+/** The queries of a list page: its rows, and how many match (up to the cap). */
+function listQueries(db: Db, query: CallQuery, scope: SQL[]) {
   const where = and(...scope, ...listFilters(query));
-  const [rows, [{ total }], index] = await Promise.all([
-    db
-      .select({ call: calls, buyerName: orgs.name })
+  return {
+    page: db
+      .select({ ...summaryColumns, buyerName: orgs.name })
       .from(calls)
       .innerJoin(orgs, eq(orgs.id, calls.buyerOrgId))
       .where(where)
@@ -188,7 +209,7 @@ async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
     // Counting stops at a cap: an exact total over every public call costs a full scan per page view.
-    db.select({ total: count() }).from(
+    count: db.select({ total: count() }).from(
       db
         .select({ one: sql`1` })
         .from(calls)
@@ -196,10 +217,19 @@ async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
         .limit(COUNT_CAP + 1)
         .as('capped'),
     ),
-    regionIndex(db),
-  ]);
+  };
+}
+
+const PUBLIC_SCOPE = [sql`${calls.status} <> 'draft'`];
+
+/** The public list's queries, for checking their plans (search.api.test.ts). */
+export const publicListQueries = (db: Db, query: CallQuery) => listQueries(db, query, PUBLIC_SCOPE);
+
+async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
+  const queries = listQueries(db, query, scope);
+  const [rows, [{ total }], index] = await Promise.all([queries.page, queries.count, regionIndex(db)]);
   return {
-    items: rows.map((r) => presentSummary(r.call, r.buyerName, index)),
+    items: rows.map((r) => presentSummary(r, r.buyerName, index)),
     total: Math.min(total, COUNT_CAP),
     totalCapped: total > COUNT_CAP,
     page: query.page,
@@ -207,8 +237,7 @@ async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
   };
 }
 
-export const listPublicCalls = (db: Db, query: CallQuery) =>
-  listCalls(db, query, [sql`${calls.status} <> 'draft'`]);
+export const listPublicCalls = (db: Db, query: CallQuery) => listCalls(db, query, PUBLIC_SCOPE);
 
 export async function listManagedCalls(db: Db, viewer: CurrentUser, query: CallQuery) {
   if (callPolicy.view(viewer, { buyerOrgId: '', status: '' })) return listCalls(db, query, []);
