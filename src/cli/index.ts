@@ -25,6 +25,8 @@ Commands:
                                      witness the transparency log: check consistency, cosign, submit
   verify-log --url U --key K [--state FILE] [--full] [--witness K]…
                                      verify the transparency log through its public endpoints
+  backup --out DIR                   back up the database, uploaded files and keys (PGlite: server stopped)
+  restore --from DIR                 restore a backup into an empty DATA_DIR / empty database
 `;
 
 function progressBar(label: string, done: number, total: number) {
@@ -141,6 +143,8 @@ const cliIo = {
 };
 commands.witness = async (args) => (await import('./witness.js')).runWitness(args, cliIo);
 commands['verify-log'] = async (args) => (await import('./verify-log.js')).runVerifyLog(args, cliIo);
+for (const name of ['backup', 'restore'] as const)
+  commands[name] = async (args) => (await import('./backup.js')).runBackupCommand(name, args, cliIo);
 
 async function main() {
   const [name, ...args] = process.argv.slice(2);
