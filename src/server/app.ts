@@ -33,6 +33,8 @@ import { awardRoutes } from './modules/awards/routes.js';
 import { callRoutes } from './modules/calls/routes.js';
 import { viewableCalls } from './modules/calls/service.js';
 import { contractRoutes } from './modules/contracts/routes.js';
+import { evaluationRoutes } from './modules/evaluations/routes.js';
+import { closeResultsPublicity, finalEvaluationClosed, viewableEvaluations } from './modules/evaluations/service.js';
 import { expertRoutes } from './modules/experts/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { diskStorage } from './modules/files/storage.js';
@@ -66,6 +68,7 @@ export const modules: readonly AppModule[] = [
         application: viewableApplications,
         objection: viewableObjections,
         contract: async () => new Set(),
+        evaluation: viewableEvaluations,
       }),
   },
   { name: 'accounts', routes: accountRoutes },
@@ -79,10 +82,13 @@ export const modules: readonly AppModule[] = [
   { name: 'applications', routes: (app, ctx) => applicationRoutes(app, ctx, { isPanelReviewer }) },
   { name: 'reviews', routes: reviewRoutes },
   { name: 'awards', routes: awardRoutes },
-  { name: 'publicity', routes: publicityRoutes },
+  {
+    name: 'publicity',
+    routes: (app, ctx) => publicityRoutes(app, ctx, { closers: { evaluation: closeResultsPublicity } }),
+  },
   { name: 'contracts', routes: contractRoutes },
-  { name: 'projects', routes: projectRoutes },
-  { name: 'evaluations' },
+  { name: 'projects', routes: (app, ctx) => projectRoutes(app, ctx, { closeChecks: [finalEvaluationClosed] }) },
+  { name: 'evaluations', routes: evaluationRoutes },
   { name: 'transparency', routes: transparencyRoutes },
 ];
 

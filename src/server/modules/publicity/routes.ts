@@ -27,7 +27,11 @@ const callParams = uuidParam('callId');
  * 立项公示 and 异议. Public routes (under /api/public) need no account; objections are
  * rate-limited per IP address. The buyer's routes check the call's buyer organization.
  */
-export function publicityRoutes(fastify: FastifyInstance, ctx: AppContext) {
+export function publicityRoutes(
+  fastify: FastifyInstance,
+  ctx: AppContext,
+  { closers = {} }: { closers?: service.PublicityClosers } = {},
+) {
   const { db } = ctx;
   const app = typed(fastify);
   const tags = ['publicity'];
@@ -129,6 +133,6 @@ export function publicityRoutes(fastify: FastifyInstance, ctx: AppContext) {
   app.post(
     '/api/publicities/:id/close',
     { schema: { tags, params: idParams, response: { 200: internalPublicity } } },
-    async (request) => service.closePublicity(db, signedInActor(request), request.params.id),
+    async (request) => service.closePublicity(db, signedInActor(request), request.params.id, closers),
   );
 }

@@ -180,7 +180,8 @@ export async function getInternalPublicity(
 type PublicityQuery = z.infer<typeof publicityQuery>;
 
 export async function listPublicities(db: Db, query: PublicityQuery) {
-  const conditions: SQL[] = [];
+  // Results publicities of evaluations are listed by their own module.
+  const conditions: SQL[] = [eq(publicities.kind, 'approval')];
   if (query.status) conditions.push(eq(publicities.status, query.status));
   if (query.callId) conditions.push(eq(publicities.callId, query.callId));
   const where = conditions.length ? and(...conditions) : undefined;
@@ -363,7 +364,7 @@ export async function answerObjection(
     throw fieldError('awardId', '该异议针对的项目与所选项目不一致');
   }
   const awardId = objection.awardId ?? input.awardId ?? null;
-  if (input.decision === 'upheld' && !awardId)
+  if (input.decision === 'upheld' && !awardId && pub.kind === 'approval')
     throw fieldError('awardId', '异议成立时，请选择被撤销的拟立项项目');
 
   // The answer is public: the buyer may have named the objector or quoted their number.
@@ -437,13 +438,22 @@ const OBJECTION_DECISIONS = { upheld: 'uphold', rejected: 'reject' } as const;
 
 // ---------- closing ----------
 
+/** How a publicity of another kind ends, handed down from app.ts by the module that opens it. */
+export type PublicityCloser = (tx: Tx, actor: SignedIn, publicity: PublicityRow) => Promise<void>;
+export type PublicityClosers = Partial<Record<Exclude<PublicityRow['kind'], 'approval'>, PublicityCloser>>;
+
 /**
  * Closes the publicity once its period has passed and every objection is answered: the
  * remaining awards are approved and the call moves to 已立项 (approved). When every award was
  * revoked the call still moves to approved (the one state after publicity from which the buyer
  * may award again, see `callTransitions.award`), with a timeline entry saying nothing was approved.
  */
-export async function closePublicity(db: Db, actor: SignedIn, publicityId: string) {
+export async function closePublicity(
+  db: Db,
+  actor: SignedIn,
+  publicityId: string,
+  closers: PublicityClosers = {},
+) {
   const pub = await findById(db, publicities, publicityId, '公示');
   const call = await findById(db, calls, pub.callId, '项目');
   authorize(actor.user, publicityPolicy, 'close', call);
@@ -468,6 +478,12 @@ export async function closePublicity(db: Db, actor: SignedIn, publicityId: strin
       set: { closedAt: new Date() },
       detail: { callId: call.id },
     });
+    if (current.kind !== 'approval') {
+      const closer = closers[current.kind];
+      if (!closer) throw conflict('该公示不能在此结束');
+      await closer(tx, actor, current);
+      return;
+    }
     for (const { award } of await awardsWithFacts(tx, eq(awards.publicityId, publicityId))) {
       if (award.status !== 'in_publicity') continue;
       await transition(tx, actor, awardMachine, awards, award, 'approve', {
