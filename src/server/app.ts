@@ -15,7 +15,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { z } from 'zod';
 import type { WorkingDayCalendar } from '../domain/working-days.js';
 import { loadCalendar } from './calendar.js';
-import type { Config } from './config.js';
+import { type Config, trustProxyOption } from './config.js';
 import type { AppContext } from './context.js';
 import { typed } from './context.js';
 import type { Database } from './db/client.js';
@@ -24,6 +24,7 @@ import { loggerOptions, registerErrorHandler } from './http/error-handler.js';
 import { registerInputGuard } from './http/input-guard.js';
 import { MULTIPART_LIMITS } from './http/uploads.js';
 import { registerPublicCache, staticCacheHeaders } from './http/public-cache.js';
+import { databaseRateLimitStore } from './http/rate-limit-store.js';
 import { accountRoutes } from './modules/accounts/routes.js';
 import { resolveSession } from './modules/accounts/sessions.js';
 import { applicationRoutes } from './modules/applications/routes.js';
@@ -105,7 +106,7 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.LOG_LEVEL, options.logStream),
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 2 * 1024 * 1024,
   });
@@ -125,7 +126,8 @@ export async function buildApp(
     },
   });
   await app.register(fastifyCookie, { secret: config.SESSION_SECRET });
-  await app.register(fastifyRateLimit, { global: false });
+  // Counted in the database, so that every app process shares the limits (http/rate-limit-store.ts).
+  await app.register(fastifyRateLimit, { global: false, store: databaseRateLimitStore(database.db) });
   await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -18,9 +18,9 @@ function isProxyAddress(entry: string): boolean {
 }
 
 /**
- * Fastify's `trustProxy`: `false`, the number of proxy hops in front of the app, or the addresses
- * (CIDR ranges) of the trusted proxies. `true` would take the client address from any
- * X-Forwarded-For a client cares to send, so it is refused.
+ * TRUST_PROXY: `false`, the number of proxy hops in front of the app, or the addresses (CIDR
+ * ranges) of the trusted proxies. `true` would take the client address from any X-Forwarded-For
+ * a client cares to send, so it is refused.
  */
 function parseTrustProxy(raw: string, ctx: z.RefinementCtx): false | number | string[] {
   const value = raw.trim();
@@ -49,6 +49,24 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): false | number | st
     return z.NEVER;
   }
   return entries;
+}
+
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+const isLoopback = (address: string) => loopback.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+
+/**
+ * Fastify's `trustProxy` for TRUST_PROXY. Fastify no longer takes a bare hop count, as one would
+ * believe the X-Forwarded-For of any client reaching the app directly; here a hop count trusts
+ * that many hops only when the nearest is on this machine (a reverse proxy connecting from
+ * loopback). A proxy on another host is named by its address instead.
+ */
+export function trustProxyOption(
+  setting: Config['TRUST_PROXY'],
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (address, hop) => hop < setting && (hop > 0 || isLoopback(address));
 }
 
 const postgresUrl = z

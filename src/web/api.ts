@@ -3,6 +3,7 @@
  * one error type carrying the server's stable id, Chinese message and field errors.
  */
 import type { ErrorBody } from '../domain/api';
+import { PASSWORD_CHANGE_REQUIRED, passwordChangeRedirect } from './password-change';
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
@@ -28,7 +29,6 @@ const FALLBACK_MESSAGES: Record<number, string> = {
   409: '数据冲突，请刷新后重试',
   413: '文件太大',
   422: '提交的内容有误，请检查',
-  423: '账号已锁定，请稍后再试',
   429: '操作太频繁，请稍后再试',
   500: '服务器出错了，请稍后再试',
   502: '服务器暂时无法访问，请稍后再试',
@@ -37,7 +37,7 @@ const FALLBACK_MESSAGES: Record<number, string> = {
 
 export class ApiError extends Error {
   readonly status: number;
-  /** Stable error id from the server, e.g. `validation_error`, `account_locked`. */
+  /** Stable error id from the server, e.g. `validation_error`, `login_locked`. */
   readonly code: string;
   readonly details: unknown;
   readonly requestId?: string;
@@ -156,6 +156,11 @@ export async function requestRaw(method: string, path: string, opts: RequestOpti
   if (!res.ok) {
     const error = await toError(res);
     if (res.status === 401 && !path.startsWith('/api/auth/')) unauthenticatedHandler?.(path);
+    if (res.status === 403 && error.code === PASSWORD_CHANGE_REQUIRED) {
+      // A full load: the session is read afresh, and nothing cached from before comes along.
+      const target = passwordChangeRedirect(window.location.pathname);
+      if (target) window.location.assign(target);
+    }
     throw error;
   }
   return res;

@@ -12,7 +12,17 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: CurrentUser | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * The route answers a user who must still change their password (`mustChangePassword`):
+     * reading the session, signing in and out, changing the password. Every other API route
+     * answers them 403 `password_change_required`.
+     */
+    beforePasswordChange?: boolean;
+  }
 }
+
+export const PASSWORD_CHANGE_REQUIRED = 'password_change_required';
 
 function sameToken(a: string, b: string) {
   const x = Buffer.from(a);
@@ -38,7 +48,8 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
  * Resolves the session cookie into `request.user`, and enforces double-submit CSRF protection:
  * every state-changing request must echo the `csrf_token` cookie in the `x-csrf-token` header,
  * which a page of another origin cannot read. The accounts module resolves the session token
- * (app.ts hands its `resolveSession` down).
+ * (app.ts hands its `resolveSession` down). A user who must change their password gets only the
+ * routes marked `beforePasswordChange`.
  */
 export function registerAuth(
   app: FastifyInstance,
@@ -60,12 +71,22 @@ export function registerAuth(
         throw new AppError(403, 'csrf_failed', '页面已过期或请求来源不可信，请刷新页面后重试');
       }
     }
-    const raw = request.cookies[SESSION_COOKIE];
-    if (!raw) return;
-    const unsigned = request.unsignCookie(raw);
-    request.user = unsigned.valid && unsigned.value ? await resolveSession(unsigned.value) : null;
+    if (!request.cookies[SESSION_COOKIE]) return;
+    const token = sessionToken(request);
+    request.user = token ? await resolveSession(token) : null;
     if (!request.user) clearSessionCookie(request, reply);
+    else if (request.user.mustChangePassword && !request.routeOptions.config.beforePasswordChange) {
+      throw new AppError(403, PASSWORD_CHANGE_REQUIRED, '请先修改密码，然后再继续使用平台');
+    }
   });
+}
+
+/** The request's session token from its signed cookie, or null. */
+export function sessionToken(request: FastifyRequest): string | null {
+  const raw = request.cookies[SESSION_COOKIE];
+  if (!raw) return null;
+  const unsigned = request.unsignCookie(raw);
+  return unsigned.valid && unsigned.value ? unsigned.value : null;
 }
 
 export const actorOf = (request: FastifyRequest): Actor => ({ user: request.user, ip: request.ip ?? null });

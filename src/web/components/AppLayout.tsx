@@ -10,13 +10,14 @@ import type { Me } from '../../domain/api';
 import { roleLabels } from '../../domain/enums';
 import { errorMessage } from '../api';
 import { canOpen, navFor, navItemFor } from '../navigation';
+import { PASSWORD_PATH } from '../password-change';
 import { sessionExpired, useLogout, useSession } from '../session';
 import { Brand } from './Brand';
 import { Forbidden, LoadFailed } from './ErrorPages';
 import { NotificationBell } from './NotificationBell';
 import { useIsMobile } from './useIsMobile';
 
-export const PASSWORD_PATH = '/app/account/password';
+export { PASSWORD_PATH };
 
 function RoleTags({ user }: { user: Me }) {
   return (
@@ -103,7 +104,7 @@ export function AppLayout() {
           <Brand compact={mobile} />
         </Link>
         <div className="header-spacer" />
-        <NotificationBell />
+        {user.mustChangePassword ? null : <NotificationBell />}
         {mobile ? (
           <span className="header-user-compact" title={user.displayName}>
             {user.displayName}

@@ -15,7 +15,7 @@ import { type AppContext, typed } from '../../context.js';
 import {
   actorOf,
   clearSessionCookie,
-  SESSION_COOKIE,
+  sessionToken,
   setSessionCookie,
   signedInActor,
 } from '../../http/auth.js';
@@ -23,6 +23,8 @@ import { authorize, permittedActions } from '../../http/authorize.js';
 import { registerActivationRoutes } from '../../http/crud/activation.js';
 import { unprocessable } from '../../http/errors.js';
 import { idParams } from '../../http/params.js';
+import { failureSweeper } from './lockout.js';
+import { prepareDummyHash } from './passwords.js';
 import { userPolicy } from './policy.js';
 import { users } from './schema.js';
 import * as service from './service.js';
@@ -32,9 +34,13 @@ export function accountRoutes(fastify: FastifyInstance, ctx: AppContext) {
   const { db, config } = ctx;
   const app = typed(fastify);
 
+  const beforePasswordChange = true;
+  const sweepLoginFailures = failureSweeper(db);
+  void prepareDummyHash();
+
   app.get(
     '/api/auth/session',
-    { schema: { tags: ['auth'], response: { 200: sessionResponse } } },
+    { config: { beforePasswordChange }, schema: { tags: ['auth'], response: { 200: sessionResponse } } },
     async (request) => ({
       user: request.user,
     }),
@@ -43,10 +49,14 @@ export function accountRoutes(fastify: FastifyInstance, ctx: AppContext) {
   app.post(
     '/api/auth/login',
     {
-      config: { rateLimit: { max: config.LOGIN_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 } },
+      config: {
+        beforePasswordChange,
+        rateLimit: { max: config.LOGIN_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 },
+      },
       schema: { tags: ['auth'], body: loginBody, response: { 200: sessionResponse } },
     },
     async (request, reply) => {
+      await sweepLoginFailures();
       const { user, token } = await service.login(db, request.body, {
         ip: request.ip ?? null,
         userAgent: request.headers['user-agent'] ?? null,
@@ -56,19 +66,22 @@ export function accountRoutes(fastify: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
-    const raw = request.cookies[SESSION_COOKIE];
-    const token = raw ? request.unsignCookie(raw) : null;
-    if (token?.valid && token.value) await deleteSession(db, token.value);
-    clearSessionCookie(request, reply);
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/auth/logout',
+    { config: { beforePasswordChange }, schema: { tags: ['auth'] } },
+    async (request, reply) => {
+      const token = sessionToken(request);
+      if (token) await deleteSession(db, token);
+      clearSessionCookie(request, reply);
+      return reply.status(204).send();
+    },
+  );
 
   app.post(
     '/api/auth/password',
-    { schema: { tags: ['auth'], body: changePasswordBody } },
+    { config: { beforePasswordChange }, schema: { tags: ['auth'], body: changePasswordBody } },
     async (request, reply) => {
-      await service.changePassword(db, signedInActor(request), request.body);
+      await service.changePassword(db, signedInActor(request), request.body, sessionToken(request));
       return reply.status(204).send();
     },
   );

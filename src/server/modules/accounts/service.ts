@@ -12,80 +12,55 @@ import type { Db } from '../../db/client.js';
 import { containsPattern, countWhere, findById, paginate, updateVersioned } from '../../db/helpers.js';
 import { permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
-import { AppError, conflict, fieldError, unprocessable } from '../../http/errors.js';
+import { AppError, conflict, fieldError, notFound, unprocessable } from '../../http/errors.js';
 import { appendAudit, changeSummary } from '../audit/service.js';
 import { orgs } from '../orgs/schema.js';
+import {
+  assertNotLocked,
+  clearFailures,
+  clearUsernameFailures,
+  recordFailure,
+  runningLockUntil,
+} from './lockout.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { userPolicy } from './policy.js';
 import { users } from './schema.js';
 import { createSession, deleteUserSessions, toCurrentUser } from './sessions.js';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MINUTES = 15;
-
 const invalidCredentials = () => new AppError(401, 'invalid_credentials', '用户名或密码错误');
 
+/**
+ * Signs in. An unknown username and a wrong password take the same steps (a password check
+ * against a dummy hash, a failure counted for the username and address) and get the same answer;
+ * so does a pair in back-off (lockout.ts), whether the username exists or not.
+ */
 export async function login(
   db: Db,
   input: { username: string; password: string },
   meta: { ip: string | null; userAgent: string | null },
 ): Promise<{ user: CurrentUser; token: string }> {
+  const now = new Date();
+  const pair = { username: input.username, address: meta.ip ?? '' };
+  await assertNotLocked(db, pair, now);
   const [row] = await db
     .select({ user: users, orgId: orgs.id, orgName: orgs.name, orgKind: orgs.kind })
     .from(users)
     .leftJoin(orgs, eq(orgs.id, users.orgId))
     .where(eq(users.username, input.username));
   const ok = await verifyPassword(row?.user.passwordHash ?? null, input.password);
-  if (!row) throw invalidCredentials();
-  const user = row.user;
-  const now = Date.now();
-  if (user.lockedUntil && user.lockedUntil.getTime() > now) {
-    const minutes = Math.ceil((user.lockedUntil.getTime() - now) / 60_000);
-    throw new AppError(423, 'account_locked', `登录失败次数过多，账号已锁定，请${minutes}分钟后再试`);
-  }
-  if (!ok) {
-    const failures = user.failedLogins + 1;
-    const locks = failures >= MAX_FAILED_LOGINS;
-    await db.transaction(async (tx) => {
-      await tx
-        .update(users)
-        .set({
-          failedLogins: locks ? 0 : failures,
-          lockedUntil: locks ? new Date(now + LOCKOUT_MINUTES * 60_000) : user.lockedUntil,
-        })
-        .where(eq(users.id, user.id));
-      if (locks) {
-        await appendAudit(
-          tx,
-          { user: null, ip: meta.ip },
-          {
-            action: 'account.locked',
-            targetType: 'user',
-            targetId: user.id,
-            summary: { username: user.username, failures },
-          },
-        );
-      }
-    });
-    if (locks) {
-      throw new AppError(
-        423,
-        'account_locked',
-        `密码连续错误${MAX_FAILED_LOGINS}次，账号已锁定${LOCKOUT_MINUTES}分钟`,
-      );
-    }
+  if (!row || !ok) {
+    await recordFailure(db, pair, { userId: row?.user.id ?? null, ip: meta.ip }, now);
     throw invalidCredentials();
   }
+  const user = row.user;
   if (!user.active) throw new AppError(403, 'account_disabled', '该账号已停用，请联系平台管理员');
   const current = toCurrentUser(
     user,
     row.orgId ? { id: row.orgId, name: row.orgName!, kind: row.orgKind as OrgKind } : null,
   );
   const token = await db.transaction(async (tx) => {
-    await tx
-      .update(users)
-      .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: new Date(now) })
-      .where(eq(users.id, user.id));
+    await clearFailures(tx, pair);
+    await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
     await appendAudit(
       tx,
       { user: current, ip: meta.ip },
@@ -96,10 +71,12 @@ export async function login(
   return { user: current, token };
 }
 
+/** Changes the own password and ends every other session of the user (`currentToken`'s stays). */
 export async function changePassword(
   db: Db,
   actor: Actor & { user: CurrentUser },
   input: z.infer<typeof changePasswordBody>,
+  currentToken: string | null,
 ) {
   const user = await findById(db, users, actor.user.id, '用户');
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
@@ -110,7 +87,13 @@ export async function changePassword(
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
     await updateVersioned(tx, users, user.id, user.version, { passwordHash, mustChangePassword: false });
-    await appendAudit(tx, actor, { action: 'user.password_changed', targetType: 'user', targetId: user.id });
+    const ended = await deleteUserSessions(tx, user.id, { except: currentToken });
+    await appendAudit(tx, actor, {
+      action: 'user.password_changed',
+      targetType: 'user',
+      targetId: user.id,
+      summary: { otherSessionsEnded: ended },
+    });
   });
 }
 
@@ -118,13 +101,9 @@ export async function resetPassword(db: Db, actor: Actor, id: string, newPasswor
   const user = await findById(db, users, id, '用户');
   const passwordHash = await hashPassword(newPassword);
   await db.transaction(async (tx) => {
-    await updateVersioned(tx, users, id, user.version, {
-      passwordHash,
-      mustChangePassword: true,
-      failedLogins: 0,
-      lockedUntil: null,
-    });
+    await updateVersioned(tx, users, id, user.version, { passwordHash, mustChangePassword: true });
     await deleteUserSessions(tx, id);
+    await clearUsernameFailures(tx, user.username);
     await appendAudit(tx, actor, {
       action: 'user.password_reset',
       targetType: 'user',
@@ -136,7 +115,12 @@ export async function resetPassword(db: Db, actor: Actor, id: string, newPasswor
 
 type UserRow = typeof users.$inferSelect;
 
-function presentUser(viewer: CurrentUser | null, row: UserRow, orgName: string | null) {
+function presentUser(
+  viewer: CurrentUser | null,
+  row: UserRow,
+  orgName: string | null,
+  lockedUntil: Date | null,
+) {
   return {
     id: row.id,
     username: row.username,
@@ -146,8 +130,7 @@ function presentUser(viewer: CurrentUser | null, row: UserRow, orgName: string |
     roles: row.roles as CurrentUser['roles'],
     email: row.email,
     active: row.active,
-    lockedUntil:
-      row.lockedUntil && row.lockedUntil.getTime() > Date.now() ? row.lockedUntil.toISOString() : null,
+    lockedUntil: lockedUntil?.toISOString() ?? null,
     lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
     actions: permittedActions(viewer, userPolicy, row, ['update', 'resetPassword', 'deactivate', 'activate']),
   };
@@ -166,24 +149,24 @@ export async function listUsers(db: Db, viewer: CurrentUser, query: z.infer<type
   return paginate(
     query,
     async (limit, offset) => {
-      const rows = await db
-        .select({ user: users, orgName: orgs.name })
-        .from(users)
-        .leftJoin(orgs, eq(orgs.id, users.orgId))
-        .where(where)
-        .orderBy(asc(users.username))
-        .limit(limit)
-        .offset(offset);
-      return rows.map((r) => presentUser(viewer, r.user, r.orgName));
+      const rows = await userRows(db).where(where).orderBy(asc(users.username)).limit(limit).offset(offset);
+      return rows.map((r) => presentUser(viewer, r.user, r.orgName, r.lockedUntil));
     },
     () => countWhere(db, users, where),
   );
 }
 
+const userRows = (db: Db) =>
+  db
+    .select({ user: users, orgName: orgs.name, lockedUntil: runningLockUntil() })
+    .from(users)
+    .leftJoin(orgs, eq(orgs.id, users.orgId))
+    .$dynamic();
+
 export async function getUser(db: Db, viewer: CurrentUser, id: string) {
-  const user = await findById(db, users, id, '用户');
-  const org = user.orgId ? await findById(db, orgs, user.orgId, '单位') : null;
-  return presentUser(viewer, user, org?.name ?? null);
+  const [row] = await userRows(db).where(eq(users.id, id));
+  if (!row) throw notFound('用户');
+  return presentUser(viewer, row.user, row.orgName, row.lockedUntil);
 }
 
 async function assertOrgExists(db: Db, orgId: string | null | undefined) {

@@ -73,7 +73,7 @@ export function LoginPage() {
           </Button>
         </Form>
         <Typography.Paragraph type="secondary" className="login-hint">
-          连续输错密码将暂时锁定账号。忘记密码请联系本单位或平台管理员重置。
+          连续输错密码后需等待几分钟才能再试。忘记密码请联系本单位或平台管理员重置。
         </Typography.Paragraph>
       </Card>
     </div>

@@ -183,8 +183,10 @@ export function UsersPage() {
                   <Space size={0}>
                     <ActiveTag active={r.active} />
                     {locked ? (
-                      <Tooltip title={`锁定至 ${formatDateTime(r.lockedUntil)}`}>
-                        <Tag color="orange">已锁定</Tag>
+                      <Tooltip
+                        title={`有地址连续输错密码，该地址 ${formatDateTime(r.lockedUntil)} 前不能登录；重置密码可解除`}
+                      >
+                        <Tag color="orange">登录受限</Tag>
                       </Tooltip>
                     ) : null}
                   </Space>
