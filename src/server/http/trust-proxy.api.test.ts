@@ -30,14 +30,34 @@ async function appTrusting(trustProxy: Config['TRUST_PROXY'], run: (app: Fastify
 
 const wrong = { username: 'nobody.here', password: 'wrong-Pass-1' };
 
-/** Four failed logins from one peer, each with another forged X-Forwarded-For. */
-async function forgedLogins(app: FastifyInstance, peer: string, forwardedFor: (i: number) => string) {
+/**
+ * Four failed logins from `peer`, each with another forged X-Forwarded-For: the limit stops the
+ * fourth, counting all of them under the address `counted`, none under a forged one (`forged`).
+ */
+async function expectForgedLoginsCountedAs(
+  app: FastifyInstance,
+  peer: string,
+  forwardedFor: (i: number) => string,
+  addresses: { counted: string; forged: string },
+) {
   const statuses: number[] = [];
   for (let i = 0; i < 4; i++) {
     const res = await loginFrom(app, peer, wrong, { 'x-forwarded-for': forwardedFor(i) });
     statuses.push(res.statusCode);
   }
-  return statuses;
+  expect(statuses).toEqual([401, 401, 401, 429]);
+  expect(await rateLimitKeys(addresses.counted)).toHaveLength(1);
+  expect(await rateLimitKeys(addresses.forged)).toEqual([]);
+}
+
+/** Signs `buyer` in from `peer`: the address the audit trail recorded, and whether the cookie is Secure. */
+async function signInSeenAs(app: FastifyInstance, peer: string, headers: Record<string, string>) {
+  const res = await loginFrom(app, peer, { username: 'buyer', password: DEMO_PASSWORD }, headers);
+  expect(res.statusCode).toBe(200);
+  return {
+    address: await lastLoginAddress(res.json().user.id),
+    secure: res.cookies.find((c) => c.name === 'sid')?.secure ?? false,
+  };
 }
 
 async function rateLimitKeys(fragment: string) {
@@ -102,21 +122,17 @@ describe('TRUST_PROXY configuration', () => {
 describe('client address without trusted proxies (the default)', () => {
   it('keeps the peer address for rate limits and the audit trail whatever X-Forwarded-For says', async () => {
     await appTrusting(false, async (app) => {
-      const statuses = await forgedLogins(app, '203.0.113.50', (i) => `198.51.100.${100 + i}`);
-      expect(statuses).toEqual([401, 401, 401, 429]);
-      expect(await rateLimitKeys('203.0.113.50')).toHaveLength(1);
-      expect(await rateLimitKeys('198.51.100.10')).toEqual([]);
-
-      const res = await loginFrom(
-        app,
-        '203.0.113.51',
-        { username: 'buyer', password: DEMO_PASSWORD },
-        { 'x-forwarded-for': '198.51.100.7', 'x-forwarded-proto': 'https' },
-      );
-      expect(res.statusCode).toBe(200);
-      expect(await lastLoginAddress(res.json().user.id)).toBe('203.0.113.51');
+      await expectForgedLoginsCountedAs(app, '203.0.113.50', (i) => `198.51.100.${100 + i}`, {
+        counted: '203.0.113.50',
+        forged: '198.51.100.10',
+      });
       // X-Forwarded-Proto is not believed either: no Secure cookie over plain HTTP.
-      expect(res.cookies.find((c) => c.name === 'sid')?.secure).toBeFalsy();
+      expect(
+        await signInSeenAs(app, '203.0.113.51', {
+          'x-forwarded-for': '198.51.100.7',
+          'x-forwarded-proto': 'https',
+        }),
+      ).toEqual({ address: '203.0.113.51', secure: false });
     });
   });
 });
@@ -125,29 +141,25 @@ describe('client address behind one proxy on this machine (TRUST_PROXY=1)', () =
   it('takes the address the proxy appended, not what the client put before it', async () => {
     await appTrusting(1, async (app) => {
       // The client forges a different first entry each time; the proxy appends the real address.
-      const statuses = await forgedLogins(app, '127.0.0.1', (i) => `10.9.9.${i}, 198.51.100.60`);
-      expect(statuses).toEqual([401, 401, 401, 429]);
-      expect(await rateLimitKeys('198.51.100.60')).toHaveLength(1);
-      expect(await rateLimitKeys('10.9.9.')).toEqual([]);
-
-      const res = await loginFrom(
-        app,
-        '127.0.0.1',
-        { username: 'buyer', password: DEMO_PASSWORD },
-        { 'x-forwarded-for': '6.6.6.6, 198.51.100.61', 'x-forwarded-proto': 'https' },
-      );
-      expect(res.statusCode).toBe(200);
-      expect(await lastLoginAddress(res.json().user.id)).toBe('198.51.100.61');
-      expect(res.cookies.find((c) => c.name === 'sid')?.secure).toBe(true);
+      await expectForgedLoginsCountedAs(app, '127.0.0.1', (i) => `10.9.9.${i}, 198.51.100.60`, {
+        counted: '198.51.100.60',
+        forged: '10.9.9.',
+      });
+      expect(
+        await signInSeenAs(app, '127.0.0.1', {
+          'x-forwarded-for': '6.6.6.6, 198.51.100.61',
+          'x-forwarded-proto': 'https',
+        }),
+      ).toEqual({ address: '198.51.100.61', secure: true });
     });
   });
 
   it('believes the hop only from this machine, not from a client reaching the app directly', async () => {
     await appTrusting(1, async (app) => {
-      const statuses = await forgedLogins(app, '203.0.113.90', (i) => `198.51.100.${190 + i}`);
-      expect(statuses).toEqual([401, 401, 401, 429]);
-      expect(await rateLimitKeys('203.0.113.90')).toHaveLength(1);
-      expect(await rateLimitKeys('198.51.100.19')).toEqual([]);
+      await expectForgedLoginsCountedAs(app, '203.0.113.90', (i) => `198.51.100.${190 + i}`, {
+        counted: '203.0.113.90',
+        forged: '198.51.100.19',
+      });
     });
   });
 });
@@ -155,29 +167,17 @@ describe('client address behind one proxy on this machine (TRUST_PROXY=1)', () =
 describe('client address behind listed proxies (TRUST_PROXY=10.0.0.0/8)', () => {
   it('believes X-Forwarded-For only from a listed proxy', async () => {
     await appTrusting(['10.0.0.0/8'], async (app) => {
-      const untrusted = await forgedLogins(app, '203.0.113.70', (i) => `198.51.100.${170 + i}`);
-      expect(untrusted).toEqual([401, 401, 401, 429]);
-      expect(await rateLimitKeys('203.0.113.70')).toHaveLength(1);
-      expect(await rateLimitKeys('198.51.100.17')).toEqual([]);
-
+      await expectForgedLoginsCountedAs(app, '203.0.113.70', (i) => `198.51.100.${170 + i}`, {
+        counted: '203.0.113.70',
+        forged: '198.51.100.17',
+      });
       // Through the proxy: the first untrusted address from the right is the client.
-      const viaProxy = await loginFrom(
-        app,
-        '10.1.2.3',
-        { username: 'buyer', password: DEMO_PASSWORD },
-        { 'x-forwarded-for': '6.6.6.6, 198.51.100.80, 10.4.5.6' },
-      );
-      expect(viaProxy.statusCode).toBe(200);
-      expect(await lastLoginAddress(viaProxy.json().user.id)).toBe('198.51.100.80');
-
-      const direct = await loginFrom(
-        app,
-        '203.0.113.71',
-        { username: 'buyer', password: DEMO_PASSWORD },
-        { 'x-forwarded-for': '198.51.100.81' },
-      );
-      expect(direct.statusCode).toBe(200);
-      expect(await lastLoginAddress(direct.json().user.id)).toBe('203.0.113.71');
+      expect(
+        await signInSeenAs(app, '10.1.2.3', { 'x-forwarded-for': '6.6.6.6, 198.51.100.80, 10.4.5.6' }),
+      ).toMatchObject({ address: '198.51.100.80' });
+      expect(await signInSeenAs(app, '203.0.113.71', { 'x-forwarded-for': '198.51.100.81' })).toMatchObject({
+        address: '203.0.113.71',
+      });
     });
   });
 });

@@ -39,6 +39,20 @@ const sessionUser = async (c: TestClient) => (await c.get('/api/auth/session')).
 
 const NEW_PASSWORD = 'Kunming#2027x';
 
+/** An administrator opens a provider account with NEW_PASSWORD (to be changed at first sign-in). */
+async function createProviderUser(username: string, displayName: string) {
+  const admin = await t.as('admin');
+  const [org] = (await admin.get('/api/orgs?kind=provider&pageSize=1')).json().items;
+  const created = await admin.post('/api/users', {
+    username,
+    displayName,
+    orgId: org.id,
+    roles: ['provider'],
+    password: NEW_PASSWORD,
+  });
+  return { admin, org, created };
+}
+
 describe('login and sessions', () => {
   it('signs in, reports the session, and signs out', async () => {
     const c = await t.client();
@@ -215,15 +229,7 @@ describe('a password that must be changed', () => {
   const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
   it('closes every other API route with 403 password_change_required, writing nothing', async () => {
-    const admin = await t.as('admin');
-    const orgs = (await admin.get('/api/orgs?kind=provider&pageSize=1')).json();
-    const created = await admin.post('/api/users', {
-      username: 'first.login',
-      displayName: '新账号',
-      orgId: orgs.items[0].id,
-      roles: ['provider'],
-      password: NEW_PASSWORD,
-    });
+    const { created } = await createProviderUser('first.login', '新账号');
     expect(created.statusCode).toBe(201);
     const c = await t.client('first.login', NEW_PASSWORD);
     expect((await c.get('/api/auth/session')).json().user.mustChangePassword).toBe(true);
@@ -397,18 +403,10 @@ describe('passwords', () => {
 
 describe('user administration', () => {
   it('creates, lists, updates and deactivates users, with audit entries', async () => {
-    const admin = await t.as('admin');
-    const orgs = (await admin.get('/api/orgs?kind=provider&pageSize=1')).json();
-    const created = await admin.post('/api/users', {
-      username: 'sw.li',
-      displayName: '李社工',
-      orgId: orgs.items[0].id,
-      roles: ['provider'],
-      password: NEW_PASSWORD,
-    });
+    const { admin, org, created } = await createProviderUser('sw.li', '李社工');
     expect(created.statusCode).toBe(201);
     const u = created.json();
-    expect(u).toMatchObject({ username: 'sw.li', orgName: orgs.items[0].name, active: true });
+    expect(u).toMatchObject({ username: 'sw.li', orgName: org.name, active: true });
     expect(u.actions).toEqual(['update', 'resetPassword', 'deactivate']);
 
     const list = (await admin.get('/api/users?q=sw.li')).json();
