@@ -1,6 +1,6 @@
 /**
  * 立项公示 and 异议: request/response shapes shared by the server and the browser, the
- * configurable numbers, and the masking of personal data in public text.
+ * configurable numbers.
  */
 import { z } from 'zod';
 import { calendarDate } from './dates.js';
@@ -50,24 +50,8 @@ export const awardStatusLabels: Record<(typeof AWARD_STATUSES)[number], string> 
   revoked: '已撤销',
 };
 
-const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
-const LANDLINE = /(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g;
-const ID_NUMBER = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-
-/**
- * Hides phone numbers, e-mail addresses, ID numbers and the given names (the objector's own)
- * in text shown publicly: people often sign their objection with their phone number.
- */
-export function maskPersonalData(text: string, names: readonly string[] = []): string {
-  let out = text
-    .replace(ID_NUMBER, '***')
-    .replace(EMAIL, '***')
-    .replace(MOBILE, '***')
-    .replace(LANDLINE, '***');
-  for (const name of names) if (name.trim().length >= 2) out = out.replaceAll(name.trim(), '***');
-  return out;
-}
+/** Public text is masked with the one function in personal-data.ts. */
+export { maskPersonalData } from './personal-data.js';
 
 const id = z.string().uuid();
 const isoDate = calendarDate();

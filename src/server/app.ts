@@ -24,6 +24,7 @@ import { loggerOptions, registerErrorHandler } from './http/error-handler.js';
 import { registerInputGuard } from './http/input-guard.js';
 import { MULTIPART_LIMITS } from './http/uploads.js';
 import { registerPublicCache, staticCacheHeaders } from './http/public-cache.js';
+import { registerPublicMasking } from './http/public-masking.js';
 import { databaseRateLimitStore } from './http/rate-limit-store.js';
 import { accountRoutes } from './modules/accounts/routes.js';
 import { resolveSession } from './modules/accounts/sessions.js';
@@ -156,6 +157,7 @@ export async function buildApp(
   registerAuth(app, (token) => resolveSession(database.db, token, config.SESSION_IDLE_MINUTES));
   registerInputGuard(app);
   registerPublicCache(app, { db: database.db });
+  registerPublicMasking(app);
 
   const ctx: AppContext = {
     db: database.db,

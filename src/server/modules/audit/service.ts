@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { auditQuery } from '../../../domain/api.js';
 import { changedFields } from '../../../domain/canonical-json.js';
 import type { AuditVisibility } from '../../../domain/enums.js';
+import { maskPersonalDataDeep } from '../../../domain/personal-data.js';
 import { chinaEndOfDay, chinaMidnight } from '../../../domain/time.js';
 import type { Db, Tx } from '../../db/client.js';
 import type { Actor } from '../../http/current-user.js';
@@ -38,7 +39,9 @@ export async function appendAudit(tx: Tx, actor: Actor, input: AuditInput): Prom
     action: input.action,
     targetType: input.targetType,
     targetId: input.targetId ?? null,
-    summary: input.summary ?? {},
+    // A public entry is published for good (the transparency log): its free text is public text.
+    summary:
+      input.visibility === 'public' ? maskPersonalDataDeep(input.summary ?? {}) : (input.summary ?? {}),
     ip: actor.ip,
     visibility: input.visibility ?? 'internal',
   };

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { importResult } from '../../../domain/api.js';
+import { maskPersonalDataDeep } from '../../../domain/personal-data.js';
 import { planLineCreate, planLineUpdate, planOverview, planQuery } from '../../../domain/plans.js';
 import { type AppContext, typed } from '../../context.js';
 import { findById } from '../../db/helpers.js';
@@ -29,7 +30,8 @@ export function planRoutes(fastify: FastifyInstance, { db }: AppContext) {
     '/api/public/plans/export.xlsx',
     { schema: { tags, querystring: planQuery } },
     async (request, reply) => {
-      const overview = await service.planOverview(db, null, request.query);
+      // A workbook skips the public API's masking hook (http/public-masking.ts): masked here.
+      const overview = maskPersonalDataDeep(await service.planOverview(db, null, request.query));
       const columns = [
         { header: '购买主体', width: 30, value: (l: (typeof overview.lines)[number]) => l.buyerName },
         ...service.planColumns,

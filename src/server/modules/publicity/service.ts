@@ -2,9 +2,9 @@ import { and, asc, count, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { awardMachine, objectionMachine, publicityMachine } from '../../../domain/machines.js';
 import { formatFen } from '../../../domain/money.js';
+import { maskPersonalData } from '../../../domain/personal-data.js';
 import {
   type InternalPublicity,
-  maskPersonalData,
   type objectionAnswerBody,
   type objectionBody,
   objectionStatusLabels,
@@ -117,9 +117,9 @@ function publicObjection(o: ObjectionRow, titles: Map<string, string>) {
     awardId: o.awardId,
     projectTitle: o.awardId ? (titles.get(o.awardId) ?? null) : null,
     // People sign with their phone number: what is shown publicly is masked.
-    reason: maskPersonalData(o.reason, [o.objectorName]),
+    reason: maskPersonalData(o.reason, [o.objectorName, o.objectorContact]),
     status: o.status,
-    answer: o.answer === null ? null : maskPersonalData(o.answer, [o.objectorName]),
+    answer: o.answer === null ? null : maskPersonalData(o.answer, [o.objectorName, o.objectorContact]),
     createdAt: o.createdAt.toISOString(),
     answeredAt: o.answeredAt?.toISOString() ?? null,
   };
@@ -368,7 +368,7 @@ export async function answerObjection(
     throw fieldError('awardId', '异议成立时，请选择被撤销的拟立项项目');
 
   // The answer is public: the buyer may have named the objector or quoted their number.
-  const publicAnswer = maskPersonalData(input.answer, [objection.objectorName]);
+  const publicAnswer = maskPersonalData(input.answer, [objection.objectorName, objection.objectorContact]);
 
   await db.transaction(async (tx) => {
     await tx.select({ id: publicities.id }).from(publicities).where(eq(publicities.id, pub.id)).for('share');
