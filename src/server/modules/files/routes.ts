@@ -1,10 +1,14 @@
+import { create as contentDisposition } from 'content-disposition';
 import type { FastifyInstance } from 'fastify';
+import { maskPersonalData } from '../../../domain/personal-data.js';
 import { type AppContext, typed } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import type { CurrentUser } from '../../http/current-user.js';
 import { forbidden, notFound, unauthenticated } from '../../http/errors.js';
 import { idParams } from '../../http/params.js';
+import { displayName, downloadName } from './names.js';
 import { findAttachment, type OwnerType } from './service.js';
+import { extOfMime } from './storage.js';
 
 /**
  * Which of the given owners the user may see, as a set (immich's `checkAccess` style, so a list
@@ -26,14 +30,21 @@ export function fileRoutes(fastify: FastifyInstance, { db, storage }: AppContext
       if (!(await viewers[ownerType](db, request.user, [ownerId])).has(ownerId)) {
         throw request.user ? forbidden() : unauthenticated();
       }
+      // Stored and saved under the detected type's extension, never the uploader's.
+      const ext = extOfMime(found.mime);
+      const content = storage.open(found.attachment.sha256, ext);
+      if (!content) throw notFound('附件内容');
+      // A call's files are public: their names are shown as public text is.
+      const shown = displayName(found.attachment.name);
+      const name = downloadName(ownerType === 'call' ? maskPersonalData(shown) : shown, ext);
       return reply
         .header('content-type', found.mime)
         .header(
           'content-disposition',
-          `attachment; filename*=UTF-8''${encodeURIComponent(found.attachment.name)}`,
+          contentDisposition(name, { fallback: `${found.attachment.id}.${ext}` }),
         )
         .header('x-content-type-options', 'nosniff')
-        .send(storage.open(found.attachment.sha256));
+        .send(content);
     },
   );
 }

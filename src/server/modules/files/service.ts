@@ -5,8 +5,14 @@ import type { Actor } from '../../http/current-user.js';
 import { unprocessable } from '../../http/errors.js';
 import { readUploadedFile } from '../../http/uploads.js';
 import { appendAudit } from '../audit/service.js';
+import { displayName } from './names.js';
 import { attachments, files } from './schema.js';
-import { detectAllowedType, type FileStorage, MAX_ATTACHMENT_BYTES } from './storage.js';
+import {
+  ATTACHMENT_TYPES_TEXT,
+  detectAllowedType,
+  type FileStorage,
+  MAX_ATTACHMENT_BYTES,
+} from './storage.js';
 
 export type OwnerType = (typeof attachments.$inferSelect)['ownerType'];
 
@@ -17,8 +23,12 @@ export interface Upload {
 
 /** Reads the form's file (http/uploads.ts), checking its size; the type is checked from its bytes later. */
 export async function readUpload(request: FastifyRequest): Promise<Upload> {
-  const part = await readUploadedFile(request, { maxBytes: MAX_ATTACHMENT_BYTES, missing: '请选择要上传的文件' });
-  return { name: part.filename.slice(0, 200) || '附件', content: part.content };
+  const part = await readUploadedFile(request, {
+    maxBytes: MAX_ATTACHMENT_BYTES,
+    missing: '请选择要上传的文件',
+  });
+  // Sanitized and capped, keeping the extension, when stored (names.ts).
+  return { name: part.filename, content: part.content };
 }
 
 export async function storeAttachment(
@@ -29,22 +39,23 @@ export async function storeAttachment(
   upload: Upload,
   tx?: Tx,
 ) {
-  const mime = detectAllowedType(upload.content, upload.name);
-  if (!mime)
-    throw unprocessable(
-      'file_type_not_allowed',
-      '只能上传 PDF、Word（.doc/.docx）或图片（PNG、JPEG、GIF、WebP）文件',
-    );
-  const sha256 = await storage.put(upload.content);
+  const type = await detectAllowedType(upload.content);
+  if (!type) throw unprocessable('file_type_not_allowed', ATTACHMENT_TYPES_TEXT);
+  // The given name is display text only: the content is stored and downloaded by its type.
+  const name = displayName(upload.name);
+  const sha256 = await storage.put(upload.content, type.ext);
   const write = async (t: Tx) => {
-    await t.insert(files).values({ sha256, size: upload.content.length, mime }).onConflictDoNothing();
+    await t
+      .insert(files)
+      .values({ sha256, size: upload.content.length, mime: type.mime })
+      .onConflictDoNothing();
     const [row] = await t
       .insert(attachments)
       .values({
         ownerType: owner.type,
         ownerId: owner.id,
         sha256,
-        name: upload.name,
+        name,
         uploadedBy: actor.user?.id ?? null,
       })
       .returning();
@@ -52,7 +63,7 @@ export async function storeAttachment(
       action: 'attachment.added',
       targetType: owner.type,
       targetId: owner.id,
-      summary: { attachmentId: row.id, name: upload.name, sha256, size: upload.content.length },
+      summary: { attachmentId: row.id, name, sha256, size: upload.content.length },
     });
     return row;
   };
@@ -70,7 +81,8 @@ export async function attachmentsOf(db: Db, ownerType: OwnerType, ownerIds: stri
     id: r.attachment.id,
     ownerId: r.attachment.ownerId,
     sha256: r.attachment.sha256,
-    name: r.attachment.name,
+    // Names stored before they were sanitized on upload are sanitized here.
+    name: displayName(r.attachment.name),
     size: r.size,
     mime: r.mime,
     url: `/api/files/${r.attachment.id}`,

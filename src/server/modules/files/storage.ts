@@ -3,19 +3,26 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { fileTypeFromBuffer } from 'file-type';
 
-/** Where uploaded content lives; the default is DATA_DIR. Another (object storage) can replace it. */
+/**
+ * Where uploaded content lives; the default is DATA_DIR. Another (object storage) can replace it.
+ * Content is stored under `<sha256>.<ext>`, the extension of its detected type: never a name
+ * an uploader chose.
+ */
 export interface FileStorage {
-  put(content: Buffer): Promise<string>;
-  open(sha256: string): Readable;
+  put(content: Buffer, ext: string): Promise<string>;
+  /** null when the content is missing. */
+  open(sha256: string, ext: string): Readable | null;
 }
 
 export function diskStorage(root: string): FileStorage {
-  const pathOf = (sha256: string) => path.join(root, sha256.slice(0, 2), sha256);
+  const dirOf = (sha256: string) => path.join(root, sha256.slice(0, 2));
+  const pathOf = (sha256: string, ext: string) => path.join(dirOf(sha256), `${sha256}.${ext}`);
   return {
-    async put(content) {
+    async put(content, ext) {
       const sha256 = createHash('sha256').update(content).digest('hex');
-      const target = pathOf(sha256);
+      const target = pathOf(sha256, ext);
       if (!existsSync(target)) {
         await mkdir(path.dirname(target), { recursive: true });
         const temp = `${target}.${process.pid}.tmp`;
@@ -24,34 +31,51 @@ export function diskStorage(root: string): FileStorage {
       }
       return sha256;
     },
-    open: (sha256) => createReadStream(pathOf(sha256)),
+    open(sha256, ext) {
+      // Files stored before names carried their type's extension are found under the bare hash.
+      const file = [pathOf(sha256, ext), path.join(dirOf(sha256), sha256)].find((p) => existsSync(p));
+      return file ? createReadStream(file) : null;
+    },
   };
 }
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
-const signatures: { mime: string; test: (b: Buffer, name: string) => boolean }[] = [
-  { mime: 'application/pdf', test: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },
-  {
-    mime: 'image/png',
-    test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  },
-  { mime: 'image/jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { mime: 'image/gif', test: (b) => b.subarray(0, 4).toString('latin1') === 'GIF8' },
-  {
-    mime: 'image/webp',
-    test: (b) =>
-      b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
-  },
-  {
-    mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    test: (b, name) => b.readUInt32BE(0) === 0x504b0304 && /\.docx$/i.test(name),
-  },
-  { mime: 'application/msword', test: (b, name) => b.readUInt32BE(0) === 0xd0cf11e0 && /\.doc$/i.test(name) },
-];
+export interface FileType {
+  mime: string;
+  /** The extension files of this type are stored and downloaded with. */
+  ext: string;
+}
 
-/** The type of an upload from its first bytes (not its claimed type); null when not allowed. */
-export function detectAllowedType(content: Buffer, name: string): string | null {
-  if (content.length < 12) return null;
-  return signatures.find((s) => s.test(content, name))?.mime ?? null;
+/** What may be attached to calls, applications, objections and contracts, by detected extension. */
+const ATTACHMENT_TYPES: Record<string, FileType> = {
+  pdf: { mime: 'application/pdf', ext: 'pdf' },
+  png: { mime: 'image/png', ext: 'png' },
+  apng: { mime: 'image/png', ext: 'png' },
+  jpg: { mime: 'image/jpeg', ext: 'jpg' },
+  gif: { mime: 'image/gif', ext: 'gif' },
+  webp: { mime: 'image/webp', ext: 'webp' },
+  docx: { mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ext: 'docx' },
+  doc: { mime: 'application/msword', ext: 'doc' },
+};
+
+export const ATTACHMENT_TYPES_TEXT = '只能上传 PDF、Word（.doc/.docx）或图片（PNG、JPEG、GIF、WebP）文件';
+
+const EXT_OF_MIME = new Map(Object.values(ATTACHMENT_TYPES).map((t) => [t.mime, t.ext]));
+
+/** The extension stored content of this type has (`bin` for a type no longer accepted). */
+export const extOfMime = (mime: string) => EXT_OF_MIME.get(mime) ?? 'bin';
+
+/**
+ * file-type reports every OLE2 compound file (Word 97–2003, but also Excel, MSI installers) as
+ * `cfb`; a Word document is the one with a `WordDocument` stream, named in UTF-16 in its directory.
+ */
+const WORD_STREAM = Buffer.from('WordDocument', 'utf16le');
+
+/** The type of an attachment from its bytes (never its name or claimed type); null when not allowed. */
+export async function detectAllowedType(content: Buffer): Promise<FileType | null> {
+  const detected = await fileTypeFromBuffer(content);
+  if (!detected) return null;
+  if (detected.ext === 'cfb') return content.includes(WORD_STREAM) ? ATTACHMENT_TYPES.doc : null;
+  return Object.hasOwn(ATTACHMENT_TYPES, detected.ext) ? ATTACHMENT_TYPES[detected.ext] : null;
 }
