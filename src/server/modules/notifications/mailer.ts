@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNotNull, isNull, notInArray } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { createTransport } from 'nodemailer';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
@@ -86,39 +86,12 @@ export function composeMail(
   return { subject: n.title, text: lines.join('\n') };
 }
 
-/**
- * Per-notification retry schedule of a long-running worker, in memory: after each failure the
- * pause doubles (from `baseMs` up to `maxMs`). Entries older than `forgetAfterMs` are dropped
- * (by then the notification is past the delivery age anyway).
- */
-export class RetryBackoff {
-  private readonly entries = new Map<string, { failures: number; nextAt: number; since: number }>();
-  constructor(
-    private readonly baseMs: number,
-    private readonly maxMs = 60 * 60 * 1000,
-    private readonly forgetAfterMs = DEFAULT_MAX_AGE_MS,
-  ) {}
+/** Failed sends after which a notification is not e-mailed any more (it stays in the app). */
+export const MAX_EMAIL_ATTEMPTS = 6;
 
-  failed(id: string, now: Date) {
-    const previous = this.entries.get(id);
-    const failures = (previous?.failures ?? 0) + 1;
-    const wait = Math.min(this.baseMs * 2 ** (failures - 1), this.maxMs);
-    this.entries.set(id, { failures, nextAt: now.getTime() + wait, since: previous?.since ?? now.getTime() });
-  }
-
-  succeeded(id: string) {
-    this.entries.delete(id);
-  }
-
-  /** Ids whose next attempt is not due yet. */
-  waiting(now: Date): string[] {
-    const ids: string[] = [];
-    for (const [id, e] of this.entries) {
-      if (now.getTime() - e.since > this.forgetAfterMs) this.entries.delete(id);
-      else if (e.nextAt > now.getTime()) ids.push(id);
-    }
-    return ids;
-  }
+/** The pause after the n-th failed send: doubling from `baseMs`, at most an hour. */
+export function retryDelayMs(failures: number, baseMs: number, maxMs = 60 * 60 * 1000): number {
+  return Math.min(baseMs * 2 ** Math.max(0, failures - 1), maxMs);
 }
 
 export interface DeliveryOptions {
@@ -128,73 +101,96 @@ export interface DeliveryOptions {
   limit?: number;
   /** Notifications older than this are not e-mailed any more (a new address gets no backlog). */
   maxAgeMs?: number;
-  backoff?: RetryBackoff;
+  /** The pause after the first failure of a message (doubling after each further one). */
+  retryBaseMs?: number;
+}
+
+// What emailOf() accepts, for the database to filter on.
+const PLAUSIBLE_EMAIL = '^[^[:space:]@]+@[^[:space:]@]+$';
+
+/**
+ * Claims the oldest notification due for e-mail, in its own statement (committed at once), so
+ * that no other run — in this process or another — takes it, and returns it with its recipient.
+ * The candidate is picked in a materialized CTE: in `update … where id in (select … limit 1)`
+ * PostgreSQL may run the subquery more than once and claim several rows.
+ */
+interface Claimed {
+  id: string;
+  title: string;
+  body: string;
+  link: string | null;
+  attempts: number;
+  email: string;
+  displayName: string;
+}
+
+async function claimNext(db: Db, now: Date, maxAgeMs: number) {
+  const result = await db.execute(sql`
+    with next as materialized (
+      select n.id from ${notifications} n join ${users} u on u.id = n.user_id
+       where n.emailed_at is null and n.email_sending_at is null and n.read_at is null
+         and n.email_attempts < ${MAX_EMAIL_ATTEMPTS}
+         and (n.email_retry_at is null or n.email_retry_at <= ${now})
+         and n.created_at > ${new Date(now.getTime() - maxAgeMs)}
+         and u.active and btrim(u.email) ~ ${PLAUSIBLE_EMAIL}
+       order by n.created_at, n.id
+       limit 1
+       for update of n skip locked
+    )
+    update ${notifications} set email_sending_at = ${new Date()}
+      from next, ${users} u
+     where ${notifications}.id = next.id and u.id = ${notifications}.user_id
+       and ${notifications}.email_sending_at is null
+    returning ${notifications}.id, ${notifications}.title, ${notifications}.body, ${notifications}.link,
+              ${notifications}.email_attempts as attempts, u.email, u.display_name as "displayName"`);
+  // Both drivers answer { rows }; the generic Db type does not say so.
+  const [claimed] = (result as unknown as { rows: Claimed[] }).rows;
+  return claimed ?? null;
 }
 
 /**
- * E-mails each notification not yet e-mailed to its recipient and sets `emailedAt`.
+ * E-mails each notification due for it to its recipient, each at most once.
  *
- * Skipped (and left with `emailedAt` null): users without a usable e-mail address, inactive
- * users, notifications already read in the app, and notifications older than `maxAgeMs`. A
- * failed send is logged and left for a later run (with `backoff`, after a growing pause); when
- * the server cannot be reached at all the run stops at the first failure.
- *
- * Delivery is at least once: a crash between the send and the update re-sends that message.
- * Run it in one process at a time (the worker does); two processes could both send a message.
+ * Due: not yet sent nor claimed, not read in the app, younger than `maxAgeMs`, for an active user
+ * with a usable address, and not waiting after a failure. Each message is claimed (marked as
+ * sending, committed) before it is sent and marked sent after, so two runs at once — in two
+ * processes — never send the same message, and a process dying in between leaves it claimed and
+ * unsent rather than sending it twice. A failed send releases the claim, counts an attempt and
+ * waits (retryDelayMs) before the next, up to MAX_EMAIL_ATTEMPTS; when the server cannot be
+ * reached at all the run stops at the first failure.
  */
 export async function deliverPendingEmails(db: Db, mailer: Mailer, options: DeliveryOptions = {}) {
   const now = options.now ?? new Date();
-  const waiting = options.backoff?.waiting(now) ?? [];
-  const pending = await db
-    .select({
-      id: notifications.id,
-      title: notifications.title,
-      body: notifications.body,
-      link: notifications.link,
-      email: users.email,
-      displayName: users.displayName,
-    })
-    .from(notifications)
-    .innerJoin(users, eq(users.id, notifications.userId))
-    .where(
-      and(
-        isNull(notifications.emailedAt),
-        isNull(notifications.readAt),
-        gt(notifications.createdAt, new Date(now.getTime() - (options.maxAgeMs ?? DEFAULT_MAX_AGE_MS))),
-        eq(users.active, true),
-        isNotNull(users.email),
-        waiting.length ? notInArray(notifications.id, waiting) : undefined,
-      ),
-    )
-    .orderBy(asc(notifications.createdAt), asc(notifications.id))
-    .limit(options.limit ?? 50);
-
-  const result = { sent: 0, failed: 0, skipped: 0 };
-  for (const n of pending) {
-    const to = emailOf(n);
-    if (!to) {
-      result.skipped++;
-      continue;
-    }
+  const maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+  const result = { sent: 0, failed: 0 };
+  for (let i = 0; i < (options.limit ?? 50); i++) {
+    const n = await claimNext(db, now, maxAgeMs);
+    if (!n) break;
     try {
-      await mailer.send({ to, ...composeMail(n, n) });
+      await mailer.send({ to: emailOf(n)!, ...composeMail(n, n) });
     } catch (err) {
       result.failed++;
-      options.backoff?.failed(n.id, now);
+      const attempts = n.attempts + 1;
+      await db
+        .update(notifications)
+        .set({
+          emailSendingAt: null,
+          emailAttempts: attempts,
+          emailRetryAt: new Date(now.getTime() + retryDelayMs(attempts, options.retryBaseMs ?? 60_000)),
+        })
+        .where(eq(notifications.id, n.id));
       const responseCode = (err as { responseCode?: number }).responseCode;
       options.log?.warn(
-        { err, notificationId: n.id, responseCode },
-        'notification e-mail failed; will retry later',
+        { err, notificationId: n.id, responseCode, attempts },
+        attempts < MAX_EMAIL_ATTEMPTS
+          ? 'notification e-mail failed; will retry later'
+          : 'notification e-mail failed for the last time; it stays in the app only',
       );
       // No SMTP reply at all: the server is unreachable, so the rest would fail the same way.
       if (responseCode === undefined) break;
       continue;
     }
-    options.backoff?.succeeded(n.id);
-    await db
-      .update(notifications)
-      .set({ emailedAt: new Date() })
-      .where(and(eq(notifications.id, n.id), isNull(notifications.emailedAt)));
+    await db.update(notifications).set({ emailedAt: new Date() }).where(eq(notifications.id, n.id));
     result.sent++;
   }
   if (result.sent || result.failed) options.log?.info(result, 'notification e-mails');

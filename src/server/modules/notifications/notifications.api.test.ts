@@ -3,13 +3,14 @@ import { and, eq, like } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workingDaysBetween } from '../../../domain/working-days.js';
+import { type Database, openDatabase } from '../../db/client.js';
 import { expectDeniedToEach } from '../../testing/expectations.js';
 import { insertApplication, insertCall, orgOf } from '../../testing/factories.js';
 import { ALL_ROLES_USERS, buildTestApp, type TestApp, type TestClient } from '../../testing/test-app.js';
 import { users } from '../accounts/schema.js';
 import { sendDeadlineReminders } from '../applications/reminders.js';
 import { orgs } from '../orgs/schema.js';
-import { deliverPendingEmails, type Mailer, RetryBackoff, smtpMailer } from './mailer.js';
+import { deliverPendingEmails, MAX_EMAIL_ATTEMPTS, type Mailer, smtpMailer } from './mailer.js';
 import { notifications } from './schema.js';
 import { notify } from './service.js';
 import { startNotificationWorker } from './worker.js';
@@ -358,7 +359,7 @@ describe('e-mail delivery', () => {
     const noAddress = await notifyUser('buyer', '采购方没有邮箱');
 
     const result = await deliverPendingEmails(t.database.db, mailer);
-    expect(result).toEqual({ sent: 1, failed: 0, skipped: 0 });
+    expect(result).toEqual({ sent: 1, failed: 0 });
     expect(captured).toHaveLength(1);
     const [mail] = captured;
     expect(mail.to).toEqual(['provider@example.cn']);
@@ -370,26 +371,70 @@ describe('e-mail delivery', () => {
     expect((await rowOf(read)).emailedAt).toBeNull();
     expect((await rowOf(noAddress)).emailedAt).toBeNull();
 
-    expect(await deliverPendingEmails(t.database.db, mailer)).toEqual({ sent: 0, failed: 0, skipped: 0 });
+    expect(await deliverPendingEmails(t.database.db, mailer)).toEqual({ sent: 0, failed: 0 });
     expect(captured).toHaveLength(1);
   });
 
-  it('leaves a notification for a later try when the SMTP server refuses it', async () => {
+  const later = (ms: number) => new Date(Date.now() + ms);
+  const subjects = () => captured.map((m) => headerOf(m.raw, 'Subject'));
+
+  it('tries a refused message again after a pause that doubles, and gives up after the last attempt', async () => {
     const id = await notifyUser('provider', '资格审查结果通知');
     reject = true;
-    const failed = await deliverPendingEmails(t.database.db, mailer);
-    reject = false;
-    expect(failed).toEqual({ sent: 0, failed: 1, skipped: 0 });
-    expect((await rowOf(id)).emailedAt).toBeNull();
-
-    const retried = await deliverPendingEmails(t.database.db, mailer);
-    expect(retried).toEqual({ sent: 1, failed: 0, skipped: 0 });
+    try {
+      const first = later(0);
+      expect(await deliverPendingEmails(t.database.db, mailer, { now: first })).toEqual({
+        sent: 0,
+        failed: 1,
+      });
+      expect(await rowOf(id)).toMatchObject({
+        emailedAt: null,
+        emailSendingAt: null,
+        emailAttempts: 1,
+        emailRetryAt: new Date(first.getTime() + 60_000),
+      });
+      // Within the pause it is not tried again.
+      expect(await deliverPendingEmails(t.database.db, mailer, { now: later(30_000) })).toEqual({
+        sent: 0,
+        failed: 0,
+      });
+      const second = later(61_000);
+      expect(await deliverPendingEmails(t.database.db, mailer, { now: second })).toEqual({
+        sent: 0,
+        failed: 1,
+      });
+      expect(await rowOf(id)).toMatchObject({
+        emailAttempts: 2,
+        emailRetryAt: new Date(second.getTime() + 120_000),
+      });
+    } finally {
+      reject = false;
+    }
+    const retried = await deliverPendingEmails(t.database.db, mailer, { now: later(200_000) });
+    expect(retried).toEqual({ sent: 1, failed: 0 });
     expect((await rowOf(id)).emailedAt).not.toBeNull();
-    expect(headerOf(captured.at(-1)!.raw, 'Subject')).toBe('资格审查结果通知');
+    expect(subjects().filter((s) => s === '资格审查结果通知')).toHaveLength(1);
+
+    const hopeless = await notifyUser('provider', '一直被拒收的通知');
+    reject = true;
+    try {
+      for (let i = 0; i < MAX_EMAIL_ATTEMPTS; i++)
+        await deliverPendingEmails(t.database.db, mailer, { now: later((i + 1) * 3_600_000) });
+    } finally {
+      reject = false;
+    }
+    expect(await rowOf(hopeless)).toMatchObject({ emailedAt: null, emailAttempts: MAX_EMAIL_ATTEMPTS });
+    expect(await deliverPendingEmails(t.database.db, mailer, { now: later(24 * 3_600_000) })).toEqual({
+      sent: 0,
+      failed: 0,
+    });
   });
 
-  it('survives an unreachable server and waits longer after each failure', async () => {
-    const id = await notifyUser('provider', '服务器不可达时的通知');
+  it('survives an unreachable server: stops the run at the first failure and tries again later', async () => {
+    const ids = [
+      await notifyUser('provider', '服务器不可达时的通知'),
+      await notifyUser('provider', '第二条'),
+    ];
     const closed = new SMTPServer({ authOptional: true, logger: false });
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.server.address() as AddressInfo).port;
@@ -397,27 +442,48 @@ describe('e-mail delivery', () => {
     const down = smtpMailer({ ...t.config, SMTP_HOST: '127.0.0.1', SMTP_PORT: port })!;
     const warnings: object[] = [];
     const log = { info() {}, warn: (o: object) => warnings.push(o), error() {} };
-    const backoff = new RetryBackoff(60_000);
-    const now = new Date();
     try {
-      expect(await deliverPendingEmails(t.database.db, down, { log, backoff, now })).toMatchObject({
-        sent: 0,
-        failed: 1,
-      });
+      expect(await deliverPendingEmails(t.database.db, down, { log })).toEqual({ sent: 0, failed: 1 });
     } finally {
       down.close();
     }
     expect(warnings).toHaveLength(1);
-    expect((await rowOf(id)).emailedAt).toBeNull();
+    expect((await rowOf(ids[0])).emailAttempts).toBe(1);
+    // The second was not claimed: it is neither marked as sending nor counted as a failure.
+    expect(await rowOf(ids[1])).toMatchObject({ emailSendingAt: null, emailAttempts: 0 });
+    expect(await deliverPendingEmails(t.database.db, mailer, { now: later(61_000) })).toEqual({
+      sent: 2,
+      failed: 0,
+    });
+  });
 
-    // Within the pause it is not tried again; after it, it is.
-    expect(
-      await deliverPendingEmails(t.database.db, mailer, { backoff, now: new Date(now.getTime() + 30_000) }),
-    ).toEqual({ sent: 0, failed: 0, skipped: 0 });
-    expect(
-      await deliverPendingEmails(t.database.db, mailer, { backoff, now: new Date(now.getTime() + 61_000) }),
-    ).toEqual({ sent: 1, failed: 0, skipped: 0 });
-    expect((await rowOf(id)).emailedAt).not.toBeNull();
+  it('never sends a message twice: not once sent, not when a run died while sending it', async () => {
+    const sent = await notifyUser('provider', '已发送过的通知');
+    expect((await deliverPendingEmails(t.database.db, mailer)).sent).toBe(1);
+    // A run claimed this one and its process died before it could say how the send went.
+    const claimed = await notifyUser('provider', '发送中断的通知');
+    await t.database.db
+      .update(notifications)
+      .set({ emailSendingAt: new Date() })
+      .where(eq(notifications.id, claimed));
+    expect(await deliverPendingEmails(t.database.db, mailer, { now: later(86_400_000) })).toEqual({
+      sent: 0,
+      failed: 0,
+    });
+    expect(subjects().filter((s) => s === '已发送过的通知')).toHaveLength(1);
+    expect(subjects()).not.toContain('发送中断的通知');
+    expect((await rowOf(sent)).emailedAt).not.toBeNull();
+  });
+
+  it('sends each message once when two runs go at the same time', async () => {
+    const titles = Array.from({ length: 8 }, (_, i) => `并发发送的通知${i + 1}`);
+    for (const title of titles) await notifyUser('provider', title);
+    const runs = await Promise.all([
+      deliverPendingEmails(t.database.db, mailer),
+      deliverPendingEmails(t.database.db, mailer),
+    ]);
+    expect(runs[0].sent + runs[1].sent).toBe(titles.length);
+    for (const title of titles) expect(subjects().filter((s) => s === title)).toEqual([title]);
   });
 
   it('is run by the notification worker, which stops cleanly', async () => {
@@ -433,7 +499,67 @@ describe('e-mail delivery', () => {
     } finally {
       await stop();
     }
-    const subjects = captured.map((m) => headerOf(m.raw, 'Subject'));
-    expect(subjects).toContain('由后台任务发送的通知');
+    expect(subjects()).toContain('由后台任务发送的通知');
+  });
+
+  // Two processes are two connection pools on one database; PGlite is a single process.
+  describe.skipIf(process.env.TEST_DB !== 'postgres')('with two processes on one PostgreSQL database', () => {
+    it('elects one worker, which sends each message once; the other takes over when it stops', async () => {
+      const url = (t.database.db as unknown as { $client: { options: { connectionString: string } } }).$client
+        .options.connectionString;
+      const second = await openDatabase({ url, dataDir: '' });
+      const logs: { worker: number; msg: string }[] = [];
+      const logOf = (worker: number) => ({
+        info: (_: object, msg?: string) => logs.push({ worker, msg: msg ?? '' }),
+        warn() {},
+        error() {},
+      });
+      const reminded: number[] = [];
+      const start = (worker: number, db: Database['db']) =>
+        startNotificationWorker({
+          db,
+          config: { ...t.config, NOTIFY_INTERVAL_SECONDS: 1 },
+          log: logOf(worker),
+          mailer,
+          jobs: [
+            {
+              name: 'count',
+              everyMs: 0,
+              run: async () => {
+                reminded.push(worker);
+                return null;
+              },
+            },
+          ],
+        });
+      const titles = Array.from({ length: 6 }, (_, i) => `两个进程的通知${i + 1}`);
+      const ids = await Promise.all(titles.map((title) => notifyUser('provider', title)));
+      const stops = [start(1, t.database.db), start(2, second.db)];
+      const stopped = [false, false];
+      try {
+        await expect
+          .poll(async () => (await Promise.all(ids.map(rowOf))).every((r) => r.emailedAt), {
+            timeout: 15_000,
+          })
+          .toBe(true);
+        const elected = logs.filter((l) => l.msg.startsWith('notification worker elected'));
+        expect(elected).toHaveLength(1);
+        const leader = elected[0].worker;
+        expect(new Set(reminded)).toEqual(new Set([leader]));
+        // The leader stops; the other is elected and sends what comes next, and nothing twice.
+        await stops[leader - 1]();
+        stopped[leader - 1] = true;
+        const next = await notifyUser('provider', '接手后发送的通知');
+        await expect.poll(async () => (await rowOf(next)).emailedAt, { timeout: 15_000 }).not.toBeNull();
+        expect(
+          logs.filter((l) => l.msg.startsWith('notification worker elected')).map((l) => l.worker),
+        ).toEqual([leader, 3 - leader]);
+        for (const title of [...titles, '接手后发送的通知'])
+          expect(subjects().filter((s) => s === title)).toEqual([title]);
+      } finally {
+        await Promise.all(stops.map((stop, i) => (stopped[i] ? undefined : stop())));
+        await second.close();
+      }
+    });
   });
 });
