@@ -273,3 +273,68 @@ describe('joint applications (1+1+1+N)', () => {
     }
   });
 });
+
+describe('one draft per provider and call', () => {
+  const applicationsOn = (callId: string) =>
+    t.database.db.select({ id: applications.id }).from(applications).where(eq(applications.callId, callId));
+
+  it('reopens the draft instead of starting another when no community is chosen (the 19 drafts)', async () => {
+    const other = await insertCall(t.database.db, { serviceAreaIds: [communityRegionId] });
+    const first = await provider.post('/api/applications', { callId: other.id });
+    expect(first.statusCode, first.body).toBe(201);
+    const before = await snapshotCounts(t, [applications]);
+    for (let i = 0; i < 3; i++) {
+      const again = await provider.post('/api/applications', { callId: other.id });
+      expect(again.statusCode, again.body).toBe(200);
+      expect(again.json()).toMatchObject({ id: first.json().id, status: 'draft', communityRegionId: null });
+    }
+    // Nothing written: no new row, no new audit entry.
+    expect(await snapshotCounts(t, [applications])).toEqual(before);
+    const list = (await provider.get(`/api/applications?callId=${other.id}`)).json();
+    expect(list.items.map((a: { id: string }) => a.id)).toEqual([first.json().id]);
+  });
+
+  it('returns the draft unchanged when the start names a community or content, and keeps other providers apart', async () => {
+    const other = await insertCall(t.database.db, { serviceAreaIds: [communityRegionId] });
+    const mine = (await provider.post('/api/applications', { callId: other.id })).json();
+    const reopened = await provider.post('/api/applications', draft({ callId: other.id }));
+    expect(reopened.statusCode).toBe(200);
+    expect(reopened.json()).toMatchObject({ id: mine.id, communityRegionId: null, version: mine.version });
+    const theirs = await provider2.post('/api/applications', draft({ callId: other.id }));
+    expect(theirs.statusCode).toBe(201);
+    expect(theirs.json().id).not.toBe(mine.id);
+  });
+
+  it('starts a new draft once the earlier one is submitted', async () => {
+    const other = await insertCall(t.database.db, { serviceAreaIds: [communityRegionId] });
+    const first = (await provider.post('/api/applications', draft({ callId: other.id }))).json();
+    await community.post(`/api/applications/${first.id}/cosign`);
+    expect((await provider.post(`/api/applications/${first.id}/submit`)).statusCode).toBe(200);
+    const next = await provider.post('/api/applications', { callId: other.id });
+    expect(next.statusCode).toBe(201);
+    expect(next.json().id).not.toBe(first.id);
+    // Choosing the community it already applied with is a field error, not a server error.
+    const clash = await provider.patch(`/api/applications/${next.json().id}`, { communityRegionId });
+    expect(clash.statusCode).toBe(422);
+    expect(clash.json().details.fields).toEqual([
+      { path: 'communityRegionId', message: '本机构已在该社区申报过本项目，请选择其他社区或编辑已有申报' },
+    ]);
+    expect((await provider.get(`/api/applications/${next.json().id}`)).json().communityRegionId).toBeNull();
+  });
+
+  // PGlite is one connection: its transactions run one after the other, so two starts never
+  // overlap there and only PostgreSQL can show what the unique index does when they do.
+  it.skipIf(process.env.TEST_DB !== 'postgres')(
+    'makes one draft of concurrent starts (PostgreSQL: PGlite runs transactions one at a time)',
+    async () => {
+      const other = await insertCall(t.database.db, { serviceAreaIds: [communityRegionId] });
+      const clients = await Promise.all([provider, t.client('provider'), t.client('provider')]);
+      const results = await Promise.all(
+        [...clients, ...clients].map((c) => c.post('/api/applications', { callId: other.id })),
+      );
+      expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+      expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
+      expect(await applicationsOn(other.id)).toHaveLength(1);
+    },
+  );
+});

@@ -74,12 +74,23 @@ export function applicationRoutes(
 
   app.post(
     '/api/applications',
-    { schema: { tags, body: applicationCreate, response: { 201: applicationView } } },
+    {
+      schema: {
+        tags,
+        description:
+          'Starts a draft (201). A provider has one draft per call: when it has one already, that draft is returned unchanged (200); save changes with PATCH.',
+        body: applicationCreate,
+        response: { 200: applicationView, 201: applicationView },
+      },
+    },
     async (request, reply) => {
       authorize(request.user, applicationPolicy, 'create', null);
-      return reply
-        .status(201)
-        .send(await service.createApplication(db, signedInActor(request), request.body));
+      const { created, application } = await service.createApplication(
+        db,
+        signedInActor(request),
+        request.body,
+      );
+      return reply.status(created ? 201 : 200).send(application);
     },
   );
 

@@ -151,6 +151,27 @@ function assertWindowOpen(call: CallRow) {
   if (now > call.applicationClosesAt.getTime()) throw conflict('申报已截止，申报材料已封存');
 }
 
+/** The provider's one draft on a call (unique index applications_one_draft_per_provider), if any. */
+async function draftOf(db: Executor, callId: string, providerOrgId: string) {
+  const [row] = await db
+    .select({ id: applications.id })
+    .from(applications)
+    .where(
+      and(
+        eq(applications.callId, callId),
+        eq(applications.providerOrgId, providerOrgId),
+        eq(applications.status, 'draft'),
+      ),
+    );
+  return row?.id ?? null;
+}
+
+/**
+ * Starts an application, or reopens the provider's draft on the call: a provider has at most one
+ * draft per call (a partial unique index; of two concurrent starts one inserts, the other finds
+ * that draft). A reopened draft is returned as it is (`created: false`); changes go through
+ * updateDraft.
+ */
 export async function createApplication(
   db: Db,
   actor: Actor & { user: CurrentUser },
@@ -160,11 +181,13 @@ export async function createApplication(
   if (call.status === 'draft') throw notFound('项目');
   assertWindowOpen(call);
   const providerOrgId = actor.user.org!.id;
+  const existing = await draftOf(db, call.id, providerOrgId);
+  if (existing) return { created: false, application: await getApplication(db, actor.user, existing) };
   const communityOrgId = input.communityRegionId
     ? await resolveCommunity(db, call, input.communityRegionId)
     : null;
   const proposal = proposalSchema.parse(input.proposal ?? {});
-  const id = await db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(applications)
       .values({
@@ -180,16 +203,31 @@ export async function createApplication(
       })
       .onConflictDoNothing()
       .returning({ id: applications.id });
-    if (!row) throw conflict('本机构已在该社区申报过本项目，请编辑已有申报');
+    if (!row) {
+      // Another request made the draft in the meantime (its transaction committed before this
+      // insert went ahead), or the provider already applied with this community.
+      const draft = await draftOf(tx, call.id, providerOrgId);
+      if (draft) return { created: false, id: draft };
+      throw conflict('本机构已在该社区申报过本项目，请编辑已有申报');
+    }
     await appendAudit(tx, actor, {
       action: 'application.created',
       targetType: 'application',
       targetId: row.id,
       summary: { callId: call.id },
     });
-    return row.id;
+    return { created: true, id: row.id };
   });
-  return getApplication(db, actor.user, id);
+  return { created: created.created, application: await getApplication(db, actor.user, created.id) };
+}
+
+/** True when `error` (or what it wraps, e.g. drizzle's query error) broke the named unique index. */
+function breaksUnique(error: unknown, index: string): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    const pgError = e as Error & { code?: string; constraint?: string };
+    if (pgError.code === '23505') return pgError.constraint === index;
+  }
+  return false;
 }
 
 /** Auto-save of a draft. Changing what the community co-signed clears the co-signature. */
@@ -229,7 +267,12 @@ export async function updateDraft(
         updatedAt: new Date(),
       })
       .where(and(eq(applications.id, id), eq(applications.version, before.version)))
-      .returning({ id: applications.id });
+      .returning({ id: applications.id })
+      .catch((error) => {
+        if (breaksUnique(error, 'applications_one_per_provider_community'))
+          throw fieldError('communityRegionId', '本机构已在该社区申报过本项目，请选择其他社区或编辑已有申报');
+        throw error;
+      });
     if (updated.length === 0) throw conflict('申报已在别处修改，请刷新后再编辑');
     if (clearCosign) {
       await appendAudit(tx, actor, {

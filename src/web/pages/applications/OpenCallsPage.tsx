@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Alert, App, Button, Card, Skeleton, Space } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, errorMessage, type Page } from '../../api';
+import { api, errorMessage, type Page, requestRaw } from '../../api';
 import { LoadFailed } from '../../components/ErrorPages';
 import { ListToolbar, PagedCards, useListParams } from '../../components/list';
 import { PageHeader } from '../../components/PageHeader';
@@ -70,13 +70,18 @@ export function OpenCallPage() {
     Date.parse(c.applicationOpensAt) <= Date.now() &&
     Date.parse(c.applicationClosesAt) > Date.now();
 
+  // One draft per call and provider: the server hands back the existing one (200) instead of a new one.
+  const draft = mine.data?.items.find((a) => a.status === 'draft');
   const start = async () => {
     setCreating(true);
     try {
-      const created = await api.post<ApplicationView>('/api/applications', { callId: c.id });
+      const res = await requestRaw('POST', '/api/applications', { body: { callId: c.id } });
+      const opened = (await res.json()) as ApplicationView;
       await client.invalidateQueries({ queryKey: ['applications', 'list'] });
-      message.success('已创建申报草稿，填写内容将自动保存');
-      navigate(`/app/applications/${created.id}`);
+      message.success(
+        res.status === 201 ? '已创建申报草稿，填写内容将自动保存' : '已打开本机构在该项目的申报草稿',
+      );
+      navigate(`/app/applications/${opened.id}`);
     } catch (error) {
       message.error(errorMessage(error));
     } finally {
@@ -90,11 +95,25 @@ export function OpenCallPage() {
         title={c.title}
         subTitle={`${c.buyerName} · 申报截止 ${formatDateTime(c.applicationClosesAt)} · 单个项目上限 ${formatMoney(c.budgetCapFen)}`}
         extra={
-          open ? (
-            <Button type="primary" icon={<FormOutlined />} loading={creating} onClick={start}>
+          !open ? null : draft ? (
+            <Button
+              type="primary"
+              icon={<FormOutlined />}
+              onClick={() => navigate(`/app/applications/${draft.id}`)}
+            >
+              继续填写草稿
+            </Button>
+          ) : (
+            <Button
+              type="primary"
+              icon={<FormOutlined />}
+              loading={creating}
+              disabled={mine.isPending}
+              onClick={start}
+            >
               新建申报
             </Button>
-          ) : null
+          )
         }
       />
       {!open ? (
