@@ -48,6 +48,7 @@ export async function applicationRoleProblems(owner: pg.ClientBase, appRole: str
   const problems: string[] = [];
   if (role.superuser) problems.push(`the application role ${appRole} is a superuser`);
   if (role.same) problems.push('DATABASE_URL and DATABASE_OWNER_URL name the same role');
-  else if (role.member) problems.push(`the application role ${appRole} is a member of the owner role`);
+  else if (role.member && !role.superuser)
+    problems.push(`the application role ${appRole} is a member of the owner role`);
   return problems;
 }
