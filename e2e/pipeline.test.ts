@@ -774,7 +774,15 @@ describe.skipIf(!chromiumPath)('pipeline browser test', () => {
         async () => (await steps.count()) >= 11 && (await verified.count()) === (await steps.count()),
         60_000,
         'every public step verified in the transparency log',
-      );
+      ).catch(async (error) => {
+        const states = await steps.evaluateAll((nodes) =>
+          nodes.map(
+            (n) =>
+              `${n.querySelector('strong')?.textContent}: ${n.querySelector('[data-testid="log-inclusion"]')?.textContent ?? 'no tag'}`,
+          ),
+        );
+        throw new Error(`${error.message}:\n${states.join('\n')}`);
+      });
       await visible(timeline.getByText(/已记入公开日志 第 \d+ 条 · 已验证/));
       // The ineligible application and the expert's conflict are internal: not on the public page.
       expect(await timeline.textContent()).not.toContain(applicants[1].orgName);

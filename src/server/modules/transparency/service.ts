@@ -14,10 +14,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db, Executor } from '../../db/client.js';
 import { auditLog } from '../audit/schema.js';
+import { timelineEvents } from '../timeline/schema.js';
 import { formatCheckpoint, parseCheckpoint } from './lib/checkpoint.js';
 import { type AuditRowContent, committedContent, encodeBundle, logEntry } from './lib/entries.js';
 import { emptyRoot, inclusionProof, leafHash, perfectRoot } from './lib/merkle.js';
@@ -476,18 +477,35 @@ export async function entryProof(db: Db, auditId: number) {
 }
 
 /**
- * For anyone: public audit entries' log entries with their inclusion proofs in the latest
- * checkpoint, so a page can check for itself that its public steps are in the signed log.
- * Entries not yet in a signed checkpoint are listed as pending; internal entries are left out
- * (their log entries are public, but naming them by audit id is not).
+ * For anyone: the log entries of public audit entries and of public timeline steps, with their
+ * inclusion proofs in the latest checkpoint, so a page can check for itself that its public steps
+ * are in the signed log. A step's entry may be internal (e.g. the review's completion, whose
+ * content names the panel): its log entry, like every internal one, shows only time, action and
+ * a commitment. Entries not yet in a signed checkpoint are listed as pending; other internal
+ * entries are left out (their log entries are public, but naming them by audit id is not).
  */
 export async function publicProofs(db: Db, auditIds: readonly number[]) {
-  const publicIds = auditIds.length
+  const ids = [...auditIds];
+  const publicIds = ids.length
     ? (
         await db
           .select({ id: auditLog.id })
           .from(auditLog)
-          .where(and(inArray(auditLog.id, [...auditIds]), eq(auditLog.visibility, 'public')))
+          .where(
+            and(
+              inArray(auditLog.id, ids),
+              or(
+                eq(auditLog.visibility, 'public'),
+                inArray(
+                  auditLog.id,
+                  db
+                    .select({ id: timelineEvents.auditId })
+                    .from(timelineEvents)
+                    .where(inArray(timelineEvents.auditId, ids)),
+                ),
+              ),
+            ),
+          )
       ).map((r) => r.id)
     : [];
   const found = await proofsInLatestCheckpoint(db, publicIds);

@@ -272,6 +272,17 @@ describe('public steps, proven in the log the way a browser checks them', () => 
     const proofs = await proofsOf([...publicIds, ...internalIds, 99_999_999]);
     expect(proofs.entries.map((e) => e.auditId).sort()).toEqual([...publicIds].sort());
     expect(proofs.pending).toEqual([]);
+
+    // An internal entry that a public step stands for (the review's completion names its panel)
+    // is proven too: its log entry holds only time, action and a commitment.
+    const call = await insertCall(db());
+    await db()
+      .insert(timelineEvents)
+      .values({ callId: call.id, kind: 'test', title: '测试', auditId: internalIds[0] });
+    const linked = await proofsOf([internalIds[0]]);
+    expect(linked.entries.map((e) => e.auditId)).toEqual([internalIds[0]]);
+    const entry = JSON.parse(Buffer.from(decodeLogBase64(linked.entries[0].entry)!).toString('utf8'));
+    expect(Object.keys(entry).sort()).toEqual(['action', 'at', 'commitment', 'id', 'visibility']);
     const anon = await t.client();
     for (const bad of ['', 'abc', '1,,2', '-1', Array.from({ length: 101 }, (_, i) => i + 1).join(',')]) {
       const res = await anon.get(`/api/transparency/log/proofs?audit=${bad}`);
