@@ -40,6 +40,8 @@ import { closeResultsPublicity, finalEvaluationClosed, viewableEvaluations } fro
 import { expertRoutes } from './modules/experts/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { diskStorage } from './modules/files/storage.js';
+import { fundsRoutes } from './modules/funds/routes.js';
+import { paymentsSettled, viewableExpenses } from './modules/funds/service.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { planRoutes } from './modules/plans/routes.js';
@@ -71,6 +73,7 @@ export const modules: readonly AppModule[] = [
         objection: viewableObjections,
         contract: async () => new Set(),
         evaluation: viewableEvaluations,
+        expense: viewableExpenses,
       }),
   },
   { name: 'accounts', routes: accountRoutes },
@@ -89,8 +92,9 @@ export const modules: readonly AppModule[] = [
     routes: (app, ctx) => publicityRoutes(app, ctx, { closers: { evaluation: closeResultsPublicity } }),
   },
   { name: 'contracts', routes: contractRoutes },
-  { name: 'projects', routes: (app, ctx) => projectRoutes(app, ctx, { closeChecks: [finalEvaluationClosed] }) },
+  { name: 'projects', routes: (app, ctx) => projectRoutes(app, ctx, { closeChecks: [finalEvaluationClosed, paymentsSettled] }) },
   { name: 'evaluations', routes: evaluationRoutes },
+  { name: 'funds', routes: fundsRoutes },
   { name: 'transparency', routes: transparencyRoutes },
 ];
 

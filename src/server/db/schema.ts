@@ -10,6 +10,7 @@ export * from '../modules/duplicates/schema.js';
 export * from '../modules/evaluations/schema.js';
 export * from '../modules/experts/schema.js';
 export * from '../modules/files/schema.js';
+export * from '../modules/funds/schema.js';
 export * from '../modules/notifications/schema.js';
 export * from '../modules/orgs/schema.js';
 export * from '../modules/plans/schema.js';
