@@ -7,12 +7,7 @@ import { readUploadedFile } from '../../http/uploads.js';
 import { appendAudit } from '../audit/service.js';
 import { displayName } from './names.js';
 import { attachments, files } from './schema.js';
-import {
-  ATTACHMENT_TYPES_TEXT,
-  detectAllowedType,
-  type FileStorage,
-  MAX_ATTACHMENT_BYTES,
-} from './storage.js';
+import { detectAllowedType, type FileStorage, MAX_ATTACHMENT_BYTES, uploadRule } from './storage.js';
 
 export type OwnerType = (typeof attachments.$inferSelect)['ownerType'];
 
@@ -39,8 +34,9 @@ export async function storeAttachment(
   upload: Upload,
   tx?: Tx,
 ) {
-  const type = await detectAllowedType(upload.content);
-  if (!type) throw unprocessable('file_type_not_allowed', ATTACHMENT_TYPES_TEXT);
+  const rule = uploadRule(owner.type);
+  const type = await detectAllowedType(upload.content, rule);
+  if (!type) throw unprocessable('file_type_not_allowed', rule.message);
   // The given name is display text only: the content is stored and downloaded by its type.
   const name = displayName(upload.name);
   const sha256 = await storage.put(upload.content, type.ext);

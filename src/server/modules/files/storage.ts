@@ -47,7 +47,7 @@ export interface FileType {
   ext: string;
 }
 
-/** What may be attached to calls, applications, objections and contracts, by detected extension. */
+/** Every type an attachment may have, by the extension file-type detects. */
 const ATTACHMENT_TYPES: Record<string, FileType> = {
   pdf: { mime: 'application/pdf', ext: 'pdf' },
   png: { mime: 'image/png', ext: 'png' },
@@ -59,7 +59,24 @@ const ATTACHMENT_TYPES: Record<string, FileType> = {
   doc: { mime: 'application/msword', ext: 'doc' },
 };
 
-export const ATTACHMENT_TYPES_TEXT = '只能上传 PDF、Word（.doc/.docx）或图片（PNG、JPEG、GIF、WebP）文件';
+/** Which detected types a kind of upload accepts, and what to say otherwise. */
+export interface UploadRule {
+  types: readonly string[];
+  message: string;
+}
+
+const ANY_ATTACHMENT: UploadRule = {
+  types: Object.keys(ATTACHMENT_TYPES),
+  message: '只能上传 PDF、Word（.doc/.docx）或图片（PNG、JPEG、GIF、WebP）文件',
+};
+
+/** By owner type; calls, applications, objections, contracts and receipts take any attachment type. */
+const UPLOAD_RULES: Record<string, UploadRule> = {
+  evaluation: { types: ['pdf'], message: '评估报告只能上传 PDF 文件' },
+};
+
+export const uploadRule = (ownerType: string): UploadRule =>
+  Object.hasOwn(UPLOAD_RULES, ownerType) ? UPLOAD_RULES[ownerType] : ANY_ATTACHMENT;
 
 const EXT_OF_MIME = new Map(Object.values(ATTACHMENT_TYPES).map((t) => [t.mime, t.ext]));
 
@@ -72,10 +89,10 @@ export const extOfMime = (mime: string) => EXT_OF_MIME.get(mime) ?? 'bin';
  */
 const WORD_STREAM = Buffer.from('WordDocument', 'utf16le');
 
-/** The type of an attachment from its bytes (never its name or claimed type); null when not allowed. */
-export async function detectAllowedType(content: Buffer): Promise<FileType | null> {
+/** The type of an upload from its bytes (never its name or claimed type); null when the rule refuses it. */
+export async function detectAllowedType(content: Buffer, rule = ANY_ATTACHMENT): Promise<FileType | null> {
   const detected = await fileTypeFromBuffer(content);
-  if (!detected) return null;
-  if (detected.ext === 'cfb') return content.includes(WORD_STREAM) ? ATTACHMENT_TYPES.doc : null;
-  return Object.hasOwn(ATTACHMENT_TYPES, detected.ext) ? ATTACHMENT_TYPES[detected.ext] : null;
+  let ext = detected?.ext;
+  if (ext === 'cfb') ext = content.includes(WORD_STREAM) ? 'doc' : undefined;
+  return ext && rule.types.includes(ext) ? ATTACHMENT_TYPES[ext] : null;
 }
