@@ -1,11 +1,16 @@
-import type { AddressInfo } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workingDaysBetween } from '../../../domain/working-days.js';
 import { type Database, openDatabase } from '../../db/client.js';
 import { expectDeniedToEach } from '../../testing/expectations.js';
 import { insertApplication, insertCall, orgOf } from '../../testing/factories.js';
+import {
+  type CapturedMail,
+  closedSmtpPort,
+  headerOf,
+  type SmtpCapture,
+  startSmtpCapture,
+} from '../../testing/smtp.js';
 import { ALL_ROLES_USERS, buildTestApp, type TestApp, type TestClient } from '../../testing/test-app.js';
 import { users } from '../accounts/schema.js';
 import { sendDeadlineReminders } from '../applications/reminders.js';
@@ -267,67 +272,15 @@ describe('deadline reminders', () => {
   });
 });
 
-/** Decodes RFC 2047 encoded words (=?UTF-8?B?…?= / Q) in a header value. */
-function decodeHeader(value: string): string {
-  const parts: Buffer[] = [];
-  const re = /=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g;
-  let last = 0;
-  for (let m = re.exec(value); m; m = re.exec(value)) {
-    const between = value.slice(last, m.index);
-    if (!/^\s*$/.test(between) || last === 0) parts.push(Buffer.from(between));
-    parts.push(
-      m[2].toUpperCase() === 'B'
-        ? Buffer.from(m[3], 'base64')
-        : Buffer.from(
-            m[3]
-              .replace(/_/g, ' ')
-              .replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(Number.parseInt(h, 16))),
-            'latin1',
-          ),
-    );
-    last = m.index + m[0].length;
-  }
-  parts.push(Buffer.from(value.slice(last)));
-  return Buffer.concat(parts).toString('utf8');
-}
-
-function headerOf(raw: string, name: string): string {
-  const unfolded = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
-  const line = unfolded.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-  return decodeHeader(line?.slice(name.length + 1).trim() ?? '');
-}
-
 describe('e-mail delivery', () => {
-  type Captured = { from: string; to: string[]; raw: string };
-  const captured: Captured[] = [];
-  let reject = false;
-  let server: SMTPServer;
+  let smtp: SmtpCapture;
+  let captured: CapturedMail[];
   let mailer: Mailer;
 
   beforeAll(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          if (reject) {
-            callback(Object.assign(new Error('Mailbox temporarily unavailable'), { responseCode: 451 }));
-            return;
-          }
-          captured.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString('utf8'),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.server.address() as AddressInfo).port;
+    smtp = await startSmtpCapture();
+    captured = smtp.mails;
+    const port = smtp.port;
     mailer = smtpMailer({
       ...t.config,
       SMTP_HOST: '127.0.0.1',
@@ -343,7 +296,7 @@ describe('e-mail delivery', () => {
   });
   afterAll(async () => {
     mailer?.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await smtp?.close();
   });
 
   it('is off without SMTP_HOST', () => {
@@ -376,11 +329,11 @@ describe('e-mail delivery', () => {
   });
 
   const later = (ms: number) => new Date(Date.now() + ms);
-  const subjects = () => captured.map((m) => headerOf(m.raw, 'Subject'));
+  const subjects = () => captured.map((m) => m.subject);
 
   it('tries a refused message again after a pause that doubles, and gives up after the last attempt', async () => {
     const id = await notifyUser('provider', '资格审查结果通知');
-    reject = true;
+    smtp.reject = true;
     try {
       const first = later(0);
       expect(await deliverPendingEmails(t.database.db, mailer, { now: first })).toEqual({
@@ -408,7 +361,7 @@ describe('e-mail delivery', () => {
         emailRetryAt: new Date(second.getTime() + 120_000),
       });
     } finally {
-      reject = false;
+      smtp.reject = false;
     }
     const retried = await deliverPendingEmails(t.database.db, mailer, { now: later(200_000) });
     expect(retried).toEqual({ sent: 1, failed: 0 });
@@ -416,12 +369,12 @@ describe('e-mail delivery', () => {
     expect(subjects().filter((s) => s === '资格审查结果通知')).toHaveLength(1);
 
     const hopeless = await notifyUser('provider', '一直被拒收的通知');
-    reject = true;
+    smtp.reject = true;
     try {
       for (let i = 0; i < MAX_EMAIL_ATTEMPTS; i++)
         await deliverPendingEmails(t.database.db, mailer, { now: later((i + 1) * 3_600_000) });
     } finally {
-      reject = false;
+      smtp.reject = false;
     }
     expect(await rowOf(hopeless)).toMatchObject({ emailedAt: null, emailAttempts: MAX_EMAIL_ATTEMPTS });
     expect(await deliverPendingEmails(t.database.db, mailer, { now: later(24 * 3_600_000) })).toEqual({
@@ -435,10 +388,7 @@ describe('e-mail delivery', () => {
       await notifyUser('provider', '服务器不可达时的通知'),
       await notifyUser('provider', '第二条'),
     ];
-    const closed = new SMTPServer({ authOptional: true, logger: false });
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.server.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedSmtpPort();
     const down = smtpMailer({ ...t.config, SMTP_HOST: '127.0.0.1', SMTP_PORT: port })!;
     const warnings: object[] = [];
     const log = { info() {}, warn: (o: object) => warnings.push(o), error() {} };
