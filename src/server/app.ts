@@ -36,7 +36,11 @@ import { callRoutes } from './modules/calls/routes.js';
 import { viewableCalls } from './modules/calls/service.js';
 import { contractRoutes } from './modules/contracts/routes.js';
 import { evaluationRoutes } from './modules/evaluations/routes.js';
-import { closeResultsPublicity, finalEvaluationClosed, viewableEvaluations } from './modules/evaluations/service.js';
+import {
+  closeResultsPublicity,
+  finalEvaluationClosed,
+  viewableEvaluations,
+} from './modules/evaluations/service.js';
 import { expertRoutes } from './modules/experts/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { diskStorage } from './modules/files/storage.js';
@@ -48,6 +52,8 @@ import { planRoutes } from './modules/plans/routes.js';
 import { projectRoutes } from './modules/projects/routes.js';
 import { viewableObjections } from './modules/publicity/objection-attachments.js';
 import { publicityRoutes } from './modules/publicity/routes.js';
+import { redflagRoutes } from './modules/redflags/routes.js';
+import { refreshAlerts } from './modules/redflags/service.js';
 import { regionRoutes } from './modules/regions/routes.js';
 import { isPanelReviewer } from './modules/reviews/access.js';
 import { reviewRoutes } from './modules/reviews/routes.js';
@@ -92,9 +98,17 @@ export const modules: readonly AppModule[] = [
     routes: (app, ctx) => publicityRoutes(app, ctx, { closers: { evaluation: closeResultsPublicity } }),
   },
   { name: 'contracts', routes: contractRoutes },
-  { name: 'projects', routes: (app, ctx) => projectRoutes(app, ctx, { closeChecks: [finalEvaluationClosed, paymentsSettled] }) },
-  { name: 'evaluations', routes: evaluationRoutes },
-  { name: 'funds', routes: fundsRoutes },
+  {
+    name: 'projects',
+    routes: (app, ctx) =>
+      projectRoutes(app, ctx, {
+        closeChecks: [finalEvaluationClosed, paymentsSettled],
+        afterWrite: refreshAlerts,
+      }),
+  },
+  { name: 'evaluations', routes: (app, ctx) => evaluationRoutes(app, ctx, { afterWrite: refreshAlerts }) },
+  { name: 'funds', routes: (app, ctx) => fundsRoutes(app, ctx, { afterWrite: refreshAlerts }) },
+  { name: 'redflags', routes: redflagRoutes },
   { name: 'transparency', routes: transparencyRoutes },
 ];
 

@@ -16,6 +16,7 @@ export * from '../modules/orgs/schema.js';
 export * from '../modules/plans/schema.js';
 export * from '../modules/projects/schema.js';
 export * from '../modules/publicity/schema.js';
+export * from '../modules/redflags/schema.js';
 export * from '../modules/regions/schema.js';
 export * from '../modules/reviews/schema.js';
 export * from '../modules/timeline/schema.js';
