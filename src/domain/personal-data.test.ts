@@ -24,6 +24,8 @@ const masked: [string, string, string][] = [
   ['after tel:', 'tel:13812345678', 'tel:***'],
   ['glued to Tel', 'Tel13812345678', 'Tel***'],
   ['two mobiles', '13812345678 13987654321', '*** ***'],
+  ['after a character NFKC expands', '㈱电话13812345678，谢谢', '㈱电话***，谢谢'],
+  ['after a leading zero-width space', '\u200b电话：13812345678', '\u200b电话：***'],
   // landlines
   ['landline with area code', '座机0871-63123456', '座机***'],
   ['landline in parentheses', '(0871)63123456', '***'],

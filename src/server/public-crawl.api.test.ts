@@ -372,15 +372,7 @@ describe('public pages and endpoints', () => {
       }
     }
 
-    const perRoute = new Map<string, number>();
-    for (const url of visited) {
-      const route = url.split('?')[0].replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}');
-      perRoute.set(route, (perRoute.get(route) ?? 0) + 1);
-    }
-    console.log(
-      `[public-crawl] ${fetched} requests, ${publicRoutes.size} public routes answered 200`,
-      [...perRoute].sort((a, b) => b[1] - a[1]).slice(0, 15),
-    );
+    console.log(`[public-crawl] ${fetched} requests, ${publicRoutes.size} public routes answered 200`);
     expect(problems).toEqual([]);
     // The crawl reached what it is about.
     expect([...publicRoutes]).toEqual(
