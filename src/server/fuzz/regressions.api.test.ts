@@ -19,7 +19,7 @@ import {
   identityHeaders,
   installWriteCounter,
 } from './harness.js';
-import { brokenUploads, type MultipartBody, SAMPLE_FILES } from './requests.js';
+import { brokenUpload, type MultipartBody, SAMPLE_FILES } from './requests.js';
 
 interface Fixtures {
   /** A published call of the buyer, one of its draft calls, a community, a provider's draft. */
@@ -315,7 +315,7 @@ const uploadCases: Case[] = UPLOAD_ROUTES.flatMap((route) =>
     as: route.as,
     method: 'POST' as const,
     url: route.url,
-    multipart: () => brokenUploads(route.file(), 'upload.pdf').find((b) => b.note === note)!,
+    multipart: () => brokenUpload(route.file(), 'upload.pdf', note),
     ...expected,
   })),
 );

@@ -241,113 +241,101 @@ export const filePart = (
 
 const formType = (boundary = BOUNDARY) => ({ 'content-type': `multipart/form-data; boundary=${boundary}` });
 
+const namedPart = (name: string, body: Buffer | string, type?: string) => ({
+  head: `Content-Disposition: form-data; name="${name}"${type ? `${CRLF}Content-Type: ${type}` : ''}`,
+  body,
+});
+const encodedName = (file: Buffer, value: string) => ({
+  head: `Content-Disposition: form-data; name="file"; filename*=${value}${CRLF}Content-Type: application/pdf`,
+  body: file,
+});
+
 /**
- * The broken forms of issue 8 (each was a 500 on some upload route) and a few more. `file` is
- * a file the route accepts, so the valid form succeeds where the caller may upload.
+ * The broken forms of issue 8 (each was a 500 on some upload route) and a few more, by name,
+ * each built only when asked for. `file` is one the route accepts, so `valid` succeeds where the
+ * caller may upload.
  */
-export function brokenUploads(file: Buffer, filename: string): MultipartBody[] {
-  const valid = multipart([filePart(filename, file)]);
-  const manyFields = multipart([
-    ...Array.from({ length: 1000 }, (_, i) => ({
-      head: `Content-Disposition: form-data; name="f${i}"`,
-      body: 'x',
-    })),
-    filePart(filename, file),
-  ]);
-  return [
-    { note: 'no boundary', payload: valid, headers: { 'content-type': 'multipart/form-data' } },
-    {
-      note: 'truncated body',
-      payload: valid.subarray(0, Math.floor(valid.length * 0.6)),
-      headers: formType(),
-    },
-    {
-      note: 'part without a file name',
-      payload: multipart([
-        {
-          head: 'Content-Disposition: form-data; name="file"\r\nContent-Type: application/octet-stream',
-          body: file,
-        },
-      ]),
-      headers: formType(),
-    },
-    {
-      note: 'text part without a file name',
-      payload: multipart([{ head: 'Content-Disposition: form-data; name="file"', body: file }]),
-      headers: formType(),
-    },
-    { note: '1,000 fields', payload: manyFields, headers: formType() },
-    {
-      note: 'filename* with NUL',
-      payload: multipart([
-        {
-          ...filePart('', file),
-          head: `Content-Disposition: form-data; name="file"; filename*=UTF-8''a%00b.pdf${CRLF}Content-Type: application/pdf`,
-        },
-      ]),
-      headers: formType(),
-    },
-    {
-      note: 'filename* with a lone surrogate (UTF-16)',
-      payload: multipart([
-        {
-          ...filePart('', file),
-          head: `Content-Disposition: form-data; name="file"; filename*=utf-16le''%00%D8.pdf${CRLF}Content-Type: application/pdf`,
-        },
-      ]),
-      headers: formType(),
-    },
-    {
-      note: 'NUL in the file name',
-      payload: multipart([filePart('a\u0000.pdf', file)]),
-      headers: formType(),
-    },
-    {
-      note: 'gzip Content-Encoding',
-      payload: gzipSync(valid),
-      headers: { ...formType(), 'content-encoding': 'gzip' },
-    },
-    {
-      note: 'wrong content type (JSON)',
-      payload: Buffer.from('{"file":"x"}'),
-      headers: { 'content-type': 'application/json' },
-    },
-    {
-      note: 'wrong content type (multipart/mixed)',
-      payload: valid,
-      headers: { 'content-type': `multipart/mixed; boundary=${BOUNDARY}` },
-    },
-    { note: 'empty body', payload: Buffer.alloc(0), headers: formType() },
-    {
-      note: 'two files',
-      payload: multipart([filePart(filename, file), filePart(filename, file)]),
-      headers: formType(),
-    },
-    {
-      note: '__proto__ field',
-      payload: multipart([
-        { head: 'Content-Disposition: form-data; name="__proto__"', body: 'x' },
-        filePart(filename, file),
-      ]),
-      headers: formType(),
-    },
-    {
-      note: 'field over the size limit',
-      payload: multipart([
-        { head: 'Content-Disposition: form-data; name="note"', body: 'x'.repeat(100_000) },
-        filePart(filename, file),
-      ]),
-      headers: formType(),
-    },
-    {
-      note: 'garbage after the boundary',
-      payload: Buffer.concat([valid.subarray(0, 40), Buffer.from('\u0000\u0001garbage')]),
-      headers: formType(),
-    },
-    { note: 'boundary mismatch', payload: valid, headers: formType('other-boundary') },
-    { note: 'valid', payload: valid, headers: formType() },
-  ];
-}
+const UPLOADS: Record<string, (file: Buffer, filename: string) => Omit<MultipartBody, 'note'>> = {
+  'no boundary': (file, name) => ({
+    payload: multipart([filePart(name, file)]),
+    headers: { 'content-type': 'multipart/form-data' },
+  }),
+  'truncated body': (file, name) => {
+    const valid = multipart([filePart(name, file)]);
+    return { payload: valid.subarray(0, Math.floor(valid.length * 0.6)), headers: formType() };
+  },
+  'part without a file name': (file) => ({
+    payload: multipart([namedPart('file', file, 'application/octet-stream')]),
+    headers: formType(),
+  }),
+  'text part without a file name': (file) => ({
+    payload: multipart([namedPart('file', file)]),
+    headers: formType(),
+  }),
+  '1,000 fields': (file, name) => ({
+    payload: multipart([
+      ...Array.from({ length: 1000 }, (_, i) => namedPart(`f${i}`, 'x')),
+      filePart(name, file),
+    ]),
+    headers: formType(),
+  }),
+  'filename* with NUL': (file) => ({
+    payload: multipart([encodedName(file, "UTF-8''a%00b.pdf")]),
+    headers: formType(),
+  }),
+  'filename* with a lone surrogate (UTF-16)': (file) => ({
+    payload: multipart([encodedName(file, "utf-16le''%00%D8.pdf")]),
+    headers: formType(),
+  }),
+  'NUL in the file name': (file) => ({
+    payload: multipart([filePart('a\u0000.pdf', file)]),
+    headers: formType(),
+  }),
+  'gzip Content-Encoding': (file, name) => ({
+    payload: gzipSync(multipart([filePart(name, file)])),
+    headers: { ...formType(), 'content-encoding': 'gzip' },
+  }),
+  'wrong content type (JSON)': () => ({
+    payload: Buffer.from('{"file":"x"}'),
+    headers: { 'content-type': 'application/json' },
+  }),
+  'wrong content type (multipart/mixed)': (file, name) => ({
+    payload: multipart([filePart(name, file)]),
+    headers: { 'content-type': `multipart/mixed; boundary=${BOUNDARY}` },
+  }),
+  'empty body': () => ({ payload: Buffer.alloc(0), headers: formType() }),
+  'two files': (file, name) => ({
+    payload: multipart([filePart(name, file), filePart(name, file)]),
+    headers: formType(),
+  }),
+  '__proto__ field': (file, name) => ({
+    payload: multipart([namedPart('__proto__', 'x'), filePart(name, file)]),
+    headers: formType(),
+  }),
+  'field over the size limit': (file, name) => ({
+    payload: multipart([namedPart('note', 'x'.repeat(100_000)), filePart(name, file)]),
+    headers: formType(),
+  }),
+  'garbage after the boundary': (file, name) => ({
+    payload: Buffer.concat([
+      multipart([filePart(name, file)]).subarray(0, 40),
+      Buffer.from('\u0000\u0001garbage'),
+    ]),
+    headers: formType(),
+  }),
+  'boundary mismatch': (file, name) => ({
+    payload: multipart([filePart(name, file)]),
+    headers: formType('other'),
+  }),
+  valid: (file, name) => ({ payload: multipart([filePart(name, file)]), headers: formType() }),
+};
+
+export const UPLOAD_KINDS = Object.keys(UPLOADS);
+
+export const brokenUpload = (file: Buffer, filename: string, note: string): MultipartBody => ({
+  note,
+  ...UPLOADS[note](file, filename),
+});
 
 function uploadArbitrary(op: Operation, pools: Pools): fc.Arbitrary<MultipartBody> {
   const xlsx = op.upload?.accepts === 'xlsx';
@@ -366,44 +354,46 @@ function uploadArbitrary(op: Operation, pools: Pools): fc.Arbitrary<MultipartBod
   ];
   return fc
     .tuple(fc.constantFrom(...files), fc.constantFrom(...names), fc.nat())
-    .map(([file, name, pick]) => {
-      const all = brokenUploads(file, name);
-      return all[pick % all.length];
-    });
+    .map(([file, name, pick]) => brokenUpload(file, name, UPLOAD_KINDS[pick % UPLOAD_KINDS.length]));
 }
 
 /** One request to `op`: valid-shaped (a fifth of them) or mutated. */
 export function requestArbitrary(op: Operation, pools: Pools): fc.Arbitrary<GeneratedRequest> {
-  return fc.nat({ max: 4 }).chain((n) => {
-    const mutate = n > 0;
-    const path = pathArbitrary(op, pools, mutate);
-    const query = queryArbitrary(op, pools, mutate);
-    if (op.upload) {
-      return fc.tuple(path, query, uploadArbitrary(op, pools)).map(([p, q, body]) => ({
-        method: op.method,
-        url: p + q,
-        headers: body.headers,
-        payload: body.payload,
-        note: `multipart: ${body.note}`,
-      }));
-    }
-    if (op.method === 'GET' || op.method === 'DELETE') {
-      return fc.tuple(path, query).map(([p, q]) => ({
-        method: op.method,
-        url: p + q,
-        headers: {},
-        note: mutate ? 'mutated' : 'valid',
-      }));
-    }
-    return fc.tuple(path, query, jsonBodyArbitrary(op, pools, mutate)).map(([p, q, body]) => ({
+  // Both kinds are built once: an arbitrary built inside chain() would be rebuilt for every value.
+  return fc.oneof(
+    { weight: 1, arbitrary: requestsOf(op, pools, false) },
+    { weight: 4, arbitrary: requestsOf(op, pools, true) },
+  );
+}
+
+function requestsOf(op: Operation, pools: Pools, mutate: boolean): fc.Arbitrary<GeneratedRequest> {
+  const path = pathArbitrary(op, pools, mutate);
+  const query = queryArbitrary(op, pools, mutate);
+  if (op.upload) {
+    return fc.tuple(path, query, uploadArbitrary(op, pools)).map(([p, q, body]) => ({
       method: op.method,
       url: p + q,
-      headers: {
-        ...(body.contentType ? { 'content-type': body.contentType } : {}),
-        ...(body.gzip ? { 'content-encoding': 'gzip' } : {}),
-      },
+      headers: body.headers,
       payload: body.payload,
-      note: `${mutate ? 'mutated' : 'valid'} ${body.note}`,
+      note: `multipart: ${body.note}`,
     }));
-  });
+  }
+  if (op.method === 'GET' || op.method === 'DELETE') {
+    return fc.tuple(path, query).map(([p, q]) => ({
+      method: op.method,
+      url: p + q,
+      headers: {},
+      note: mutate ? 'mutated' : 'valid',
+    }));
+  }
+  return fc.tuple(path, query, jsonBodyArbitrary(op, pools, mutate)).map(([p, q, body]) => ({
+    method: op.method,
+    url: p + q,
+    headers: {
+      ...(body.contentType ? { 'content-type': body.contentType } : {}),
+      ...(body.gzip ? { 'content-encoding': 'gzip' } : {}),
+    },
+    payload: body.payload,
+    note: `${mutate ? 'mutated' : 'valid'} ${body.note}`,
+  }));
 }

@@ -227,22 +227,17 @@ export const mutationArbitrary: fc.Arbitrary<Mutation[]> = fc.array(
 
 type Slot = { parent: Record<string, unknown> | unknown[] | null; key: string | number };
 
+/** Every place in a value (its root first), down to a depth that keeps 'nest' values walkable. */
 function slots(value: unknown): Slot[] {
   const out: Slot[] = [{ parent: null, key: '' }];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) {
-      node.forEach((child, i) => {
-        out.push({ parent: node, key: i });
-        walk(child);
-      });
-    } else if (node && typeof node === 'object') {
-      for (const [k, child] of Object.entries(node)) {
-        out.push({ parent: node as Record<string, unknown>, key: k });
-        walk(child);
-      }
+  const walk = (node: unknown, depth: number) => {
+    if (depth > 20 || node === null || typeof node !== 'object') return;
+    for (const [key, child] of Object.entries(node)) {
+      out.push({ parent: node as Record<string, unknown>, key: Array.isArray(node) ? Number(key) : key });
+      walk(child, depth + 1);
     }
   };
-  walk(value);
+  walk(value, 0);
   return out;
 }
 
@@ -255,7 +250,9 @@ const nested = (depth: number) => {
 /** Applies the mutations to a copy of `value`. */
 export function applyMutations(value: unknown, mutations: Mutation[]): unknown {
   let root = structuredClone(value);
-  for (const m of mutations) {
+  for (const mutation of mutations) {
+    // The nasty values are shared constants: each use gets its own copy.
+    const m = { ...mutation, with: structuredClone(mutation.with) };
     const all = slots(root);
     const slot = all[m.at % all.length];
     const get = () => (slot.parent === null ? root : (slot.parent as Record<string, unknown>)[slot.key]);
