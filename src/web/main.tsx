@@ -16,6 +16,9 @@ import { HomePage } from './pages/public/HomePage';
 import { markSessionExpired, SESSION_KEY, type SessionData } from './session';
 import './styles.css';
 
+const TransparencyPage = lazy(() =>
+  import('./pages/public/TransparencyPage').then((m) => ({ default: m.TransparencyPage })),
+);
 const RegionsPage = lazy(() =>
   import('./pages/regions/RegionsPage').then((m) => ({ default: m.RegionsPage })),
 );
@@ -119,6 +122,7 @@ function Root() {
                   <Route path="calls/:id" element={<PublicCallDetailPage />} />
                   <Route path="publicity" element={<PublicityListPage />} />
                   <Route path="publicity/:id" element={<PublicityDetailPage />} />
+                  <Route path="transparency" element={<TransparencyPage />} />
                 </Route>
                 <Route path="app" element={<AppLayout />}>
                   <Route index element={<DashboardPage />} />

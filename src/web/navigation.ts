@@ -12,6 +12,7 @@ import {
   IdcardOutlined,
   NotificationOutlined,
   ProjectOutlined,
+  SafetyCertificateOutlined,
   SolutionOutlined,
   SoundOutlined,
   TeamOutlined,
@@ -86,6 +87,7 @@ export const PUBLIC_NAV: readonly { path: string; label: string; icon: Component
   { path: '/', label: '首页', icon: HomeOutlined },
   { path: '/calls', label: '项目征集', icon: NotificationOutlined },
   { path: '/publicity', label: '立项公示', icon: SoundOutlined },
+  { path: '/transparency', label: '公开日志', icon: SafetyCertificateOutlined },
 ];
 
 /** The public menu entry a path belongs to (longest matching prefix). */
