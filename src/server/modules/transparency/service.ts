@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, asc, desc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db, Executor } from '../../db/client.js';
 import { auditLog } from '../audit/schema.js';
@@ -313,12 +313,12 @@ function fits(level: number, index: number, width: number, treeSize: number) {
 
 type AuditRow = typeof auditLog.$inferSelect;
 
-/** Leaves [start, end) with their audit rows as stored now (a missing row gives null). */
-async function leavesWithRows(db: Executor, start: number, end: number) {
+/** Leaves with their audit rows as stored now (a missing row gives null), in leaf order. */
+async function leavesWithRows(db: Executor, which: SQL) {
   const leaves = await db
     .select()
     .from(transparencyLeaves)
-    .where(and(gte(transparencyLeaves.leafIndex, start), lt(transparencyLeaves.leafIndex, end)))
+    .where(which)
     .orderBy(asc(transparencyLeaves.leafIndex));
   const rows = leaves.length
     ? await db
@@ -335,6 +335,10 @@ async function leavesWithRows(db: Executor, start: number, end: number) {
   return leaves.map((leaf) => ({ leaf, row: byId.get(leaf.auditId) ?? null }));
 }
 
+/** Leaves [start, end). */
+const leafRange = (start: number, end: number) =>
+  and(gte(transparencyLeaves.leafIndex, start), lt(transparencyLeaves.leafIndex, end)) as SQL;
+
 /**
  * Entry bundle `index` of the given width, generated from the audit rows as they are now. A row
  * that has disappeared is served as an empty entry (which matches no leaf).
@@ -343,7 +347,7 @@ export async function readEntryBundle(db: Executor, index: number, width: number
   const state = await logState(db);
   if (!state || !fits(0, index, width, state.treeSize)) return null;
   const start = index * TILE_WIDTH;
-  const leaves = await leavesWithRows(db, start, start + width);
+  const leaves = await leavesWithRows(db, leafRange(start, start + width));
   if (leaves.length !== width) return null;
   return encodeBundle(leaves.map(({ leaf, row }) => (row ? logEntry(row, leaf.salt) : Buffer.alloc(0))));
 }
@@ -430,28 +434,16 @@ async function proofsInLatestCheckpoint(db: Db, auditIds: readonly number[]) {
   const last = await latestCheckpoint(db);
   if (!last || auditIds.length === 0) return null;
   const treeSize = parseCheckpoint(parseNote(last.note).text).size;
-  const leaves = await db
-    .select()
-    .from(transparencyLeaves)
-    .where(
-      and(inArray(transparencyLeaves.auditId, [...auditIds]), lt(transparencyLeaves.leafIndex, treeSize)),
-    );
-  const rows = leaves.length
-    ? await db
-        .select()
-        .from(auditLog)
-        .where(
-          inArray(
-            auditLog.id,
-            leaves.map((l) => l.auditId),
-          ),
-        )
-    : [];
-  const rowById = new Map(rows.map((r) => [r.id, r]));
+  const leaves = await leavesWithRows(
+    db,
+    and(
+      inArray(transparencyLeaves.auditId, [...auditIds]),
+      lt(transparencyLeaves.leafIndex, treeSize),
+    ) as SQL,
+  );
   const reader = new TileHashReader(treeSize, storedTiles(db));
   const proofs = [];
-  for (const leaf of leaves) {
-    const row = rowById.get(leaf.auditId);
+  for (const { leaf, row } of leaves) {
     if (!row) continue;
     const proof = await inclusionProof(leaf.leafIndex, treeSize, reader.subtreeHash);
     proofs.push({ leaf, row, proof: proof.map((p) => p.toString('base64')) });
