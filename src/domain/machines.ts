@@ -11,6 +11,7 @@ import {
   type PaymentState,
   paymentStateLabels,
 } from './funds.js';
+import { type ActivityState, activityStateLabels } from './implementation.js';
 import type { StateMachine, Transition } from './lifecycle.js';
 import {
   type ProjectState,
@@ -409,4 +410,30 @@ export const alertMachine: StateMachine<AlertState, keyof typeof alertTransition
   noun: '预警',
   states: alertStateLabels,
   transitions: alertTransitions,
+};
+
+const activityTransitions = {
+  confirm: {
+    from: ['reported'],
+    to: 'confirmed',
+    roles: ['community'],
+    public: false,
+    label: '社区确认活动',
+    action: 'activity.checked',
+  },
+  dispute: {
+    from: ['reported'],
+    to: 'disputed',
+    roles: ['community'],
+    public: false,
+    label: '社区对活动提出异议',
+    action: 'activity.checked',
+    needsReason: true,
+  },
+} as const satisfies Record<string, Transition<ActivityState>>;
+export const activityMachine: StateMachine<ActivityState, keyof typeof activityTransitions> = {
+  entity: 'activity',
+  noun: '活动记录',
+  states: activityStateLabels,
+  transitions: activityTransitions,
 };

@@ -46,6 +46,7 @@ import { fileRoutes } from './modules/files/routes.js';
 import { diskStorage } from './modules/files/storage.js';
 import { fundsRoutes } from './modules/funds/routes.js';
 import { paymentsSettled, viewableExpenses } from './modules/funds/service.js';
+import { implementationRoutes } from './modules/implementation/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { planRoutes } from './modules/plans/routes.js';
@@ -108,6 +109,10 @@ export const modules: readonly AppModule[] = [
   },
   { name: 'evaluations', routes: (app, ctx) => evaluationRoutes(app, ctx, { afterWrite: refreshAlerts }) },
   { name: 'funds', routes: (app, ctx) => fundsRoutes(app, ctx, { afterWrite: refreshAlerts }) },
+  {
+    name: 'implementation',
+    routes: (app, ctx) => implementationRoutes(app, ctx, { afterWrite: refreshAlerts }),
+  },
   { name: 'redflags', routes: redflagRoutes },
   { name: 'transparency', routes: transparencyRoutes },
 ];

@@ -11,6 +11,7 @@ export * from '../modules/evaluations/schema.js';
 export * from '../modules/experts/schema.js';
 export * from '../modules/files/schema.js';
 export * from '../modules/funds/schema.js';
+export * from '../modules/implementation/schema.js';
 export * from '../modules/notifications/schema.js';
 export * from '../modules/orgs/schema.js';
 export * from '../modules/plans/schema.js';

@@ -5,6 +5,7 @@ import { contracts } from '../contracts/schema.js';
 import { evaluations } from '../evaluations/schema.js';
 import { budgetStatus } from '../funds/budget.js';
 import { payments } from '../funds/schema.js';
+import { loadProgress } from '../implementation/progress.js';
 import { projects, rectifications } from '../projects/schema.js';
 
 export async function loadFacts(db: Executor, projectId: string) {
@@ -18,7 +19,7 @@ export async function loadFacts(db: Executor, projectId: string) {
     .from(contracts)
     .leftJoin(projects, eq(projects.id, contracts.id))
     .where(eq(contracts.id, projectId));
-  const [budget, paymentRows, evaluationRows, passed] = await Promise.all([
+  const [budget, paymentRows, evaluationRows, passed, progress] = await Promise.all([
     budgetStatus(db, projectId),
     db.select().from(payments).where(eq(payments.projectId, projectId)),
     db
@@ -29,6 +30,7 @@ export async function loadFacts(db: Executor, projectId: string) {
       .select({ evaluationId: rectifications.evaluationId })
       .from(rectifications)
       .where(and(eq(rectifications.projectId, projectId), eq(rectifications.status, 'passed'))),
+    loadProgress(db, projectId),
   ]);
   return {
     projectId,
@@ -40,7 +42,7 @@ export async function loadFacts(db: Executor, projectId: string) {
     evaluations: evaluationRows,
     rectifiedEvaluationIds: new Set(passed.map((r) => r.evaluationId).filter((id): id is string => !!id)),
     /** Weighted indicator progress in basis points, when the project reports it (null: not reported). */
-    progressBp: null as number | null,
+    progressBp: progress.reported ? progress.progressBp : null,
   };
 }
 export type ProjectFacts = Awaited<ReturnType<typeof loadFacts>>;

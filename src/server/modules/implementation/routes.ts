@@ -1,0 +1,172 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  activity,
+  activityBody,
+  activityConfirmBody,
+  progress,
+  progressBody,
+  publicImplementation,
+} from '../../../domain/implementation.js';
+import { type AppContext, typed } from '../../context.js';
+import { signedInActor } from '../../http/auth.js';
+import { sendWorkbook, workbookBuffer } from '../../http/excel.js';
+import { idParams } from '../../http/params.js';
+import type { AfterWrite } from '../projects/service.js';
+import * as service from './service.js';
+
+const activities = z.object({ items: z.array(activity) });
+
+/** 实施动态: activities with the community's confirmation, indicator progress, the service ledger. */
+export function implementationRoutes(
+  fastify: FastifyInstance,
+  { db }: AppContext,
+  { afterWrite }: { afterWrite?: AfterWrite } = {},
+) {
+  const app = typed(fastify);
+  const tags = ['implementation'];
+
+  app.get(
+    '/api/projects/:id/activities',
+    {
+      schema: {
+        tags,
+        summary: 'A project’s activities with their confirmation state',
+        params: idParams,
+        response: { 200: activities },
+      },
+    },
+    async (request) => service.listActivities(db, signedInActor(request).user, request.params.id),
+  );
+
+  app.post(
+    '/api/projects/:id/activities',
+    {
+      schema: {
+        tags,
+        summary:
+          'The provider records an activity: date, place, community inside the service area, type, participants by target group, volunteers and hours, description',
+        params: idParams,
+        body: activityBody,
+        response: { 201: activities.extend({ id: z.string().uuid() }) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.recordActivity(db, signedInActor(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/activities/pending',
+    {
+      schema: {
+        tags,
+        summary: 'The community’s queue: activities in its area waiting for confirmation',
+        response: { 200: activities },
+      },
+    },
+    async (request) => service.pendingForCommunity(db, signedInActor(request).user),
+  );
+
+  app.post(
+    '/api/activities/:id/check',
+    {
+      schema: {
+        tags,
+        summary: 'The community committee of the area confirms an activity, or disputes it with a reason',
+        params: idParams,
+        body: activityConfirmBody,
+        response: { 200: activity },
+      },
+    },
+    async (request) => service.checkActivity(db, signedInActor(request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/projects/:id/progress',
+    {
+      schema: {
+        tags,
+        summary: 'Progress per contract indicator and the project’s roll-up',
+        params: idParams,
+        response: { 200: progress },
+      },
+    },
+    async (request) => service.getProgress(db, signedInActor(request).user, request.params.id),
+  );
+
+  app.post(
+    '/api/projects/:id/progress',
+    {
+      schema: {
+        tags,
+        summary:
+          'The provider reports an indicator’s achieved value with evidence (the newest report counts)',
+        params: idParams,
+        body: progressBody,
+        response: { 201: progress },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.reportProgress(
+            db,
+            signedInActor(request),
+            request.params.id,
+            request.body,
+            afterWrite,
+          ),
+        ),
+  );
+
+  app.get(
+    '/api/public/projects/:id/implementation',
+    {
+      schema: {
+        tags,
+        summary:
+          'Public: indicator progress, the activities the community confirmed, money paid against the contract',
+        params: idParams,
+        response: { 200: publicImplementation },
+      },
+    },
+    async (request) => service.publicImplementation(db, request.params.id),
+  );
+
+  app.get(
+    '/api/projects/:id/ledger.xlsx',
+    { schema: { tags, summary: '服务台账: every activity as a spreadsheet row', params: idParams } },
+    async (request, reply) => {
+      const { record, rows } = await service.ledgerRows(db, signedInActor(request).user, request.params.id);
+      const buffer = await workbookBuffer('服务台账', LEDGER_COLUMNS, rows);
+      return sendWorkbook(reply, `服务台账-${record.contract.code}.xlsx`, buffer);
+    },
+  );
+}
+
+const LEDGER_COLUMNS: {
+  header: string;
+  width?: number;
+  value: (a: z.infer<typeof activity>) => string | number;
+}[] = [
+  { header: '日期', width: 12, value: (a) => a.heldOn },
+  { header: '社区', value: (a) => a.communityName },
+  { header: '地点', width: 24, value: (a) => a.place },
+  { header: '活动类型', value: (a) => a.typeLabel },
+  { header: '参与人数', value: (a) => a.participantCount },
+  {
+    header: '服务对象',
+    width: 30,
+    value: (a) => a.participants.map((p) => `${p.group}${p.count}人`).join('、'),
+  },
+  { header: '志愿者人数', value: (a) => a.volunteers },
+  { header: '志愿服务时长（小时）', value: (a) => a.volunteerHours },
+  { header: '活动内容', width: 40, value: (a) => a.description },
+  {
+    header: '社区确认',
+    value: (a) => ({ reported: '待确认', confirmed: '已确认', disputed: '有异议' })[a.status],
+  },
+];
