@@ -4,13 +4,16 @@
  */
 import {
   AuditOutlined,
+  CheckSquareOutlined,
   ClusterOutlined,
   DashboardOutlined,
   FileProtectOutlined,
   FileTextOutlined,
+  FundProjectionScreenOutlined,
   HomeOutlined,
   IdcardOutlined,
   NotificationOutlined,
+  OrderedListOutlined,
   ProjectOutlined,
   SafetyCertificateOutlined,
   SolutionOutlined,
@@ -60,6 +63,16 @@ export const APP_NAV: readonly NavItem[] = [
     readOnlyRoles: ['admin', 'supervisor'],
     labels: { provider: '我的合同' },
   },
+  {
+    path: '/app/projects',
+    label: '项目实施',
+    icon: FundProjectionScreenOutlined,
+    roles: ['provider', 'buyer', 'evaluator', 'admin', 'supervisor'],
+    readOnlyRoles: ['admin', 'supervisor'],
+    labels: { buyer: '项目监管', evaluator: '评估项目', admin: '项目监管', supervisor: '项目监管' },
+  },
+  { path: '/app/evaluations', label: '我的评估', icon: CheckSquareOutlined, roles: ['evaluator'] },
+  { path: '/app/templates', label: '指标模板', icon: OrderedListOutlined, roles: ['admin'] },
   { path: '/app/regions', label: '区划管理', icon: ClusterOutlined, roles: ['admin'] },
   {
     path: '/app/orgs',
