@@ -26,14 +26,7 @@ import type { Db, Executor, Tx } from '../../db/client.js';
 import { findById, updateVersioned } from '../../db/helpers.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
-import {
-  conflict,
-  fieldError,
-  notFound,
-  staleVersion,
-  unprocessable,
-  validationError,
-} from '../../http/errors.js';
+import { conflict, fieldError, notFound, unprocessable, validationError } from '../../http/errors.js';
 import { transition } from '../../lifecycle/transitions.js';
 import { appendAudit } from '../audit/service.js';
 import { attachments, files } from '../files/schema.js';
@@ -45,6 +38,7 @@ import { projects } from '../projects/schema.js';
 import {
   type AfterWrite,
   type CloseCheck,
+  checkVersion,
   ensureProjectRow,
   findProject,
   openRectificationIn,
@@ -372,7 +366,7 @@ export async function saveScores(db: Db, actor: SignedIn, id: string, input: z.i
   await db.transaction(async (tx) => {
     const [current] = await tx.select().from(evaluations).where(eq(evaluations.id, id)).for('update');
     assertEditable(current);
-    if (input.version !== undefined && input.version !== current.version) throw staleVersion();
+    checkVersion(current, input.version);
     await updateVersioned(tx, evaluations, id, current.version, {
       scores: merged,
       ...(input.reportSummary !== undefined ? { reportSummary: input.reportSummary } : {}),
@@ -426,7 +420,7 @@ export async function submitEvaluation(db: Db, actor: SignedIn, id: string, vers
   const totalDeci = totalOf(row.scores);
   const grade = gradeOf(totalDeci, row.bands);
   await db.transaction(async (tx) => {
-    if (version !== undefined && version !== row.version) throw staleVersion();
+    checkVersion(row, version);
     await transition(tx, actor, evaluationMachine, evaluations, row, 'submit', {
       set: { totalDeci, grade, submittedAt: new Date(), returnReason: null },
       detail: { projectId: row.projectId, stage: row.stage, total: totalDeci / 10, grade },
@@ -452,7 +446,7 @@ export async function returnEvaluation(
 ) {
   const { row, record, resource } = await viewEvaluation(db, actor.user, id);
   authorize(actor.user, evaluationPolicy, 'decide', resource);
-  if (input.version !== undefined && input.version !== row.version) throw staleVersion();
+  checkVersion(row, input.version);
   await db.transaction(async (tx) => {
     await transition(tx, actor, evaluationMachine, evaluations, row, 'return', {
       reason: input.reason,
@@ -484,7 +478,7 @@ export async function acceptEvaluation(
 ) {
   const { row, record, resource } = await viewEvaluation(db, actor.user, id);
   authorize(actor.user, evaluationPolicy, 'decide', resource);
-  if (version !== undefined && version !== row.version) throw staleVersion();
+  checkVersion(row, version);
   const grade = row.grade!;
   const stageLabel = evaluationStageLabels[row.stage];
   const facts = {

@@ -19,9 +19,9 @@ import { adjustmentMachine, paymentMachine } from '../../../domain/machines.js';
 import { formatFen } from '../../../domain/money.js';
 import { projectStateLabels } from '../../../domain/projects.js';
 import { todayInShanghai } from '../../../domain/working-days.js';
-import type { Db, Executor, Tx } from '../../db/client.js';
+import type { Db, Executor } from '../../db/client.js';
 import type { CurrentUser } from '../../http/current-user.js';
-import { conflict, fieldError, forbidden, notFound, staleVersion } from '../../http/errors.js';
+import { conflict, fieldError, forbidden, notFound } from '../../http/errors.js';
 import { transition } from '../../lifecycle/transitions.js';
 import { appendAudit } from '../audit/service.js';
 import { evaluations } from '../evaluations/schema.js';
@@ -33,12 +33,15 @@ import { projects, rectifications } from '../projects/schema.js';
 import {
   type AfterWrite,
   type CloseCheck,
+  checkVersion,
   ensureProjectRow,
   findProject,
+  isUnderWay,
   noAfterWrite,
   type ProjectRecord,
   partiesOf,
   type SignedIn,
+  underWayProject,
   viewProject,
 } from '../projects/service.js';
 import { budgetOf, budgetStatus } from './budget.js';
@@ -46,7 +49,6 @@ import { budgetAdjustments, expenses, payments } from './schema.js';
 
 type PaymentRow = typeof payments.$inferSelect;
 const link = (projectId: string) => `/app/projects/${projectId}`;
-const SPENDING_STATES = ['in_implementation', 'midterm_evaluated', 'final_evaluation'];
 
 // ---------- conditions ----------
 
@@ -126,7 +128,7 @@ export async function getFunds(db: Db, viewer: CurrentUser | null, projectId: st
   const isProvider = !!viewer && ownProvider(viewer, parties);
   const isBuyer = !!viewer && ownBuyer(viewer, parties);
   const state = record.project?.status ?? 'contracted';
-  const running = SPENDING_STATES.includes(state);
+  const running = isUnderWay(state);
   const presentPayment = (p: PaymentRow): Payment => ({
     id: p.id,
     milestoneKey: p.milestoneKey,
@@ -282,7 +284,7 @@ export async function approvePayment(
 ) {
   const { row, record } = await paymentWithProject(db, actor.user, id);
   requireBuyer(actor.user, record);
-  if (input.version !== undefined && input.version !== row.version) throw staleVersion();
+  checkVersion(row, input.version);
   await db.transaction(async (tx) => {
     // Holds the project: an evaluation result or termination cannot change the condition meanwhile.
     await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, row.projectId)).for('update');
@@ -326,7 +328,7 @@ export async function rejectPayment(
 ) {
   const { row, record } = await paymentWithProject(db, actor.user, id);
   requireBuyer(actor.user, record);
-  if (input.version !== undefined && input.version !== row.version) throw staleVersion();
+  checkVersion(row, input.version);
   await db.transaction(async (tx) => {
     await transition(tx, actor, paymentMachine, payments, row, 'reject', {
       reason: input.reason,
@@ -354,7 +356,7 @@ export async function recordPaid(
 ) {
   const { row, record } = await paymentWithProject(db, actor.user, id);
   requireBuyer(actor.user, record);
-  if (input.version !== undefined && input.version !== row.version) throw staleVersion();
+  checkVersion(row, input.version);
   if (input.amountFen !== row.amountFen)
     throw fieldError('amountFen', `拨付金额应为该节点金额${formatFen(row.amountFen)}`);
   if (input.paidOn > todayInShanghai()) throw fieldError('paidOn', '拨付日期不能晚于今天');
@@ -404,15 +406,6 @@ export const paymentsSettled: CloseCheck = async (db, record) => {
 
 // ---------- expenses ----------
 
-async function runningProject(tx: Tx, record: ProjectRecord, what: string) {
-  const project = await ensureProjectRow(tx, record);
-  if (!SPENDING_STATES.includes(project.status))
-    throw conflict(`当前状态为“${projectStateLabels[project.status]}”，不能${what}`, {
-      state: project.status,
-    });
-  return project;
-}
-
 /** The provider records an expense against a budget category; the receipt file follows. */
 export async function addExpense(
   db: Db,
@@ -425,7 +418,7 @@ export async function addExpense(
   requireProvider(actor.user, record);
   if (input.spentOn > todayInShanghai()) throw fieldError('spentOn', '支出日期不能晚于今天');
   const id = await db.transaction(async (tx) => {
-    await runningProject(tx, record, '登记支出');
+    await underWayProject(tx, record, '登记支出');
     const [row] = await tx
       .insert(expenses)
       .values({ projectId, ...input, createdBy: actor.user.id })
@@ -481,7 +474,7 @@ export async function requestAdjustment(
   const record = await viewProject(db, actor.user, projectId);
   requireProvider(actor.user, record);
   await db.transaction(async (tx) => {
-    await runningProject(tx, record, '申请预算调整');
+    await underWayProject(tx, record, '申请预算调整');
     const budget = await budgetOf(tx, record.contract.id);
     const available = budget.get(input.fromCategory) ?? 0;
     if (input.amountFen > available)
@@ -521,7 +514,7 @@ export async function decideAdjustment(
   if (!row) throw notFound('预算调整');
   const record = await viewProject(db, actor.user, row.projectId);
   requireBuyer(actor.user, record);
-  if (input.version !== undefined && input.version !== row.version) throw staleVersion();
+  checkVersion(row, input.version);
   const approve = input.decision === 'approved';
   if (!approve && input.note.length < 5) throw fieldError('note', '不批准时请填写不少于5个字的理由');
   await db.transaction(async (tx) => {

@@ -8,11 +8,10 @@ import {
   type progressBody,
 } from '../../../domain/implementation.js';
 import { activityMachine } from '../../../domain/machines.js';
-import { projectStateLabels } from '../../../domain/projects.js';
 import { todayInShanghai } from '../../../domain/working-days.js';
 import type { Db, Executor } from '../../db/client.js';
 import { type CurrentUser, hasRole } from '../../http/current-user.js';
-import { conflict, fieldError, forbidden, notFound, staleVersion } from '../../http/errors.js';
+import { fieldError, forbidden, notFound } from '../../http/errors.js';
 import { transition } from '../../lifecycle/transitions.js';
 import { appendAudit } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
@@ -23,12 +22,13 @@ import { orgs } from '../orgs/schema.js';
 import { ownProvider } from '../projects/policy.js';
 import {
   type AfterWrite,
-  ensureProjectRow,
+  checkVersion,
   findProject,
   noAfterWrite,
   type ProjectRecord,
   partiesOf,
   type SignedIn,
+  underWayProject,
   viewProject,
 } from '../projects/service.js';
 import { regions } from '../regions/schema.js';
@@ -36,7 +36,6 @@ import { loadProgress } from './progress.js';
 import { activities, indicatorReports } from './schema.js';
 
 type ActivityRow = typeof activities.$inferSelect;
-const RECORDING_STATES = ['in_implementation', 'midterm_evaluated', 'final_evaluation'];
 const link = (projectId: string) => `/app/projects/${projectId}`;
 
 /** The community committee that confirms activities in its area. */
@@ -144,11 +143,7 @@ export async function recordActivity(
   if (!(await inServiceArea(db, record, input.communityRegionId)))
     throw fieldError('communityRegionId', '所选社区不在项目服务范围内');
   const id = await db.transaction(async (tx) => {
-    const project = await ensureProjectRow(tx, record);
-    if (!RECORDING_STATES.includes(project.status))
-      throw conflict(`当前状态为“${projectStateLabels[project.status]}”，不能登记活动`, {
-        state: project.status,
-      });
+    await underWayProject(tx, record, '登记活动');
     const { volunteerHours, ...rest } = input;
     const [row] = await tx
       .insert(activities)
@@ -191,7 +186,7 @@ export async function checkActivity(
   const [row] = await db.select().from(activities).where(eq(activities.id, id));
   if (!row) throw notFound('活动记录');
   if (!isCommunityOf(actor.user, row.communityRegionId, await orgRegionOf(db, actor.user))) throw forbidden();
-  if (input.version !== undefined && input.version !== row.version) throw staleVersion();
+  checkVersion(row, input.version);
   const record = await findProject(db, row.projectId);
   const confirmed = input.decision === 'confirmed';
   await db.transaction(async (tx) => {
@@ -242,11 +237,7 @@ export async function reportProgress(
   const indicator = contract.indicators[input.indicatorIndex];
   if (!indicator) throw fieldError('indicatorIndex', '合同中没有这项绩效指标');
   await db.transaction(async (tx) => {
-    const project = await ensureProjectRow(tx, record);
-    if (!RECORDING_STATES.includes(project.status))
-      throw conflict(`当前状态为“${projectStateLabels[project.status]}”，不能填报指标进度`, {
-        state: project.status,
-      });
+    await underWayProject(tx, record, '填报指标进度');
     const [row] = await tx
       .insert(indicatorReports)
       .values({ projectId, ...input, reportedOn: todayInShanghai(), createdBy: actor.user.id })

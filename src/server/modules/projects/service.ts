@@ -345,8 +345,23 @@ export async function ensureProjectRow(tx: Tx, record: ProjectRecord) {
   return row;
 }
 
-function checkVersion(row: { version: number }, version: number | undefined) {
+/** 409 when the client's version of a row is not the stored one. */
+export function checkVersion(row: { version: number }, version: number | undefined) {
   if (version !== undefined && version !== row.version) throw staleVersion();
+}
+
+/** The states in which a project is carried out: activities, progress and spending are recorded. */
+const UNDER_WAY: readonly string[] = ['in_implementation', 'midterm_evaluated', 'final_evaluation'];
+export const isUnderWay = (state: string) => UNDER_WAY.includes(state);
+
+/** The project's row inside a transaction, or 409 when it is not under way (not started, or ended). */
+export async function underWayProject(tx: Tx, record: ProjectRecord, what: string) {
+  const project = await ensureProjectRow(tx, record);
+  if (!isUnderWay(project.status))
+    throw conflict(`当前状态为“${projectStateLabels[project.status]}”，不能${what}`, {
+      state: project.status,
+    });
+  return project;
 }
 
 /** One step of the project's machine, on the call's public timeline when public. */
