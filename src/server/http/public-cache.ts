@@ -5,22 +5,19 @@
  *   (path and query string, as sent), with its ETag. JSON is the only representation these
  *   routes have. Signed-in requests are never answered from, nor stored in, the cache: their
  *   responses carry what that user may do.
- * - When it is current: every entry records the public data version it was built under, the row
- *   of `data_version` bumped in the same transaction as any write to a table the public pages read
- *   (migration 0009), and the Shanghai calendar day (a publicity's phase changes at midnight). A
- *   request reads the version with one query, shared by the requests waiting at that moment
- *   (`freshRead`): a write committed before a request arrived is always seen, whichever process
- *   made it. LISTEN/NOTIFY would save that query but arrives after the commit, so a client that
- *   wrote through one process and reads through another could still be shown the old page.
+ * - When it is current: every entry records the public data version it was built under
+ *   (data-version.ts: bumped in the transaction of any write to a table the public pages read,
+ *   and heard by every process) and the Shanghai calendar day (a publicity's phase changes at
+ *   midnight); an entry of another version is built again.
  * - What a hit still does: every hook before this one runs as for any request (the CSRF cookie of
  *   a first visit, security headers); the response gets the same ETag and Cache-Control, and a
  *   matching If-None-Match gets 304 without a body, cached or not.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.js';
+import { dataVersion } from './data-version.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,39 +44,11 @@ export interface PublicCacheOptions {
 }
 
 const CACHE_CONTROL = 'no-cache';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 /** The Shanghai calendar day (no daylight saving time there, so an offset is exact). */
 const shanghaiDay = () => new Date(Date.now() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-
-/**
- * Wraps a read so that concurrent callers share one: a caller gets the result of a read that
- * started after it called (never one already on its way, which may predate a write it must see).
- */
-export function freshRead<T>(read: () => Promise<T>): () => Promise<T> {
-  let running: Promise<T> | null = null;
-  let next: Promise<T> | null = null;
-  const start = () => {
-    const current = read().finally(() => {
-      if (running === current) running = null;
-    });
-    running = current;
-    return current;
-  };
-  return () => {
-    if (!running) return start();
-    next ??= running
-      .then(
-        () => undefined,
-        () => undefined,
-      )
-      .then(() => {
-        next = null;
-        return start();
-      });
-    return next;
-  };
-}
 
 const etagOf = (body: string) => `"${createHash('sha1').update(body).digest('base64url')}"`;
 
@@ -101,12 +70,9 @@ export function registerPublicCache(app: FastifyInstance, options: PublicCacheOp
     maxSize: options.maxBytes ?? 64 * 1024 * 1024,
     sizeCalculation: (entry) => 2 * (entry.body.length + entry.etag.length) + 64,
   });
-  const readVersion = freshRead(async () => {
-    const result = await options.db.execute<{ version: string }>(
-      sql`select version::text as version from data_version`,
-    );
-    return result.rows[0]?.version ?? '0';
-  });
+  const version = dataVersion(options.db, app.log);
+  app.addHook('onReady', () => version.start());
+  app.addHook('onClose', () => version.stop());
 
   app.decorateRequest('publicCacheVersion', null);
 
@@ -115,31 +81,32 @@ export function registerPublicCache(app: FastifyInstance, options: PublicCacheOp
 
   app.addHook('onRequest', async (request, reply) => {
     if (!cacheable(request)) return;
-    let version: string;
+    let current: string;
     try {
-      version = `${await readVersion()}@${shanghaiDay()}`;
+      current = `${await version.current()}@${shanghaiDay()}`;
     } catch (error) {
       // Without the version nothing can be served from or stored in the cache; the route answers.
       request.log.warn({ err: error }, 'public cache: data version unavailable');
       return;
     }
     const entry = cache.get(request.url);
-    if (!entry || entry.version !== version) {
-      request.publicCacheVersion = version;
+    if (!entry || entry.version !== current) {
+      request.publicCacheVersion = current;
       return;
     }
-    withCacheHeaders(reply, entry.etag);
+    withCacheHeaders(reply, entry.etag).header('x-public-cache', 'hit');
     if (matches(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
     return reply.code(200).type(entry.contentType).send(entry.body);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    const version = request.publicCacheVersion;
-    if (version === null || reply.statusCode !== 200 || typeof payload !== 'string' || request.user) return;
+    if (!SAFE_METHODS.has(request.method)) version.forget();
+    const built = request.publicCacheVersion;
+    if (built === null || reply.statusCode !== 200 || typeof payload !== 'string' || request.user) return;
     const etag = etagOf(payload);
     const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
-    cache.set(request.url, { version, etag, body: payload, contentType });
-    withCacheHeaders(reply, etag);
+    cache.set(request.url, { version: built, etag, body: payload, contentType });
+    withCacheHeaders(reply, etag).header('x-public-cache', 'miss');
     if (!matches(request.headers['if-none-match'], etag)) return payload;
     reply.code(304).removeHeader('content-type');
     return null;
