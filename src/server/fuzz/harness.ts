@@ -41,7 +41,7 @@ const list = (values: readonly string[]) =>
   );
 
 /**
- * Up to three ids of every table with a uuid `id`, except the demo accounts and their
+ * Up to five ids of every table with a uuid `id` (three of each in `ids`), except the demo accounts and their
  * organizations: a generated request may disable or reset anything else, not the identities the
  * test sends requests as.
  */
@@ -59,18 +59,15 @@ export async function idPools(t: TestApp): Promise<Pools> {
     )
   ).map((r) => r.id);
   const ids: string[] = [];
+  const byTable: Record<string, string[]> = {};
   for (const { table_name } of tables) {
     const rows = await rowsOf<{ id: string }>(
       db.execute(sql`select id::text as id from ${sql.identifier(table_name)} order by id limit 5`),
     );
-    ids.push(
-      ...rows
-        .map((r) => r.id)
-        .filter((id) => !protectedIds.includes(id))
-        .slice(0, 3),
-    );
+    byTable[table_name] = rows.map((r) => r.id).filter((id) => !protectedIds.includes(id));
+    ids.push(...byTable[table_name].slice(0, 3));
   }
-  return { ids };
+  return { ids, byTable };
 }
 
 /**

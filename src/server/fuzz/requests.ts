@@ -124,7 +124,10 @@ function queryArbitrary(op: Operation, pools: Pools, mutate: boolean) {
 function pathArbitrary(op: Operation, pools: Pools, mutate: boolean) {
   const names = op.params.map((p) => p.name);
   const generators = op.params.map((p) => {
-    const valid = validValue(p.schema ?? { type: 'string' }, pools);
+    // '/api/calls/{id}' points into calls, '/api/awards/{awardId}/contract' into awards.
+    const segments = op.path.split('/');
+    const before = segments[segments.indexOf(`{${p.name}}`) - 1];
+    const valid = validValue(p.schema ?? { type: 'string' }, pools, 0, p.name === 'id' ? before : p.name);
     const nasty = fc.oneof(
       fc.constantFrom(...NASTY_STRINGS.filter((s) => s.length < 1000)),
       fc.string({ unit: 'binary', maxLength: 40 }),

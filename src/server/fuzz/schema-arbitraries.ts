@@ -35,20 +35,47 @@ export interface JsonSchema {
 /** Record ids of the seeded database, so that some generated requests reach real rows. */
 export interface Pools {
   ids: string[];
+  /** The same ids by table, for a field or path whose name says which table it points into. */
+  byTable?: Record<string, string[]>;
   /** Per import route (OpenAPI path), workbooks of its template's columns with nasty cells. */
   workbooks?: Record<string, Buffer[]>;
+}
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replaceAll('-', '_');
+const plural = (name: string) =>
+  name.endsWith('y') ? `${name.slice(0, -1)}ies` : name.endsWith('s') ? name : `${name}s`;
+
+/**
+ * The ids a field or path segment named `name` most likely points to ('callId', 'calls',
+ * 'providerOrgId', 'serviceAreaIds' …), else every id.
+ */
+export function idsFor(pools: Pools, name?: string): string[] {
+  if (!name || !pools.byTable) return pools.ids;
+  const base = name.replace(/Ids?$/, '');
+  const table = /org$/i.test(base)
+    ? 'orgs'
+    : /(region|area|parent|community)$/i.test(base)
+      ? 'regions'
+      : /^(actor|user|uploadedBy)$/.test(base)
+        ? 'users'
+        : plural(snake(base));
+  return pools.byTable[table]?.length ? pools.byTable[table] : pools.ids;
 }
 
 const TEXT_UNITS = '社区居家养老服务项目申报评审公示异议合同资金监管评估志愿者儿童青少年残疾人关爱';
 const chinese = (minLength: number, maxLength: number) =>
   fc.string({ unit: fc.constantFrom(...TEXT_UNITS), minLength, maxLength });
 
-function stringValue(schema: JsonSchema, pools: Pools): fc.Arbitrary<string> {
+function stringValue(schema: JsonSchema, pools: Pools, name?: string): fc.Arbitrary<string> {
   const minLength = schema.minLength ?? 0;
   const maxLength = Math.max(minLength, Math.min(schema.maxLength ?? minLength + 30, minLength + 30));
   switch (schema.format) {
-    case 'uuid':
-      return pools.ids.length > 0 ? fc.oneof(fc.constantFrom(...pools.ids), fc.uuid()) : fc.uuid();
+    case 'uuid': {
+      const ids = idsFor(pools, name);
+      return ids.length > 0
+        ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: fc.uuid() })
+        : fc.uuid();
+    }
     case 'date':
       return fc
         .date({
@@ -99,14 +126,19 @@ const typesOf = (schema: JsonSchema) =>
   Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
 
 /** A value that has the shape `schema` describes (zod's refinements are not in the document). */
-export function validValue(schema: JsonSchema, pools: Pools, depth = 0): fc.Arbitrary<unknown> {
+export function validValue(
+  schema: JsonSchema,
+  pools: Pools,
+  depth = 0,
+  name?: string,
+): fc.Arbitrary<unknown> {
   if (depth > 6) return fc.constant(null);
-  const inner = (s: JsonSchema) => validValue(s, pools, depth + 1);
+  const inner = (s: JsonSchema, key = name) => validValue(s, pools, depth + 1, key);
   const value = ((): fc.Arbitrary<unknown> => {
     if (schema.const !== undefined) return fc.constant(schema.const);
     if (schema.enum?.length) return fc.constantFrom(...schema.enum);
     const choices = schema.anyOf ?? schema.oneOf;
-    if (choices?.length) return fc.oneof(...choices.map(inner));
+    if (choices?.length) return fc.oneof(...choices.map((c) => inner(c)));
     if (schema.allOf?.length) {
       const merged: JsonSchema = { type: 'object', properties: {}, required: [] };
       for (const part of schema.allOf) {
@@ -120,7 +152,7 @@ export function validValue(schema: JsonSchema, pools: Pools, depth = 0): fc.Arbi
     const type = types[0] ?? (schema.properties ? 'object' : undefined);
     switch (type) {
       case 'string':
-        return stringValue(schema, pools);
+        return stringValue(schema, pools, name);
       case 'integer':
       case 'number':
         return numberValue(schema, type === 'integer');
@@ -133,7 +165,7 @@ export function validValue(schema: JsonSchema, pools: Pools, depth = 0): fc.Arbi
       }
       case 'object': {
         const properties = schema.properties ?? {};
-        const model = Object.fromEntries(Object.entries(properties).map(([k, s]) => [k, inner(s)]));
+        const model = Object.fromEntries(Object.entries(properties).map(([k, s]) => [k, inner(s, k)]));
         return fc.record(model, { requiredKeys: (schema.required ?? []).filter((k) => k in model) });
       }
       default:
@@ -212,17 +244,23 @@ const nastyScalar: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 );
 
-const MUTATIONS = ['replace', 'inject', 'extra', 'drop', 'long', 'nest'] as const;
+const MUTATIONS = ['replace', 'retype', 'inject', 'extra', 'drop', 'long', 'nest'] as const;
 type Mutation = { kind: (typeof MUTATIONS)[number]; at: number; with: unknown; offset: number };
 
-export const mutationArbitrary: fc.Arbitrary<Mutation[]> = fc.array(
-  fc.record({
-    kind: fc.constantFrom(...MUTATIONS),
-    at: fc.nat(),
-    with: nastyScalar,
-    offset: fc.nat(),
-  }),
-  { minLength: 1, maxLength: 3 },
+/** What 'inject' puts inside a string: the characters that break storage, display or parsing. */
+const INJECTED = ['\u0000', '\ud800', '\udfff', '\u202e', '\u200b', '😀', "'", '"', '\\', '%00', '\r\n'];
+
+const mutation = (kinds: readonly Mutation['kind'][]) =>
+  fc.record({ kind: fc.constantFrom(...kinds), at: fc.nat(), with: nastyScalar, offset: fc.nat() });
+
+/**
+ * Mostly one targeted change of one leaf (a bad character inside a string, a nasty value of the
+ * same type), so that the rest of the request stays valid and reaches the code behind the
+ * validation; else one to three changes of any kind anywhere.
+ */
+export const mutationArbitrary: fc.Arbitrary<Mutation[]> = fc.oneof(
+  { weight: 3, arbitrary: mutation(['inject', 'retype']).map((m) => [m]) },
+  { weight: 2, arbitrary: fc.array(mutation(MUTATIONS), { minLength: 1, maxLength: 3 }) },
 );
 
 type Slot = { parent: Record<string, unknown> | unknown[] | null; key: string | number };
@@ -254,7 +292,14 @@ export function applyMutations(value: unknown, mutations: Mutation[]): unknown {
     // The nasty values are shared constants: each use gets its own copy.
     const m = { ...mutation, with: structuredClone(mutation.with) };
     const all = slots(root);
-    const slot = all[m.at % all.length];
+    // The targeted kinds pick among the leaves (strings for 'inject'), when there are any.
+    const leaves = all.filter((candidate) => {
+      const v =
+        candidate.parent === null ? root : (candidate.parent as Record<string, unknown>)[candidate.key];
+      return m.kind === 'inject' ? typeof v === 'string' : v === null || typeof v !== 'object';
+    });
+    const among = (m.kind === 'inject' || m.kind === 'retype') && leaves.length > 0 ? leaves : all;
+    const slot = among[m.at % among.length];
     const get = () => (slot.parent === null ? root : (slot.parent as Record<string, unknown>)[slot.key]);
     const set = (v: unknown) => {
       if (slot.parent === null) root = v;
@@ -265,8 +310,17 @@ export function applyMutations(value: unknown, mutations: Mutation[]): unknown {
       case 'replace':
         set(m.with);
         break;
+      case 'retype':
+        set(
+          typeof current === 'string'
+            ? NASTY_STRINGS[m.offset % NASTY_STRINGS.length]
+            : typeof current === 'number'
+              ? NASTY_NUMBERS[m.offset % NASTY_NUMBERS.length]
+              : m.with,
+        );
+        break;
       case 'inject': {
-        const fragment = typeof m.with === 'string' ? m.with.slice(0, 50) : '\u0000';
+        const fragment = INJECTED[m.offset % INJECTED.length];
         if (typeof current === 'string') {
           const at = m.offset % (current.length + 1);
           set(current.slice(0, at) + fragment + current.slice(at));
