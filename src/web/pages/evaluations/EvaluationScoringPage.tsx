@@ -164,7 +164,7 @@ function ScoringForm({ evaluation: e }: { evaluation: Evaluation }) {
           <div className="muted small">
             分数线：优秀 ≥ {e.bands.excellent}，良好 ≥ {e.bands.good}，合格 ≥ {e.bands.pass}
           </div>
-          <Form.Item name="reportSummary" label="报告摘要（公开）" style={{ marginTop: 12 }}>
+          <Form.Item name="reportSummary" label="报告摘要（公开，不少于20个字）" style={{ marginTop: 12 }}>
             <Input.TextArea rows={4} maxLength={2000} showCount />
           </Form.Item>
         </Card>
@@ -207,7 +207,7 @@ function ScoringForm({ evaluation: e }: { evaluation: Evaluation }) {
           <Button loading={busy === 'save'} onClick={() => act('save')}>
             保存
           </Button>
-          <Popconfirm title="提交后不能再修改评分，确认提交？" onConfirm={() => act('submit')}>
+          <Popconfirm title="提交后不能再修改评分，确认提交？" okText="提交" onConfirm={() => act('submit')}>
             <Button type="primary" loading={busy === 'submit'}>
               提交评估
             </Button>

@@ -122,6 +122,7 @@ export function EvaluationsPanel({ project }: { project: Project }) {
                 {e.actions.includes('accept') ? (
                   <Popconfirm
                     title={`确认评估结果：${e.total} 分，${e.gradeLabel}？`}
+                    okText="确认"
                     onConfirm={() =>
                       run(`/api/evaluations/${e.id}/accept`, { version: e.version }, '已确认评估结果')
                     }
@@ -142,6 +143,7 @@ export function EvaluationsPanel({ project }: { project: Project }) {
                 project.status === 'results_publicity' ? (
                   <Popconfirm
                     title="公示期已满，结束评估结果公示？"
+                    okText="结束公示"
                     onConfirm={() =>
                       run(`/api/publicities/${e.publicityId}/close`, {}, '评估结果公示已结束，等级生效')
                     }

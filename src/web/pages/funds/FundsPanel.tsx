@@ -296,7 +296,11 @@ export function FundsPanel({ projectId, chart }: { projectId: string; chart?: bo
               render: (_, a) =>
                 a.actions.includes('decide') ? (
                   <Space size={4}>
-                    <Popconfirm title="批准这项预算调整？" onConfirm={() => decideAdjustment(a, 'approved')}>
+                    <Popconfirm
+                      title="批准这项预算调整？"
+                      okText="批准"
+                      onConfirm={() => decideAdjustment(a, 'approved')}
+                    >
                       <Button size="small" type="primary">
                         批准
                       </Button>

@@ -43,7 +43,7 @@ export function ProjectPage() {
   const monitors = roles.some((r) => r === 'buyer' || r === 'admin' || r === 'supervisor');
 
   const overview = (
-    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+    <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="project-overview">
       <Descriptions
         bordered
         size="small"
@@ -105,6 +105,7 @@ export function ProjectPage() {
             {p.actions.includes('close') ? (
               <Popconfirm
                 title="确认结项？结项后项目不再变更。"
+                okText="结项"
                 onConfirm={() => step('close', '项目已结项')}
               >
                 <Button type="primary">结项</Button>
