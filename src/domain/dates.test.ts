@@ -33,6 +33,11 @@ describe('calendarDate', () => {
     expect(messageOf(calendarDate(), value)).toBe(message);
   });
 
+  it('gives a value that is no date one message, not a second about its year', () => {
+    expect(calendarDate().safeParse('0000-00-00').error?.issues).toHaveLength(1);
+    expect(isoDateTime().safeParse('明天').error?.issues).toHaveLength(1);
+  });
+
   it('speaks the caller’s message when given one', () => {
     expect(messageOf(calendarDate('must be a date YYYY-MM-DD'), '2027-02-30')).toBe(
       'must be a date YYYY-MM-DD',

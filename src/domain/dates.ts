@@ -26,6 +26,8 @@ const inYearRange = (value: string) => {
 export function calendarDate(message?: string) {
   return z.iso
     .date({
+      // A value that is no date at all gets one message, not a second about its year.
+      abort: true,
       error: (issue) =>
         message ??
         (typeof issue.input === 'string' && DATE_SHAPE.test(issue.input)
@@ -37,7 +39,7 @@ export function calendarDate(message?: string) {
 
 /** An instant in ISO 8601 with its UTC offset ('2026-12-01T09:00:00+08:00') on a day that exists. */
 export function isoDateTime(message = '时间格式应为 ISO 8601，如 2026-12-01T09:00:00+08:00') {
-  return z.iso.datetime({ offset: true, error: message }).refine(inYearRange, message);
+  return z.iso.datetime({ offset: true, error: message, abort: true }).refine(inYearRange, message);
 }
 
 const anyCalendarDate = calendarDate();
