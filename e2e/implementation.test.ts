@@ -404,6 +404,8 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
       await done(providerSession);
 
       await server.setClockOffset(15 * DAY);
+      // Fifteen days on, the setup client's session has idled out.
+      provider = await new ApiClient(server.baseUrl).login('provider', DEMO_PASSWORD);
       const again = await as('buyer');
       const { page } = again;
       for (const p of (await paymentLabels()).filter((x) => x.status === 'requested'))
