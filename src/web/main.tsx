@@ -71,6 +71,21 @@ const ContractsPage = lazy(() =>
 const ContractPage = lazy(() =>
   import('./pages/contracts/ContractPage').then((m) => ({ default: m.ContractPage })),
 );
+const ProjectsPage = lazy(() =>
+  import('./pages/projects/ProjectsPage').then((m) => ({ default: m.ProjectsPage })),
+);
+const ProjectPage = lazy(() =>
+  import('./pages/projects/ProjectPage').then((m) => ({ default: m.ProjectPage })),
+);
+const MyEvaluationsPage = lazy(() =>
+  import('./pages/evaluations/MyEvaluationsPage').then((m) => ({ default: m.MyEvaluationsPage })),
+);
+const EvaluationScoringPage = lazy(() =>
+  import('./pages/evaluations/EvaluationScoringPage').then((m) => ({ default: m.EvaluationScoringPage })),
+);
+const TemplatesPage = lazy(() =>
+  import('./pages/templates/TemplatesPage').then((m) => ({ default: m.TemplatesPage })),
+);
 const PublicityRedirect = lazy(() =>
   import('./pages/publicity/PublicityRedirect').then((m) => ({ default: m.PublicityRedirect })),
 );
@@ -138,6 +153,11 @@ function Root() {
                   <Route path="reviews/:sessionId" element={<ScoringPage />} />
                   <Route path="contracts" element={<ContractsPage />} />
                   <Route path="contracts/:id" element={<ContractPage />} />
+                  <Route path="projects" element={<ProjectsPage />} />
+                  <Route path="projects/:id" element={<ProjectPage />} />
+                  <Route path="evaluations" element={<MyEvaluationsPage />} />
+                  <Route path="evaluations/:id" element={<EvaluationScoringPage />} />
+                  <Route path="templates" element={<TemplatesPage />} />
                   <Route path="publicities/:id" element={<PublicityRedirect />} />
                   <Route path="regions" element={<RegionsPage />} />
                   <Route path="orgs" element={<OrgsPage />} />
