@@ -1,20 +1,29 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider } from 'antd';
+import { ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy, StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError, onUnauthenticated } from './api';
-import { AppLayout } from './components/AppLayout';
-import { NotFound } from './components/ErrorPages';
+import { PageSpinner } from './components/PageSpinner';
 import { PublicLayout } from './components/PublicLayout';
-import './format';
-import { ChangePasswordPage } from './pages/account/ChangePasswordPage';
-import { LoginPage } from './pages/auth/LoginPage';
-import { DashboardPage } from './pages/dashboard/DashboardPage';
 import { HomePage } from './pages/public/HomePage';
 import { markSessionExpired, SESSION_KEY, type SessionData } from './session';
 import './styles.css';
+
+// Only the public layout and the home page load up front: every other page, the signed-in
+// application's layout among them, is fetched when first opened (and the libraries that only
+// they use, dates, tables and forms, with them).
+const WithAntApp = lazy(() => import('./components/AntAppOutlet'));
+const AppLayout = lazy(() => import('./components/AppLayout').then((m) => ({ default: m.AppLayout })));
+const NotFound = lazy(() => import('./components/ErrorPages').then((m) => ({ default: m.NotFound })));
+const LoginPage = lazy(() => import('./pages/auth/LoginPage').then((m) => ({ default: m.LoginPage })));
+const DashboardPage = lazy(() =>
+  import('./pages/dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })),
+);
+const ChangePasswordPage = lazy(() =>
+  import('./pages/account/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })),
+);
 
 const TransparencyPage = lazy(() =>
   import('./pages/public/TransparencyPage').then((m) => ({ default: m.TransparencyPage })),
@@ -126,20 +135,36 @@ function Root() {
   return (
     <StrictMode>
       <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }}>
-        <AntApp>
-          <QueryClientProvider client={queryClient}>
-            <BrowserRouter>
-              <Routes>
-                <Route element={<PublicLayout />}>
-                  <Route index element={<HomePage />} />
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <Routes>
+              <Route element={<PublicLayout />}>
+                <Route index element={<HomePage />} />
+                <Route element={<WithAntApp />}>
                   <Route path="login" element={<LoginPage />} />
                   <Route path="calls" element={<PublicCallsPage />} />
                   <Route path="calls/:id" element={<PublicCallDetailPage />} />
                   <Route path="publicity" element={<PublicityListPage />} />
                   <Route path="publicity/:id" element={<PublicityDetailPage />} />
                   <Route path="transparency" element={<TransparencyPage />} />
+                  <Route path="*" element={<NotFound />} />
                 </Route>
-                <Route path="app" element={<AppLayout />}>
+              </Route>
+              <Route
+                element={
+                  <Suspense fallback={<PageSpinner />}>
+                    <WithAntApp />
+                  </Suspense>
+                }
+              >
+                <Route
+                  path="app"
+                  element={
+                    <Suspense fallback={<PageSpinner />}>
+                      <AppLayout />
+                    </Suspense>
+                  }
+                >
                   <Route index element={<DashboardPage />} />
                   <Route path="calls" element={<CallsPage />} />
                   <Route path="calls/new" element={<CallEditorPage />} />
@@ -167,13 +192,10 @@ function Root() {
                   <Route path="account/password" element={<ChangePasswordPage />} />
                   <Route path="*" element={<NotFound home="/app" />} />
                 </Route>
-                <Route element={<PublicLayout />}>
-                  <Route path="*" element={<NotFound />} />
-                </Route>
-              </Routes>
-            </BrowserRouter>
-          </QueryClientProvider>
-        </AntApp>
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </QueryClientProvider>
       </ConfigProvider>
     </StrictMode>
   );

@@ -1,13 +1,16 @@
 /** Layout of the public site: top navigation, content, footer. Later issues add public pages here. */
 import { LoginOutlined, MenuOutlined } from '@ant-design/icons';
-import { Button, Drawer, Layout, Menu } from 'antd';
-import { createElement, Suspense, useState } from 'react';
+import { Button, Layout, Menu } from 'antd';
+import { createElement, lazy, Suspense, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { PUBLIC_NAV, publicNavItemFor } from '../navigation';
 import { useSession } from '../session';
-import { PageSpinner } from './AppLayout';
 import { Brand } from './Brand';
+import { PageSpinner } from './PageSpinner';
 import { useIsMobile } from './useIsMobile';
+
+// Only phones open the navigation drawer: its code loads when it is first opened.
+const Drawer = lazy(() => import('antd/es/drawer'));
 
 export function PublicLayout() {
   const location = useLocation();
@@ -52,9 +55,13 @@ export function PublicLayout() {
               onClick={() => setOpen(true)}
               className="header-icon-button"
             />
-            <Drawer open={open} onClose={() => setOpen(false)} placement="right" size={260} title="导航">
-              <Menu mode="inline" items={items} selectedKeys={selected} onClick={() => setOpen(false)} />
-            </Drawer>
+            {open && (
+              <Suspense fallback={null}>
+                <Drawer open onClose={() => setOpen(false)} placement="right" size={260} title="导航">
+                  <Menu mode="inline" items={items} selectedKeys={selected} onClick={() => setOpen(false)} />
+                </Drawer>
+              </Suspense>
+            )}
           </>
         ) : (
           <>

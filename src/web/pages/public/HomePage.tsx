@@ -1,4 +1,8 @@
-/** Public home page: what the platform is, and the way in. */
+/**
+ * Public home page: what the platform is, and the way in. Plain headings and a CSS grid rather
+ * than antd's Typography, Card and Grid: it is the page every visitor loads first, and those bring
+ * the code of editable text, tabs and skeletons with them.
+ */
 import {
   AuditOutlined,
   EyeOutlined,
@@ -8,7 +12,7 @@ import {
   NotificationOutlined,
   SafetyCertificateOutlined,
 } from '@ant-design/icons';
-import { Button, Card, Col, Row, Space, Typography } from 'antd';
+import { Button, Space } from 'antd';
 import { useNavigate } from 'react-router';
 import { PLATFORM_NAME } from '../../components/Brand';
 import { useSession } from '../../session';
@@ -53,15 +57,11 @@ export function HomePage() {
   return (
     <div className="home">
       <section className="home-hero">
-        <Typography.Title level={1} className="home-title">
-          {PLATFORM_NAME}
-        </Typography.Title>
-        <Typography.Paragraph className="home-lead">
-          政府购买社会工作服务，一站式发布、申报、评审、监管、评估、公开。
-        </Typography.Paragraph>
-        <Typography.Paragraph className="home-sub">
+        <h1 className="home-title">{PLATFORM_NAME}</h1>
+        <p className="home-lead">政府购买社会工作服务，一站式发布、申报、评审、监管、评估、公开。</p>
+        <p className="home-sub">
           区、街道（乡镇）、社区（村）三级社会工作服务项目全部纳入同一平台：资金动态监管，项目全程留痕，接受纪检监察、财政、审计和社会监督。
-        </Typography.Paragraph>
+        </p>
         <Space wrap size={12} className="home-actions">
           {signedIn ? (
             <Button type="primary" size="large" onClick={() => navigate('/app')}>
@@ -81,23 +81,17 @@ export function HomePage() {
         </Space>
       </section>
       <section className="home-stages" aria-label="平台功能">
-        <Row gutter={[16, 16]}>
+        <ul className="stage-grid">
           {STAGES.map((s) => (
-            <Col key={s.title} xs={24} sm={12} lg={8}>
-              <Card className="stage-card" variant="borderless">
-                <div className="stage-icon" aria-hidden="true">
-                  <s.icon />
-                </div>
-                <Typography.Title level={4} style={{ marginTop: 0 }}>
-                  {s.title}
-                </Typography.Title>
-                <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-                  {s.text}
-                </Typography.Paragraph>
-              </Card>
-            </Col>
+            <li key={s.title} className="stage-card">
+              <div className="stage-icon" aria-hidden="true">
+                <s.icon />
+              </div>
+              <h4 className="stage-title">{s.title}</h4>
+              <p className="stage-text">{s.text}</p>
+            </li>
           ))}
-        </Row>
+        </ul>
       </section>
     </div>
   );
