@@ -15,7 +15,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
-import { chromiumOrSkip, launchBrowser, screenshot, until, visible, watchErrors } from './browser';
+import { chromiumOrSkip, hidden, launchBrowser, screenshot, until, visible, watchErrors } from './browser';
 import { DEMO_PASSWORD, type RunningServer, startServer } from './server';
 
 const chromiumPath = chromiumOrSkip('implementation browser test');
@@ -107,13 +107,33 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
     if (tab) await page.getByRole('tab', { name: tab, exact: true }).click();
   }
 
+  /**
+   * Picks an option and waits until the select shows it: under load the click can land while the
+   * dropdown is still opening and leave it open with nothing chosen, so the pick is retried.
+   */
   async function choose(page: Page, label: string, option: string) {
-    await dialog(page).getByLabel(label, { exact: true }).click();
-    await page
-      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-      .filter({ hasText: option })
-      .first()
-      .click();
+    const field = dialog(page).getByLabel(label, { exact: true });
+    const select = field.locator('xpath=ancestor::*[contains(concat(" ", @class, " "), " ant-select ")][1]');
+    for (let attempt = 1; ; attempt++) {
+      await field.click();
+      await page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+        .filter({ hasText: option })
+        .first()
+        .click();
+      try {
+        await until(
+          async () => ((await select.textContent()) ?? '').includes(option),
+          5_000,
+          `${option} to be chosen`,
+        );
+        await hidden(page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)'), 5_000);
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
   }
 
   async function pickDate(page: Page, label: string, isoDate: string) {
@@ -164,12 +184,7 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
     await openProject(page, '评估');
     await page.getByRole('button', { name: '委托评估' }).click();
     await choose(page, '评估阶段', stage);
-    await dialog(page).getByLabel('评估机构', { exact: true }).click();
-    await page
-      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-      .filter({ hasText: '云南社会工作评估研究中心' })
-      .first()
-      .click();
+    await choose(page, '评估机构', '云南社会工作评估研究中心');
     await pickDate(page, '报告截止日期', await dayFromNow(page, 30));
     await dialog(page).getByRole('button', { name: '委托' }).click();
     await toast(page, '已委托评估');
@@ -216,6 +231,35 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
     await confirmPop(page, '确认');
     await toast(page, '已确认评估结果');
   }
+
+  it(
+    'admin: an indicator template is refused until its weights add up to 100',
+    async () => {
+      const session = await as('admin');
+      const { page } = session;
+      await page.getByTestId('role-card-admin').getByRole('link', { name: '指标模板' }).click();
+      await page.waitForURL(/\/app\/templates$/);
+      await visible(page.getByText('内置'));
+      await page.getByRole('button', { name: '新建模板' }).click();
+      await dialog(page).getByLabel('模板名称').fill('社区治理类项目评估指标');
+      await dialog(page).getByLabel('维度1名称').fill('服务成效');
+      await dialog(page).getByLabel('维度1指标1标识').fill('outputs');
+      await dialog(page).getByLabel('维度1指标1名称').fill('产出指标完成');
+      await dialog(page).getByLabel('维度1指标1权重').fill('60');
+      await dialog(page).getByLabel('维度1指标1评分说明').fill('按合同产出指标完成率评分');
+      await visible(dialog(page).getByTestId('weight-sum').getByText('权重合计 60 / 100'));
+      await dialog(page).getByRole('button', { name: '保存' }).click();
+      await visible(dialog(page).getByText('指标权重合计必须为100（当前为60）'));
+      await screenshot(page, 'implementation-00-template-refused', { fullPage: false });
+      await dialog(page).getByLabel('维度1指标1权重').fill('100');
+      await visible(dialog(page).getByTestId('weight-sum').getByText('权重合计 100 / 100'));
+      await dialog(page).getByRole('button', { name: '保存' }).click();
+      await toast(page, '指标模板已保存');
+      await visible(page.getByRole('cell', { name: '社区治理类项目评估指标' }));
+      await done(session);
+    },
+    STEP,
+  );
 
   it(
     'provider: starts the project, records an expense over its budget with a receipt, requests payment 1',
