@@ -31,11 +31,17 @@ import { ApiError, api, errorMessage } from '../../api';
 import { ATTACHMENT_ACCEPT } from '../../components/Attachments';
 import { DatePicker } from '../../components/DatePicker';
 import { LoadFailed } from '../../components/ErrorPages';
-import { MoneyInput } from '../../components/MoneyInput';
 import { ReasonModal } from '../../components/ReasonModal';
 import { FormModal } from '../../components/RecordEditor';
 import { type Dayjs, formatDate, formatMoney, pickerDate, pickerToday } from '../../format';
-import { PaymentStateTag, PROJECTS_KEY, Section, useDialog } from '../projects/parts';
+import {
+  MoneyField,
+  PaymentStateTag,
+  PROJECTS_KEY,
+  ReasonField,
+  Section,
+  useDialog,
+} from '../projects/parts';
 
 const BudgetChart = lazy(() => import('./BudgetChart'));
 
@@ -409,13 +415,7 @@ export function FundsPanel({ projectId, chart }: { projectId: string; chart?: bo
           <Form.Item name="paidOn" label="拨付日期" rules={[{ required: true, message: '请选择拨付日期' }]}>
             <DatePicker style={{ width: '100%' }} />
           </Form.Item>
-          <Form.Item
-            name="amountFen"
-            label="拨付金额"
-            rules={[{ required: true, message: '请填写拨付金额' }]}
-          >
-            <MoneyInput aria-label="拨付金额" style={{ width: '100%' }} />
-          </Form.Item>
+          <MoneyField label="拨付金额" />
           <Form.Item
             name="voucherNo"
             label="凭证号"
@@ -452,20 +452,8 @@ export function FundsPanel({ projectId, chart }: { projectId: string; chart?: bo
           >
             <Select options={categoryOptions} />
           </Form.Item>
-          <Form.Item
-            name="amountFen"
-            label="调整金额"
-            rules={[{ required: true, message: '请填写调整金额' }]}
-          >
-            <MoneyInput aria-label="调整金额" style={{ width: '100%' }} />
-          </Form.Item>
-          <Form.Item
-            name="reason"
-            label="调整理由"
-            rules={[{ required: true, min: 5, message: '调整理由不少于5个字' }]}
-          >
-            <Input.TextArea rows={3} maxLength={1000} />
-          </Form.Item>
+          <MoneyField label="调整金额" />
+          <ReasonField name="reason" label="调整理由" />
         </FormModal>
       ) : null}
       {current('refuseAdjustment')?.adjustment ? (
@@ -542,9 +530,7 @@ function ExpenseModal({ projectId, onClose }: { projectId: string; onClose: () =
         <Form.Item name="category" label="预算类别" rules={[{ required: true, message: '请选择预算类别' }]}>
           <Select options={categoryOptions} />
         </Form.Item>
-        <Form.Item name="amountFen" label="金额" rules={[{ required: true, message: '请填写金额' }]}>
-          <MoneyInput aria-label="支出金额" style={{ width: '100%' }} />
-        </Form.Item>
+        <MoneyField label="支出金额" />
         <Form.Item name="spentOn" label="支出日期" rules={[{ required: true, message: '请选择日期' }]}>
           <DatePicker style={{ width: '100%' }} />
         </Form.Item>

@@ -12,11 +12,10 @@ import {
 } from '../../../domain/projects';
 import { api } from '../../api';
 import { DatePicker } from '../../components/DatePicker';
-import { MoneyInput } from '../../components/MoneyInput';
 import { OrgSelect } from '../../components/OrgSelect';
 import { FormModal } from '../../components/RecordEditor';
 import { type Dayjs, formatDate, formatDateTime, formatMoney, pickerDate, pickerToday } from '../../format';
-import { PROJECTS_KEY, Section } from './parts';
+import { MoneyField, PROJECTS_KEY, ReasonField, Section } from './parts';
 
 type Open = { kind: 'open' } | { kind: 'submit' | 'check'; r: Rectification } | null;
 
@@ -249,20 +248,8 @@ export function RecoveriesSection({ project }: { project: Project }) {
             return '已发出追回要求';
           }}
         >
-          <Form.Item
-            name="amountFen"
-            label="追回金额"
-            rules={[{ required: true, message: '请填写追回金额' }]}
-          >
-            <MoneyInput aria-label="追回金额" style={{ width: '100%' }} />
-          </Form.Item>
-          <Form.Item
-            name="reason"
-            label="追回原因"
-            rules={[{ required: true, min: 5, message: '追回原因不少于5个字' }]}
-          >
-            <Input.TextArea rows={3} maxLength={1000} />
-          </Form.Item>
+          <MoneyField label="追回金额" />
+          <ReasonField name="reason" label="追回原因" />
           <Form.Item name="dueOn" label="还款期限" rules={[{ required: true, message: '请选择还款期限' }]}>
             <DatePicker style={{ width: '100%' }} />
           </Form.Item>
@@ -281,13 +268,7 @@ export function RecoveriesSection({ project }: { project: Project }) {
             return '已登记还款';
           }}
         >
-          <Form.Item
-            name="amountFen"
-            label="还款金额"
-            rules={[{ required: true, message: '请填写还款金额' }]}
-          >
-            <MoneyInput aria-label="还款金额" style={{ width: '100%' }} />
-          </Form.Item>
+          <MoneyField label="还款金额" />
           <Form.Item name="paidOn" label="还款日期" rules={[{ required: true, message: '请选择日期' }]}>
             <DatePicker style={{ width: '100%' }} />
           </Form.Item>

@@ -1,12 +1,13 @@
 /** Pieces shared by the implementation pages: state tags, the project query, a modal-opening hook. */
 import { useQuery } from '@tanstack/react-query';
-import { Tag } from 'antd';
+import { Form, Input, Tag } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { type EvaluationState, evaluationStateLabels } from '../../../domain/evaluations';
 import { type PaymentState, paymentStateLabels } from '../../../domain/funds';
 import { type Project, type ProjectState, projectStateLabels } from '../../../domain/projects';
 import { type Alert, alertStateLabels } from '../../../domain/redflags';
 import { api } from '../../api';
+import { MoneyInput } from '../../components/MoneyInput';
 
 /** Every query of these pages starts with this key, so one invalidation refreshes them all. */
 export const PROJECTS_KEY = 'projects';
@@ -81,5 +82,37 @@ export function Section(props: {
       </div>
       {props.children}
     </section>
+  );
+}
+
+/** A required amount in yuan, kept as fen under `name` (default `amountFen`). */
+export function MoneyField({ label, name = 'amountFen' }: { label: string; name?: string }) {
+  return (
+    <Form.Item name={name} label={label} rules={[{ required: true, message: `请填写${label}` }]}>
+      <MoneyInput aria-label={label} style={{ width: '100%' }} />
+    </Form.Item>
+  );
+}
+
+/** A required written reason of at least `min` characters. */
+export function ReasonField({
+  name,
+  label,
+  min = 5,
+  max = 1000,
+}: {
+  name: string;
+  label: string;
+  min?: number;
+  max?: number;
+}) {
+  return (
+    <Form.Item
+      name={name}
+      label={label}
+      rules={[{ required: true, min, message: `${label}不少于${min}个字` }]}
+    >
+      <Input.TextArea rows={3} maxLength={max} />
+    </Form.Item>
   );
 }
