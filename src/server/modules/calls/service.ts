@@ -1,4 +1,4 @@
-import { and, arrayContains, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, arrayContains, count, desc, eq, inArray, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { callCreate, callQuery, callUpdate } from '../../../domain/calls.js';
 import { type ServiceCategory, serviceCategoryLabels } from '../../../domain/enums.js';
@@ -107,20 +107,21 @@ function presentSummary(row: CallSummaryRow, buyerName: string, index: RegionInd
   };
 }
 
-async function presentDetail(db: Db, row: CallRow) {
-  const [[buyer], index, attachments, changes, timeline, [apps]] = await Promise.all([
-    db.select({ name: orgs.name }).from(orgs).where(eq(orgs.id, row.buyerOrgId)),
+type CallChangeRow = typeof callChanges.$inferSelect;
+type CallWithFacts = { call: CallRow; buyerName: string; applicationCount: number };
+
+async function presentDetail(
+  db: Db,
+  { call: row, buyerName, applicationCount }: CallWithFacts,
+  changes: CallChangeRow[],
+) {
+  const [index, attachments, timeline] = await Promise.all([
     regionIndex(db),
     attachmentsOf(db, 'call', [row.id]),
-    db.select().from(callChanges).where(eq(callChanges.callId, row.id)).orderBy(desc(callChanges.changedAt)),
     callTimeline(db, row.id),
-    db
-      .select({ n: count() })
-      .from(applications)
-      .where(and(eq(applications.callId, row.id), inArray(applications.status, SUBMITTED_STATES))),
   ]);
   return {
-    ...presentSummary(row, buyer.name, index),
+    ...presentSummary(row, buyerName, index),
     planLineId: row.planLineId,
     regionId: row.regionId,
     serviceAreas: row.serviceAreaIds
@@ -137,7 +138,7 @@ async function presentDetail(db: Db, row: CallRow) {
     attachments: attachments.map(({ id, name, size, mime, url }) => ({ id, name, size, mime, url })),
     changes: changes.map((c) => ({ at: c.changedAt.toISOString(), changes: c.changes, reason: c.reason })),
     timeline,
-    applicationCount: apps.n,
+    applicationCount,
   };
 }
 
@@ -151,6 +152,57 @@ export const SUBMITTED_STATES = [
   'revoked',
 ];
 
+/**
+ * A call with its buyer's name and number of submitted applications, and its public change
+ * history: prepared once per database (named statements on PostgreSQL, planned once per
+ * connection), as drizzle's building of a query costs more than PostgreSQL's answering it.
+ */
+function prepareDetail(db: Db) {
+  const id = sql.placeholder('id');
+  return {
+    call: db
+      .select({
+        call: calls,
+        buyerName: orgs.name,
+        applicationCount:
+          sql<number>`(select count(*) from ${applications} where ${applications.callId} = ${calls.id} and ${inArray(applications.status, SUBMITTED_STATES)})`.mapWith(
+            Number,
+          ),
+      })
+      .from(calls)
+      .innerJoin(orgs, eq(orgs.id, calls.buyerOrgId))
+      .where(eq(calls.id, id))
+      .prepare('call_detail'),
+    changes: db
+      .select()
+      .from(callChanges)
+      .where(eq(callChanges.callId, id))
+      .orderBy(desc(callChanges.changedAt))
+      .prepare('call_detail_changes'),
+  };
+}
+const detailStatements = new WeakMap<Db, ReturnType<typeof prepareDetail>>();
+
+function detailQueries(db: Db) {
+  let prepared = detailStatements.get(db);
+  if (!prepared) {
+    prepared = prepareDetail(db);
+    detailStatements.set(db, prepared);
+  }
+  return prepared;
+}
+
+/** The call (404 if there is none) with its facts and changes, in one round trip. */
+async function loadDetail(db: Db, id: string) {
+  const queries = detailQueries(db);
+  const [[found], changes] = await Promise.all([
+    queries.call.execute({ id }),
+    queries.changes.execute({ id }),
+  ]);
+  if (!found) throw notFound('项目');
+  return { found, changes };
+}
+
 /** Transitions this user may trigger by hand on a call, as UI action names. */
 function callActions(viewer: CurrentUser | null, row: CallRow) {
   const base = permittedActions(viewer, callPolicy, row, ['update']);
@@ -163,10 +215,11 @@ function callActions(viewer: CurrentUser | null, row: CallRow) {
 }
 
 export async function managedCall(db: Db, viewer: CurrentUser, id: string) {
-  const row = await findById(db, calls, id, '项目');
+  const { found, changes } = await loadDetail(db, id);
+  const row = found.call;
   if (!callPolicy.view(viewer, row)) throw row.status === 'draft' ? notFound('项目') : forbidden();
   return {
-    ...(await presentDetail(db, row)),
+    ...(await presentDetail(db, found, changes)),
     shortWindowFlag: callPolicy.seeFlags(viewer, row) ? row.shortWindowFlag : null,
     version: row.version,
     actions: callActions(viewer, row),
@@ -174,31 +227,47 @@ export async function managedCall(db: Db, viewer: CurrentUser, id: string) {
 }
 
 export async function publicCall(db: Db, id: string) {
-  const [row] = await db.select().from(calls).where(eq(calls.id, id));
-  if (!row || row.status === 'draft') throw notFound('项目');
-  return presentDetail(db, row);
+  const { found, changes } = await loadDetail(db, id);
+  if (found.call.status === 'draft') throw notFound('项目');
+  return presentDetail(db, found, changes);
 }
 
 // ---------- lists ----------
-function listFilters(query: Omit<CallQuery, 'page' | 'pageSize'>): SQL[] {
-  const conditions: SQL[] = [];
-  if (query.status) conditions.push(eq(calls.status, query.status));
-  if (query.buyerId) conditions.push(eq(calls.buyerOrgId, query.buyerId));
-  if (query.category) conditions.push(eq(calls.category, query.category));
-  if (query.streetId) conditions.push(arrayContains(calls.streetIds, [query.streetId]));
-  if (query.year) conditions.push(eq(calls.year, query.year));
-  const tsQuery = query.q ? toTsQuery(query.q) : null;
+/** Each filter of a list, on a value or a placeholder of one. */
+const FILTERS = {
+  status: (v: unknown) => eq(calls.status, v as string | SQLWrapper),
+  buyerId: (v: unknown) => eq(calls.buyerOrgId, v as string | SQLWrapper),
+  category: (v: unknown) => eq(calls.category, v as string | SQLWrapper),
+  streetIds: (v: unknown) => arrayContains(calls.streetIds, v as string[] | SQLWrapper),
+  year: (v: unknown) => eq(calls.year, v as number | SQLWrapper),
   // calls.search_vector: the stored tsvector of search_text, GIN-indexed (migration 0009).
-  if (tsQuery) conditions.push(sql`${calls}.search_vector @@ to_tsquery('simple', ${tsQuery})`);
-  return conditions;
+  tsQuery: (v: unknown) => sql`${calls}.search_vector @@ to_tsquery('simple', ${v})`,
+};
+type Filter = keyof typeof FILTERS;
+
+/** The filters a query sets, with their values. */
+function filterValues(query: Omit<CallQuery, 'page' | 'pageSize'>) {
+  const values: Partial<Record<Filter, unknown>> = {
+    status: query.status,
+    buyerId: query.buyerId,
+    category: query.category,
+    streetIds: query.streetId ? [query.streetId] : undefined,
+    year: query.year,
+    tsQuery: query.q ? (toTsQuery(query.q) ?? undefined) : undefined,
+  };
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<
+    Record<Filter, unknown>
+  >;
 }
+
+const listFilters = (query: Omit<CallQuery, 'page' | 'pageSize'>): SQL[] =>
+  Object.entries(filterValues(query)).map(([name, value]) => FILTERS[name as Filter](value));
 
 /** Lists report at most this many matches as their total (and say so with `totalCapped`). */
 export const COUNT_CAP = 1000;
 
-/** The queries of a list page: its rows, and how many match (up to the cap). */
-function listQueries(db: Db, query: CallQuery, scope: SQL[]) {
-  const where = and(...scope, ...listFilters(query));
+/** The queries of a list page under these conditions: its rows, and how many match (up to the cap). */
+function listQueries(db: Db, where: SQL | undefined, limit: unknown, offset: unknown) {
   return {
     page: db
       .select({ ...summaryColumns, buyerName: orgs.name })
@@ -206,8 +275,8 @@ function listQueries(db: Db, query: CallQuery, scope: SQL[]) {
       .innerJoin(orgs, eq(orgs.id, calls.buyerOrgId))
       .where(where)
       .orderBy(sql`${calls.publishedAt} desc nulls last`, desc(calls.id))
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize),
+      .limit(limit as number)
+      .offset(offset as number),
     // Counting stops at a cap: an exact total over every public call costs a full scan per page view.
     count: db.select({ total: count() }).from(
       db
@@ -220,14 +289,54 @@ function listQueries(db: Db, query: CallQuery, scope: SQL[]) {
   };
 }
 
-const PUBLIC_SCOPE = [sql`${calls.status} <> 'draft'`];
+const PUBLIC_SCOPE = sql`${calls.status} <> 'draft'`;
 
-/** The public list's queries, for checking their plans (search.api.test.ts). */
-export const publicListQueries = (db: Db, query: CallQuery) => listQueries(db, query, PUBLIC_SCOPE);
+/**
+ * The public list's queries, prepared once per combination of filters that a query sets (as the
+ * detail's, prepareDetail): the values, page size and offset are placeholders.
+ */
+function preparedPublicList(db: Db, filters: Filter[]) {
+  let byShape = publicListStatements.get(db);
+  if (!byShape) {
+    byShape = new Map();
+    publicListStatements.set(db, byShape);
+  }
+  const shape = filters.join('_') || 'all';
+  let prepared = byShape.get(shape);
+  if (!prepared) {
+    const where = and(PUBLIC_SCOPE, ...filters.map((f) => FILTERS[f](sql.placeholder(f))));
+    const queries = listQueries(db, where, sql.placeholder('limit'), sql.placeholder('offset'));
+    prepared = {
+      page: queries.page.prepare(`public_calls_${shape}`),
+      count: queries.count.prepare(`public_calls_count_${shape}`),
+    };
+    byShape.set(shape, prepared);
+  }
+  return prepared;
+}
+type ListQueries = ReturnType<typeof listQueries>;
+type PreparedList = {
+  page: ReturnType<ListQueries['page']['prepare']>;
+  count: ReturnType<ListQueries['count']['prepare']>;
+};
+const publicListStatements = new WeakMap<Db, Map<string, PreparedList>>();
 
-async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
-  const queries = listQueries(db, query, scope);
-  const [rows, [{ total }], index] = await Promise.all([queries.page, queries.count, regionIndex(db)]);
+/** The public list's queries as they run, for checking their plans (search.api.test.ts). */
+export function publicListQueries(db: Db, query: CallQuery) {
+  return listQueries(
+    db,
+    and(PUBLIC_SCOPE, ...listFilters(query)),
+    query.pageSize,
+    (query.page - 1) * query.pageSize,
+  );
+}
+
+function listResult(
+  query: CallQuery,
+  rows: (CallSummaryRow & { buyerName: string })[],
+  total: number,
+  index: RegionIndex,
+) {
   return {
     items: rows.map((r) => presentSummary(r, r.buyerName, index)),
     total: Math.min(total, COUNT_CAP),
@@ -237,7 +346,28 @@ async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
   };
 }
 
-export const listPublicCalls = (db: Db, query: CallQuery) => listCalls(db, query, PUBLIC_SCOPE);
+async function listCalls(db: Db, query: CallQuery, scope: SQL[]) {
+  const queries = listQueries(
+    db,
+    and(...scope, ...listFilters(query)),
+    query.pageSize,
+    (query.page - 1) * query.pageSize,
+  );
+  const [rows, [{ total }], index] = await Promise.all([queries.page, queries.count, regionIndex(db)]);
+  return listResult(query, rows, total, index);
+}
+
+export async function listPublicCalls(db: Db, query: CallQuery) {
+  const values = filterValues(query);
+  const prepared = preparedPublicList(db, Object.keys(values) as Filter[]);
+  const params = { ...values, limit: query.pageSize, offset: (query.page - 1) * query.pageSize };
+  const [rows, [{ total }], index] = await Promise.all([
+    prepared.page.execute(params),
+    prepared.count.execute(params),
+    regionIndex(db),
+  ]);
+  return listResult(query, rows, total, index);
+}
 
 export async function listManagedCalls(db: Db, viewer: CurrentUser, query: CallQuery) {
   if (callPolicy.view(viewer, { buyerOrgId: '', status: '' })) return listCalls(db, query, []);
