@@ -71,8 +71,8 @@ export function dataVersion(db: Db, log: FastifyBaseLogger) {
   };
   const ask = freshRead(async () => {
     const startedIn = epoch;
-    const result = await db.execute<{ version: string }>(sql`select version::text as version from data_version`);
-    const version = BigInt(result.rows[0]?.version ?? 0);
+    const result = await db.execute(sql`select version::text as version from data_version`);
+    const version = BigInt((result as unknown as { rows: { version: string }[] }).rows[0]?.version ?? 0);
     if (startedIn === epoch) learn(version);
     return version;
   });
@@ -86,7 +86,10 @@ export function dataVersion(db: Db, log: FastifyBaseLogger) {
     if (!listening) return;
     listening = false;
     known = null;
-    log.warn({ err: error }, 'public cache: data version listener lost; asking the database until it is back');
+    log.warn(
+      { err: error },
+      'public cache: data version listener lost; asking the database until it is back',
+    );
     const stop = stopListening;
     stopListening = null;
     stop?.().catch(() => {});
@@ -132,6 +135,8 @@ export function dataVersion(db: Db, log: FastifyBaseLogger) {
   }
 
   return {
+    /** The version to answer a read under, when it is known without asking; else null. */
+    known: (): bigint | null => (listening ? known : null),
     /** The version to answer a read under. */
     current: (): Promise<bigint> => (listening && known !== null ? Promise.resolve(known) : ask()),
     /** After a write by this process: the next read asks the database. */

@@ -47,8 +47,20 @@ const CACHE_CONTROL = 'no-cache';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
-/** The Shanghai calendar day (no daylight saving time there, so an offset is exact). */
-const shanghaiDay = () => new Date(Date.now() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+let day = '';
+let dayStarts = 0;
+
+/** The Shanghai calendar day (no daylight saving time there, so an offset is exact), kept until it ends. */
+function shanghaiDay() {
+  const now = Date.now();
+  if (now < dayStarts || now >= dayStarts + DAY_MS) {
+    const shifted = now + SHANGHAI_OFFSET_MS;
+    day = new Date(shifted).toISOString().slice(0, 10);
+    dayStarts = Math.floor(shifted / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
+  }
+  return day;
+}
 
 const etagOf = (body: string) => `"${createHash('sha1').update(body).digest('base64url')}"`;
 
@@ -79,37 +91,46 @@ export function registerPublicCache(app: FastifyInstance, options: PublicCacheOp
   const cacheable = (request: FastifyRequest) =>
     request.method === 'GET' && request.routeOptions.config?.publicCache === true && !request.user;
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!cacheable(request)) return;
-    let current: string;
-    try {
-      current = `${await version.current()}@${shanghaiDay()}`;
-    } catch (error) {
-      // Without the version nothing can be served from or stored in the cache; the route answers.
-      request.log.warn({ err: error }, 'public cache: data version unavailable');
-      return;
-    }
+  /** Answers from the cache under this version, or marks the request to be stored under it. */
+  const answer = (request: FastifyRequest, reply: FastifyReply, known: bigint, done: () => void) => {
+    const current = `${known}@${shanghaiDay()}`;
     const entry = cache.get(request.url);
     if (!entry || entry.version !== current) {
       request.publicCacheVersion = current;
-      return;
+      return done();
     }
     withCacheHeaders(reply, entry.etag).header('x-public-cache', 'hit');
-    if (matches(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
-    return reply.code(200).type(entry.contentType).send(entry.body);
+    if (matches(request.headers['if-none-match'], entry.etag)) reply.code(304).send();
+    else reply.code(200).type(entry.contentType).send(entry.body);
+  };
+
+  // Callback hooks, not async ones: a hit, the common case, then costs no promise at all.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!cacheable(request)) return done();
+    const known = version.known();
+    if (known !== null) return answer(request, reply, known, done);
+    version.current().then(
+      (current) => answer(request, reply, current, done),
+      (error) => {
+        // Without the version nothing can be served from or stored in the cache; the route answers.
+        request.log.warn({ err: error }, 'public cache: data version unavailable');
+        done();
+      },
+    );
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (!SAFE_METHODS.has(request.method)) version.forget();
     const built = request.publicCacheVersion;
-    if (built === null || reply.statusCode !== 200 || typeof payload !== 'string' || request.user) return;
+    if (built === null || reply.statusCode !== 200 || typeof payload !== 'string' || request.user)
+      return done(null, payload);
     const etag = etagOf(payload);
     const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
     cache.set(request.url, { version: built, etag, body: payload, contentType });
     withCacheHeaders(reply, etag).header('x-public-cache', 'miss');
-    if (!matches(request.headers['if-none-match'], etag)) return payload;
+    if (!matches(request.headers['if-none-match'], etag)) return done(null, payload);
     reply.code(304).removeHeader('content-type');
-    return null;
+    done(null, null);
   });
 
   return { cache };
