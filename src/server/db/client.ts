@@ -111,13 +111,12 @@ export async function openDatabase(options: {
  * with the per-query copy dropped by `withoutPerQueryParsers`, the results are the same.
  */
 const DRIZZLE_PGLITE_PARSERS = Object.fromEntries(
-  [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((oid) => [
-    oid,
-    (value: string) => value,
-  ]),
+  [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map(
+    (oid) => [oid, (value: string) => value],
+  ),
 );
 
-type QueryOptions = { parsers?: unknown } | undefined;
+type QueryOptions = Parameters<PGlite['query']>[2];
 
 function withoutPerQueryParsers<C extends PGlite | Transaction>(client: C): C {
   return new Proxy(client, {
@@ -125,7 +124,11 @@ function withoutPerQueryParsers<C extends PGlite | Transaction>(client: C): C {
       const value = Reflect.get(target, key, target);
       if (key === 'query')
         return (text: string, params?: unknown[], queryOptions?: QueryOptions) =>
-          target.query(text, params, queryOptions?.parsers ? { ...queryOptions, parsers: undefined } : queryOptions);
+          target.query(
+            text,
+            params,
+            queryOptions?.parsers ? { ...queryOptions, parsers: undefined } : queryOptions,
+          );
       if (key === 'transaction')
         return <T>(run: (tx: Transaction) => Promise<T>) =>
           (target as PGlite).transaction((tx) => run(withoutPerQueryParsers(tx)));

@@ -36,8 +36,9 @@ async function cached(client: TestClient, url: string) {
   return client.get(url);
 }
 
+const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 const dataVersion = async () =>
-  (await t.database.db.execute<{ v: string }>(sql`select version::text as v from data_version`)).rows[0].v;
+  rowsOf<{ v: string }>(await t.database.db.execute(sql`select version::text as v from data_version`))[0].v;
 
 describe('public response cache', () => {
   it('answers a repeated anonymous read from the cache, and the first read after a write afresh', async () => {
@@ -56,7 +57,10 @@ describe('public response cache', () => {
     );
 
     const buyer = await t.as('buyer');
-    const edit = await buyer.patch(`/api/calls/${call.id}`, { title: '修改后的项目标题', changeReason: '更正' });
+    const edit = await buyer.patch(`/api/calls/${call.id}`, {
+      title: '修改后的项目标题',
+      changeReason: '更正',
+    });
     expect(edit.statusCode, edit.body).toBe(200);
     expect((await visitor.get(url)).json().title).toBe('修改后的项目标题');
     expect((await visitor.get('/api/public/calls?pageSize=100')).json().items).toContainEqual(
@@ -108,7 +112,10 @@ describe('public response cache', () => {
     });
     expect((await visitor.request('GET', url, undefined, { 'if-none-match': etag })).statusCode).toBe(304);
 
-    await (await t.as('buyer')).patch(url.replace('/public', ''), { title: '关上街道养老服务项目（改名）', changeReason: '更正' });
+    await (await t.as('buyer')).patch(url.replace('/public', ''), {
+      title: '关上街道养老服务项目（改名）',
+      changeReason: '更正',
+    });
     const changed = await visitor.request('GET', url, undefined, { 'if-none-match': etag });
     expect(changed.statusCode).toBe(200);
     expect(changed.json().title).toBe('关上街道养老服务项目（改名）');
@@ -186,9 +193,9 @@ describe('public response cache', () => {
   it.runIf(process.env.TEST_DB === 'postgres')(
     'shows a write through one app process to readers of another on the same database',
     async () => {
-      const [{ name }] = (
-        await t.database.db.execute<{ name: string }>(sql`select current_database() as name`)
-      ).rows;
+      const [{ name }] = rowsOf<{ name: string }>(
+        await t.database.db.execute(sql`select current_database() as name`),
+      );
       const otherDatabase = await openDatabase({ url: databaseUrl(name), dataDir: '' });
       const other = await buildApp(t.config, otherDatabase);
       await other.ready();

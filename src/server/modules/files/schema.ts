@@ -14,7 +14,9 @@ export const attachments = pgTable(
   'attachments',
   {
     id: idColumn(),
-    ownerType: text('owner_type', { enum: ['call', 'application', 'objection', 'contract', 'evaluation', 'expense'] }).notNull(),
+    ownerType: text('owner_type', {
+      enum: ['call', 'application', 'objection', 'contract', 'evaluation', 'expense'],
+    }).notNull(),
     ownerId: uuid('owner_id').notNull(),
     sha256: text('sha256')
       .notNull()
