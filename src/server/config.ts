@@ -100,6 +100,11 @@ const envSchema = z.object({
   DUPLICATE_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.5),
   DUPLICATE_LOOKBACK_YEARS: z.coerce.number().int().min(0).max(50).default(5),
   PANEL_MIN_SIZE: z.coerce.number().int().min(3).max(21).default(5),
+  /** 红黑榜 list periods (民政部令第60号 for the two national lists); an entry may give its own end date. */
+  CREDIT_RED_YEARS: z.coerce.number().int().min(1).max(10).default(2),
+  CREDIT_BLACK_YEARS: z.coerce.number().int().min(1).max(10).default(3),
+  CREDIT_ABNORMAL_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
+  CREDIT_DISHONEST_YEARS: z.coerce.number().int().min(1).max(10).default(2),
   SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'never']).default('auto')),
   SMTP_HOST: z.preprocess(emptyToUndefined, z.string().optional()),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
