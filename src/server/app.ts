@@ -46,6 +46,7 @@ import { fileRoutes } from './modules/files/routes.js';
 import { diskStorage } from './modules/files/storage.js';
 import { fundsRoutes } from './modules/funds/routes.js';
 import { paymentsSettled, viewableExpenses } from './modules/funds/service.js';
+import { viewableActivities, viewableThumbnails } from './modules/implementation/media.js';
 import { implementationRoutes } from './modules/implementation/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
@@ -81,6 +82,9 @@ export const modules: readonly AppModule[] = [
         contract: async () => new Set(),
         evaluation: viewableEvaluations,
         expense: viewableExpenses,
+        activity_photo: viewableActivities,
+        activity_signin: viewableActivities,
+        activity_thumbnail: viewableThumbnails,
       }),
   },
   { name: 'accounts', routes: accountRoutes },

@@ -15,7 +15,18 @@ export const attachments = pgTable(
   {
     id: idColumn(),
     ownerType: text('owner_type', {
-      enum: ['call', 'application', 'objection', 'contract', 'evaluation', 'expense'],
+      enum: [
+        'call',
+        'application',
+        'objection',
+        'contract',
+        'evaluation',
+        'expense',
+        // An activity's photos and sign-in sheet are owned by the activity; a photo's thumbnail by the photo.
+        'activity_photo',
+        'activity_thumbnail',
+        'activity_signin',
+      ],
     }).notNull(),
     ownerId: uuid('owner_id').notNull(),
     sha256: text('sha256')
