@@ -171,6 +171,10 @@ export const projectListItem = z.object({
   periodEnd: z.string(),
   status: z.enum(PROJECT_STATES),
   version: z.number().int(),
+  /** Paid to the provider so far (payments recorded as paid), fen. */
+  paidFen: z.number().int(),
+  /** Spent by the provider so far (expenses recorded), fen. */
+  spentFen: z.number().int(),
 });
 export const project = projectListItem.extend({
   terminationReason: z.string().nullable(),

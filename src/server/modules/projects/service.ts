@@ -31,6 +31,7 @@ import { appendAudit } from '../audit/service.js';
 import { awards } from '../awards/schema.js';
 import { contracts } from '../contracts/schema.js';
 import { evaluations } from '../evaluations/schema.js';
+import { expenses, payments } from '../funds/schema.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import { appendTimeline } from '../timeline/service.js';
@@ -137,7 +138,28 @@ export async function viewProject(db: Executor, viewer: CurrentUser | null, id: 
   return record;
 }
 
-function listFields(r: ProjectRecord) {
+/** Paid and spent so far per project, in fen (0 for a project without payments or expenses). */
+async function moneyOf(db: Executor, ids: string[]) {
+  const money = new Map(ids.map((id) => [id, { paidFen: 0, spentFen: 0 }]));
+  if (ids.length === 0) return money;
+  const [paid, spent] = await Promise.all([
+    db
+      .select({ id: payments.projectId, fen: sql<string>`sum(${payments.paidFen})` })
+      .from(payments)
+      .where(and(inArray(payments.projectId, ids), eq(payments.status, 'paid')))
+      .groupBy(payments.projectId),
+    db
+      .select({ id: expenses.projectId, fen: sql<string>`sum(${expenses.amountFen})` })
+      .from(expenses)
+      .where(inArray(expenses.projectId, ids))
+      .groupBy(expenses.projectId),
+  ]);
+  for (const r of paid) money.get(r.id)!.paidFen = Number(r.fen);
+  for (const r of spent) money.get(r.id)!.spentFen = Number(r.fen);
+  return money;
+}
+
+function listFields(r: ProjectRecord, money: { paidFen: number; spentFen: number }) {
   return {
     id: r.contract.id,
     contractCode: r.contract.code,
@@ -153,6 +175,7 @@ function listFields(r: ProjectRecord) {
     status: stateOf(r),
     // A project without its row yet is created at version 1 by its first step.
     version: r.project?.version ?? 1,
+    ...money,
   };
 }
 
@@ -237,13 +260,14 @@ function presentRecovery(
 
 export async function getProject(db: Db, viewer: CurrentUser | null, id: string): Promise<Project> {
   const record = await viewProject(db, viewer, id);
-  const [rectRows, recoveryRows] = await Promise.all([
+  const [rectRows, recoveryRows, money] = await Promise.all([
     db
       .select()
       .from(rectifications)
       .where(eq(rectifications.projectId, id))
       .orderBy(asc(rectifications.createdAt)),
     db.select().from(recoveries).where(eq(recoveries.projectId, id)).orderBy(asc(recoveries.createdAt)),
+    moneyOf(db, [id]),
   ]);
   const repayments = recoveryRows.length
     ? await db
@@ -268,7 +292,7 @@ export async function getProject(db: Db, viewer: CurrentUser | null, id: string)
   const parties = partiesOf(record);
   const p = record.project;
   return {
-    ...listFields(record),
+    ...listFields(record, money.get(id)!),
     terminationReason: p?.terminationReason ?? null,
     terminatedAt: p?.terminatedAt?.toISOString() ?? null,
     closedAt: p?.closedAt?.toISOString() ?? null,
@@ -322,8 +346,12 @@ export async function listProjects(db: Db, viewer: CurrentUser | null, query: Pr
       .leftJoin(projects, eq(projects.id, contracts.id))
       .where(where),
   ]);
+  const money = await moneyOf(
+    db,
+    rows.map((r) => r.contract.id),
+  );
   return {
-    items: rows.map((r) => listFields({ ...r, evaluatorOrgIds: [] })),
+    items: rows.map((r) => listFields({ ...r, evaluatorOrgIds: [] }, money.get(r.contract.id)!)),
     total,
     page: query.page,
     pageSize: query.pageSize,
