@@ -3,6 +3,7 @@ export * from '../modules/accounts/schema.js';
 export * from '../modules/applications/schema.js';
 export * from '../modules/audit/schema.js';
 export * from '../modules/awards/schema.js';
+export * from '../modules/calendar/schema.js';
 export * from '../modules/calls/schema.js';
 export * from '../modules/contracts/schema.js';
 export * from '../modules/credit/schema.js';

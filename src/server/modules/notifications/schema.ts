@@ -39,3 +39,13 @@ export const notifications = pgTable(
       .where(sql`${t.emailedAt} is null and ${t.emailSendingAt} is null`),
   ],
 );
+
+/**
+ * The deadline reminders sent (reminders.ts), one row per deadline, kind, due day and stage: the
+ * idempotency key, inserted in the transaction that queues the notifications, so that however
+ * many workers run, each reminder goes out once.
+ */
+export const deadlineReminders = pgTable('deadline_reminders', {
+  key: text('key').primaryKey(),
+  sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,4 +1,4 @@
-import { bigint, date, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, timestamps, versionColumn } from '../../db/columns.js';
 import { calls } from '../calls/schema.js';
 import { contracts } from '../contracts/schema.js';
@@ -55,6 +55,8 @@ export const rectifications = pgTable(
     workingDays: integer('working_days').notNull(),
     openedOn: date('opened_on').notNull(),
     dueOn: date('due_on').notNull(),
+    /** Counted over a year without its holiday arrangement: recomputed when the year is loaded. */
+    dueOnEstimated: boolean('due_on_estimated').notNull().default(false),
     evaluatorOrgId: uuid('evaluator_org_id')
       .notNull()
       .references(() => orgs.id),

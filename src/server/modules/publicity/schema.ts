@@ -1,4 +1,4 @@
-import { date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { idColumn, timestamps, versionColumn } from '../../db/columns.js';
 import { awards } from '../awards/schema.js';
 import { calls } from '../calls/schema.js';
@@ -18,6 +18,8 @@ export const publicities = pgTable(
     opensOn: date('opens_on').notNull(),
     /** Last day of the period, counted in working days from the holiday calendar. */
     closesOn: date('closes_on').notNull(),
+    /** Counted over a year without its holiday arrangement: recomputed when the year is loaded. */
+    closesOnEstimated: boolean('closes_on_estimated').notNull().default(false),
     workingDays: text('working_days').notNull(),
     status: text('status', { enum: ['open', 'closed'] })
       .notNull()
