@@ -25,6 +25,13 @@ export const activityStateLabels: Record<ActivityState, string> = {
   disputed: '社区有异议',
 };
 
+/** Photos per activity; each is kept at most PHOTO_MAX_PX on its longer side, with a thumbnail. */
+export const MAX_ACTIVITY_PHOTOS = 9;
+export const PHOTO_MAX_PX = 1600;
+export const THUMBNAIL_MAX_PX = 320;
+/** A photographed sign-in sheet is kept larger, so that its handwriting stays legible. */
+export const SIGNIN_MAX_PX = 2400;
+
 export const BP_FULL = 10_000;
 
 /** One indicator's progress in basis points, capped at 100%. */
@@ -88,6 +95,27 @@ export const progressBody = z.object({
   evidence: text('佐证说明', 5, 1000),
 });
 
+/** What the activity form offers: the communities of the contract's service area, the call's target groups. */
+export const activityOptions = z.object({
+  communities: z.array(z.object({ id: z.string().uuid(), name: z.string() })),
+  targetGroups: z.array(z.string()),
+});
+export type ActivityOptions = z.infer<typeof activityOptions>;
+
+export const activityPhoto = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  url: z.string(),
+  thumbnailUrl: z.string().nullable(),
+});
+/** 签到表: a PDF or an image; it holds residents' names, so it is never public. */
+export const signinSheet = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  mime: z.string(),
+  url: z.string(),
+});
+
 export const activity = z.object({
   id: z.string().uuid(),
   projectId: z.string().uuid(),
@@ -105,10 +133,19 @@ export const activity = z.object({
   status: z.enum(ACTIVITY_STATES),
   disputeReason: z.string().nullable(),
   confirmedAt: z.string().nullable(),
+  photos: z.array(activityPhoto),
+  signinSheet: signinSheet.nullable(),
   version: z.number().int(),
+  /** confirm, dispute (the community of its area), addPhoto, attachSignin (the provider). */
   actions: z.array(z.string()),
 });
 export type Activity = z.infer<typeof activity>;
+/** A project's activities; `actions`: record, reportProgress (its provider, while under way). */
+export const activityList = z.object({ items: z.array(activity), actions: z.array(z.string()) });
+export type ActivityList = z.infer<typeof activityList>;
+/** In the community's confirmation queue: which project and provider it is from. */
+export const pendingActivity = activity.extend({ projectTitle: z.string(), providerName: z.string() });
+export type PendingActivity = z.infer<typeof pendingActivity>;
 
 export const indicatorProgress = z.object({
   index: z.number().int(),
@@ -128,11 +165,20 @@ export const progress = z.object({
 });
 export type Progress = z.infer<typeof progress>;
 
+/** A confirmed activity in public: its photos' thumbnails only, no sign-in sheet. */
+export const publicActivity = activity
+  .omit({ actions: true, version: true, disputeReason: true, photos: true, signinSheet: true })
+  .extend({ photos: z.array(z.object({ id: z.string().uuid(), thumbnailUrl: z.string() })) });
+export type PublicActivity = z.infer<typeof publicActivity>;
+
 /** The public project page: progress and the activities the community confirmed (no residents' names exist here). */
 export const publicImplementation = progress.extend({
   projectTitle: z.string(),
+  /** The call, whose public page carries the project's timeline. */
+  callId: z.string().uuid(),
   status: z.string(),
-  activities: z.array(activity.omit({ actions: true, version: true, disputeReason: true })),
+  activities: z.array(publicActivity),
   paidFen: z.number().int(),
   contractFen: z.number().int(),
 });
+export type PublicImplementation = z.infer<typeof publicImplementation>;

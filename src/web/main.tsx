@@ -95,6 +95,12 @@ const EvaluationScoringPage = lazy(() =>
 const TemplatesPage = lazy(() =>
   import('./pages/templates/TemplatesPage').then((m) => ({ default: m.TemplatesPage })),
 );
+const ActivitiesPublicPage = lazy(() =>
+  import('./pages/projects/ActivitiesPublicPage').then((m) => ({ default: m.ActivitiesPublicPage })),
+);
+const PendingActivitiesPage = lazy(() =>
+  import('./pages/community/PendingActivitiesPage').then((m) => ({ default: m.PendingActivitiesPage })),
+);
 const PublicityRedirect = lazy(() =>
   import('./pages/publicity/PublicityRedirect').then((m) => ({ default: m.PublicityRedirect })),
 );
@@ -147,6 +153,7 @@ function Root() {
                   <Route path="publicity" element={<PublicityListPage />} />
                   <Route path="publicity/:id" element={<PublicityDetailPage />} />
                   <Route path="transparency" element={<TransparencyPage />} />
+                  <Route path="projects/:id" element={<ActivitiesPublicPage />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>
               </Route>
@@ -180,6 +187,7 @@ function Root() {
                   <Route path="contracts/:id" element={<ContractPage />} />
                   <Route path="projects" element={<ProjectsPage />} />
                   <Route path="projects/:id" element={<ProjectPage />} />
+                  <Route path="activities/pending" element={<PendingActivitiesPage />} />
                   <Route path="evaluations" element={<MyEvaluationsPage />} />
                   <Route path="evaluations/:id" element={<EvaluationScoringPage />} />
                   <Route path="templates" element={<TemplatesPage />} />

@@ -4,6 +4,7 @@
  */
 import {
   AuditOutlined,
+  CheckCircleOutlined,
   CheckSquareOutlined,
   ClusterOutlined,
   DashboardOutlined,
@@ -55,6 +56,7 @@ export const APP_NAV: readonly NavItem[] = [
     labels: { provider: '我的申报', community: '待签章申报', buyer: '申报审查' },
   },
   { path: '/app/reviews', label: '我的评审', icon: SolutionOutlined, roles: ['expert'] },
+  { path: '/app/activities/pending', label: '待确认活动', icon: CheckCircleOutlined, roles: ['community'] },
   {
     path: '/app/contracts',
     label: '合同管理',

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import {
   activity,
   activityBody,
+  activityOptions,
   activityConfirmBody,
+  pendingActivity,
   progress,
   progressBody,
   publicImplementation,
@@ -11,16 +13,20 @@ import {
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
 import { sendWorkbook, workbookBuffer } from '../../http/excel.js';
+import { notFound } from '../../http/errors.js';
 import { idParams } from '../../http/params.js';
+import { uploadRoute } from '../../http/uploads.js';
+import { readUpload } from '../files/service.js';
+import { extOfMime } from '../files/storage.js';
 import type { AfterWrite } from '../projects/service.js';
+import { publicThumbnail } from './media.js';
 import * as service from './service.js';
 
-const activities = z.object({ items: z.array(activity) });
 
 /** 实施动态: activities with the community's confirmation, indicator progress, the service ledger. */
 export function implementationRoutes(
   fastify: FastifyInstance,
-  { db }: AppContext,
+  { db, storage }: AppContext,
   { afterWrite }: { afterWrite?: AfterWrite } = {},
 ) {
   const app = typed(fastify);
@@ -33,7 +39,7 @@ export function implementationRoutes(
         tags,
         summary: 'A project’s activities with their confirmation state',
         params: idParams,
-        response: { 200: activities },
+        response: { 200: activityList },
       },
     },
     async (request) => service.listActivities(db, signedInActor(request).user, request.params.id),
@@ -48,7 +54,7 @@ export function implementationRoutes(
           'The provider records an activity: date, place, community inside the service area, type, participants by target group, volunteers and hours, description',
         params: idParams,
         body: activityBody,
-        response: { 201: activities.extend({ id: z.string().uuid() }) },
+        response: { 201: activityList.extend({ id: z.string().uuid() }) },
       },
     },
     async (request, reply) =>
@@ -58,12 +64,25 @@ export function implementationRoutes(
   );
 
   app.get(
+    '/api/projects/:id/activity-options',
+    {
+      schema: {
+        tags,
+        summary: 'What the activity form offers: the service area’s communities and the call’s target groups',
+        params: idParams,
+        response: { 200: activityOptions },
+      },
+    },
+    async (request) => service.activityOptions(db, signedInActor(request).user, request.params.id),
+  );
+
+  app.get(
     '/api/activities/pending',
     {
       schema: {
         tags,
         summary: 'The community’s queue: activities in its area waiting for confirmation',
-        response: { 200: activities },
+        response: { 200: z.object({ items: z.array(pendingActivity) }) },
       },
     },
     async (request) => service.pendingForCommunity(db, signedInActor(request).user),
@@ -81,6 +100,73 @@ export function implementationRoutes(
       },
     },
     async (request) => service.checkActivity(db, signedInActor(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/activities/:id/photos',
+    {
+      schema: {
+        tags,
+        summary:
+          'The provider adds a photo to an activity not yet checked (JPEG, PNG or WebP, multipart field "file"; resized, thumbnailed, metadata stripped)',
+        params: idParams,
+        ...uploadRoute('attachment'),
+        response: { 201: activity },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.addPhoto(db, storage, signedInActor(request), request.params.id, await readUpload(request)),
+        ),
+  );
+
+  app.post(
+    '/api/activities/:id/signin-sheet',
+    {
+      schema: {
+        tags,
+        summary:
+          'The provider attaches the activity’s sign-in sheet (签到表: PDF or image, multipart field "file"); one per activity, never public',
+        params: idParams,
+        ...uploadRoute('attachment'),
+        response: { 201: activity },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await service.attachSigninSheet(
+            db,
+            storage,
+            signedInActor(request),
+            request.params.id,
+            await readUpload(request),
+          ),
+        ),
+  );
+
+  app.get(
+    '/api/public/activity-photos/:id/thumbnail',
+    {
+      schema: {
+        tags,
+        summary: 'Public: the thumbnail of a photo of an activity the community confirmed (404 otherwise)',
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const thumbnail = await publicThumbnail(db, request.params.id);
+      const content = thumbnail && storage.open(thumbnail.sha256, extOfMime(thumbnail.mime));
+      if (!thumbnail || !content) throw notFound('照片');
+      return reply
+        .header('content-type', thumbnail.mime)
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'public, max-age=3600')
+        .send(content);
+    },
   );
 
   app.get(
@@ -165,6 +251,8 @@ const LEDGER_COLUMNS: {
   { header: '志愿者人数', value: (a) => a.volunteers },
   { header: '志愿服务时长（小时）', value: (a) => a.volunteerHours },
   { header: '活动内容', width: 40, value: (a) => a.description },
+  { header: '照片（张）', value: (a) => a.photos.length },
+  { header: '签到表', value: (a) => (a.signinSheet ? '已上传' : '未上传') },
   {
     header: '社区确认',
     value: (a) => ({ reported: '待确认', confirmed: '已确认', disputed: '有异议' })[a.status],

@@ -5,17 +5,26 @@ import {
   type activityBody,
   type activityConfirmBody,
   activityTypeLabels,
+  MAX_ACTIVITY_PHOTOS,
+  PHOTO_MAX_PX,
+  type PublicActivity,
   type progressBody,
+  SIGNIN_MAX_PX,
+  THUMBNAIL_MAX_PX,
 } from '../../../domain/implementation.js';
 import { activityMachine } from '../../../domain/machines.js';
 import { todayInShanghai } from '../../../domain/working-days.js';
-import type { Db, Executor } from '../../db/client.js';
+import type { Db, Executor, Tx } from '../../db/client.js';
 import { type CurrentUser, hasRole } from '../../http/current-user.js';
-import { fieldError, forbidden, notFound } from '../../http/errors.js';
+import { conflict, fieldError, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { transition } from '../../lifecycle/transitions.js';
 import { appendAudit } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
 import { contracts } from '../contracts/schema.js';
+import { IMAGE_RULE, keepImage, resized } from '../files/images.js';
+import { attachments } from '../files/schema.js';
+import { storeAttachment, type Upload } from '../files/service.js';
+import { detectAllowedType, type FileStorage, type UploadRule } from '../files/storage.js';
 import { payments } from '../funds/schema.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
@@ -28,27 +37,33 @@ import {
   type ProjectRecord,
   partiesOf,
   type SignedIn,
+  stateOf,
+  isUnderWay,
   underWayProject,
   viewProject,
 } from '../projects/service.js';
 import { regions } from '../regions/schema.js';
+import { isCommunityOf, mediaOf, orgRegionOf, publicThumbnailUrl } from './media.js';
 import { loadProgress } from './progress.js';
 import { activities, indicatorReports } from './schema.js';
 
 type ActivityRow = typeof activities.$inferSelect;
 const link = (projectId: string) => `/app/projects/${projectId}`;
 
-/** The community committee that confirms activities in its area. */
-const isCommunityOf = (u: CurrentUser, regionId: string, orgRegion: string | null) =>
-  hasRole(u, 'community') && orgRegion === regionId;
-
-async function orgRegionOf(db: Executor, user: CurrentUser | null) {
-  if (!user?.org) return null;
-  const [org] = await db.select({ regionId: orgs.regionId }).from(orgs).where(eq(orgs.id, user.org.id));
-  return org?.regionId ?? null;
-}
-
-async function present(db: Executor, viewer: CurrentUser | null, rows: ActivityRow[]): Promise<Activity[]> {
+/**
+ * Activities as their viewer sees them; `provider`: the viewer is the project's provider, who adds
+ * photos and the sign-in sheet until the community has checked the activity.
+ */
+async function present(
+  db: Db,
+  viewer: CurrentUser | null,
+  rows: ActivityRow[],
+  { provider = false } = {},
+): Promise<Activity[]> {
+  const media = await mediaOf(
+    db,
+    rows.map((r) => r.id),
+  );
   const regionIds = [...new Set(rows.map((r) => r.communityRegionId))];
   const names = new Map(
     regionIds.length
@@ -61,7 +76,10 @@ async function present(db: Executor, viewer: CurrentUser | null, rows: ActivityR
       : [],
   );
   const viewerRegion = await orgRegionOf(db, viewer);
-  return rows.map((a) => ({
+  return rows.map((a) => {
+    const { photos, signinSheet } = media.get(a.id) ?? { photos: [], signinSheet: null };
+    const open = a.status === 'reported';
+    return {
     id: a.id,
     projectId: a.projectId,
     heldOn: a.heldOn,
@@ -78,12 +96,18 @@ async function present(db: Executor, viewer: CurrentUser | null, rows: ActivityR
     status: a.status,
     disputeReason: a.disputeReason,
     confirmedAt: a.confirmedAt?.toISOString() ?? null,
+    photos,
+    signinSheet,
     version: a.version,
-    actions:
-      viewer && a.status === 'reported' && isCommunityOf(viewer, a.communityRegionId, viewerRegion)
+    actions: [
+      ...(viewer && open && isCommunityOf(viewer, a.communityRegionId, viewerRegion)
         ? ['confirm', 'dispute']
-        : [],
-  }));
+        : []),
+      ...(provider && open && photos.length < MAX_ACTIVITY_PHOTOS ? ['addPhoto'] : []),
+      ...(provider && open && !signinSheet ? ['attachSignin'] : []),
+    ],
+    };
+  });
 }
 
 const projectActivities = (db: Executor, projectId: string) =>
@@ -93,9 +117,18 @@ const projectActivities = (db: Executor, projectId: string) =>
     .where(eq(activities.projectId, projectId))
     .orderBy(asc(activities.heldOn), asc(activities.createdAt));
 
+const asProvider = (viewer: CurrentUser | null, record: ProjectRecord) => ({
+  provider: !!viewer && ownProvider(viewer, partiesOf(record)),
+});
+
+/** A project's activities; `actions`: record (an activity) and reportProgress, for its provider while under way. */
 export async function listActivities(db: Db, viewer: CurrentUser | null, projectId: string) {
-  await viewProject(db, viewer, projectId);
-  return { items: await present(db, viewer, await projectActivities(db, projectId)) };
+  const record = await viewProject(db, viewer, projectId);
+  const own = asProvider(viewer, record);
+  return {
+    items: await present(db, viewer, await projectActivities(db, projectId), own),
+    actions: own.provider && isUnderWay(stateOf(record)) ? ['record', 'reportProgress'] : [],
+  };
 }
 
 /** The community's queue: activities in its area still waiting for its confirmation. */
@@ -108,26 +141,46 @@ export async function pendingForCommunity(db: Db, viewer: CurrentUser) {
     .from(activities)
     .where(and(eq(activities.communityRegionId, region), eq(activities.status, 'reported')))
     .orderBy(asc(activities.heldOn));
-  return { items: await present(db, viewer, rows) };
+  const projectsById = new Map<string, ProjectRecord>();
+  for (const id of new Set(rows.map((r) => r.projectId))) projectsById.set(id, await findProject(db, id));
+  return {
+    items: (await present(db, viewer, rows)).map((a) => {
+      const record = projectsById.get(a.projectId)!;
+      return { ...a, projectTitle: record.projectTitle, providerName: record.providerName };
+    }),
+  };
 }
 
-/** Inside the call's service area: a listed community, or a community of a listed street. */
-async function inServiceArea(db: Executor, record: ProjectRecord, regionId: string) {
-  const [row] = await db
-    .select({ ok: sql<boolean>`true` })
+/** The communities of the call's service area: listed ones, and those of listed streets. */
+const areaCommunities = (db: Executor, record: ProjectRecord, only?: string) =>
+  db
+    .select({ id: regions.id, name: regions.name })
     .from(regions)
     .innerJoin(calls, eq(calls.id, record.contract.callId))
     .where(
       and(
-        eq(regions.id, regionId),
+        only ? eq(regions.id, only) : undefined,
         eq(regions.level, 'community'),
         or(
           sql`${regions.id} = any(${calls.serviceAreaIds})`,
           sql`${regions.parentId} = any(${calls.serviceAreaIds})`,
         ),
       ),
-    );
-  return !!row;
+    )
+    .orderBy(asc(regions.code), asc(regions.name));
+
+const inServiceArea = async (db: Executor, record: ProjectRecord, regionId: string) =>
+  (await areaCommunities(db, record, regionId)).length > 0;
+
+/** What the activity form offers: the service area's communities and the call's target groups. */
+export async function activityOptions(db: Db, viewer: CurrentUser | null, projectId: string) {
+  const record = await viewProject(db, viewer, projectId);
+  const rows = await areaCommunities(db, record);
+  const [call] = await db
+    .select({ targetGroups: calls.targetGroups })
+    .from(calls)
+    .where(eq(calls.id, record.contract.callId));
+  return { communities: rows, targetGroups: call?.targetGroups ?? [] };
 }
 
 /** The provider records an activity; the community committee of its area is asked to confirm it. */
@@ -173,7 +226,100 @@ export async function recordActivity(
     });
     return row.id;
   });
-  return { id, items: await present(db, actor.user, await projectActivities(db, projectId)) };
+  return { id, ...(await listActivities(db, actor.user, projectId)) };
+}
+
+// ---------- photos and the sign-in sheet ----------
+
+const SIGNIN_RULE: UploadRule = {
+  types: ['pdf', ...IMAGE_RULE.types],
+  message: '签到表只能上传 PDF 或图片（JPEG、PNG、WebP）',
+};
+
+function ensureOpen(row: ActivityRow, what: string) {
+  if (row.status !== 'reported') throw conflict(`社区已确认或提出异议的活动不能再${what}`);
+}
+
+/** The provider's own activity, still waiting for the community (checked again under a lock). */
+async function providersOpenActivity(db: Db, actor: SignedIn, id: string, what: string) {
+  const [row] = await db.select().from(activities).where(eq(activities.id, id));
+  if (!row) throw notFound('活动记录');
+  const record = await viewProject(db, actor.user, row.projectId);
+  if (!ownProvider(actor.user, partiesOf(record))) throw forbidden();
+  ensureOpen(row, what);
+  return row;
+}
+
+/** Locks the activity until the upload is recorded: a check by the community waits for it. */
+async function lockOpen(tx: Tx, id: string, what: string) {
+  const [row] = await tx.select().from(activities).where(eq(activities.id, id)).for('update');
+  ensureOpen(row, what);
+}
+
+const presentOne = async (db: Db, actor: SignedIn, id: string) => {
+  const [row] = await db.select().from(activities).where(eq(activities.id, id));
+  return (await present(db, actor.user, [row], { provider: true }))[0];
+};
+
+/**
+ * The provider adds a photo (JPEG, PNG or WebP): kept at most PHOTO_MAX_PX on its longer side
+ * with a THUMBNAIL_MAX_PX thumbnail, both re-encoded without metadata (no GPS position).
+ */
+export async function addPhoto(db: Db, storage: FileStorage, actor: SignedIn, id: string, upload: Upload) {
+  await providersOpenActivity(db, actor, id, '添加照片');
+  const photo = await keepImage(upload.content, PHOTO_MAX_PX);
+  const thumbnail = await resized(photo, THUMBNAIL_MAX_PX);
+  await db.transaction(async (tx) => {
+    await lockOpen(tx, id, '添加照片');
+    const [{ count }] = await tx
+      .select({ count: sql<number>`count(*)::int` })
+      .from(attachments)
+      .where(and(eq(attachments.ownerType, 'activity_photo'), eq(attachments.ownerId, id)));
+    if (count >= MAX_ACTIVITY_PHOTOS) throw conflict(`每次活动最多上传${MAX_ACTIVITY_PHOTOS}张照片`);
+    const stored = await storeAttachment(
+      db,
+      storage,
+      actor,
+      { type: 'activity_photo', id },
+      { name: upload.name, content: photo.content },
+      tx,
+    );
+    // Shown in public: named by the platform, not by the uploader.
+    await storeAttachment(
+      db,
+      storage,
+      actor,
+      { type: 'activity_thumbnail', id: stored.id },
+      { name: `活动照片缩略图.${thumbnail.type.ext}`, content: thumbnail.content },
+      tx,
+    );
+  });
+  return presentOne(db, actor, id);
+}
+
+/** The provider attaches the activity's one sign-in sheet: a PDF, or an image kept without metadata. */
+export async function attachSigninSheet(
+  db: Db,
+  storage: FileStorage,
+  actor: SignedIn,
+  id: string,
+  upload: Upload,
+) {
+  await providersOpenActivity(db, actor, id, '上传签到表');
+  const type = await detectAllowedType(upload.content, SIGNIN_RULE);
+  if (!type) throw unprocessable('file_type_not_allowed', SIGNIN_RULE.message);
+  const content =
+    type.ext === 'pdf' ? upload.content : (await keepImage(upload.content, SIGNIN_MAX_PX)).content;
+  await db.transaction(async (tx) => {
+    await lockOpen(tx, id, '上传签到表');
+    const [existing] = await tx
+      .select({ id: attachments.id })
+      .from(attachments)
+      .where(and(eq(attachments.ownerType, 'activity_signin'), eq(attachments.ownerId, id)));
+    if (existing) throw conflict('这次活动的签到表已上传');
+    await storeAttachment(db, storage, actor, { type: 'activity_signin', id }, { name: upload.name, content }, tx);
+  });
+  return presentOne(db, actor, id);
 }
 
 /** The community committee of the activity's area confirms it, or disputes it with a reason. */
@@ -271,9 +417,13 @@ export async function publicImplementation(db: Db, projectId: string) {
   return {
     ...progress,
     projectTitle: record.projectTitle,
+    callId: record.contract.callId,
     status: record.project?.status ?? 'contracted',
     activities: (await present(db, null, rows)).map(
-      ({ actions: _a, version: _v, disputeReason: _d, ...a }) => a,
+      ({ actions: _a, version: _v, disputeReason: _d, signinSheet: _s, photos, ...a }): PublicActivity => ({
+        ...a,
+        photos: photos.map((p) => ({ id: p.id, thumbnailUrl: publicThumbnailUrl(p.id) })),
+      }),
     ),
     paidFen: Number(paid),
     contractFen: record.contract.amountFen,
@@ -283,5 +433,8 @@ export async function publicImplementation(db: Db, projectId: string) {
 /** 服务台账: every activity of the project, one row each, for the Excel export. */
 export async function ledgerRows(db: Db, viewer: CurrentUser | null, projectId: string) {
   const record = await viewProject(db, viewer, projectId);
-  return { record, rows: await present(db, viewer, await projectActivities(db, projectId)) };
+  return {
+    record,
+    rows: await present(db, viewer, await projectActivities(db, projectId), asProvider(viewer, record)),
+  };
 }

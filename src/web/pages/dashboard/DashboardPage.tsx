@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { formatDate, formatDateLong } from '../../format';
 import { navFor, roleDescriptions } from '../../navigation';
 import { useSession } from '../../session';
+import { CommunityWork } from '../community/PendingActivitiesPage';
 import { useAssignedEvaluations } from '../evaluations/MyEvaluationsPage';
 
 /** Where the work each role card names is done. */
@@ -24,6 +25,7 @@ const ROLE_LINKS: Partial<Record<Role, { to: string; label: string }[]>> = {
     { to: '/app/projects', label: '项目监管' },
   ],
   admin: [{ to: '/app/templates', label: '指标模板' }],
+  community: [{ to: '/app/activities/pending', label: '待确认活动' }],
   evaluator: [{ to: '/app/evaluations', label: '我的评估' }],
 };
 
@@ -95,6 +97,7 @@ export function DashboardPage() {
         </Row>
       </Card>
       {user.roles.includes('evaluator') ? <EvaluatorWork /> : null}
+      {user.roles.includes('community') ? <CommunityWork /> : null}
       {shortcuts.length > 0 ? (
         <Card title="常用功能" style={{ marginTop: 16 }}>
           <Row gutter={[12, 12]}>

@@ -14,6 +14,7 @@ import { formatDate, formatDateTime, formatMoney } from '../../format';
 import { useSession } from '../../session';
 import { EvaluationsPanel } from '../evaluations/EvaluationsPanel';
 import { FundsPanel } from '../funds/FundsPanel';
+import { ActivitiesPanel } from './ActivitiesPanel';
 import { AlertsPanel } from './AlertsPanel';
 import { PROJECTS_KEY, ProjectStateTag, useDialog, useProject } from './parts';
 import { RecoveriesSection, RectificationsSection } from './Remedies';
@@ -123,6 +124,11 @@ export function ProjectPage() {
         <Tabs
           items={[
             { key: 'overview', label: '概况', children: overview },
+            {
+              key: 'activities',
+              label: '实施动态',
+              children: <ActivitiesPanel projectId={p.id} code={p.contractCode} />,
+            },
             { key: 'funds', label: '资金', children: <FundsPanel projectId={p.id} chart={monitors} /> },
             ...(monitors
               ? [
