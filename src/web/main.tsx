@@ -101,6 +101,9 @@ const ActivitiesPublicPage = lazy(() =>
 const PendingActivitiesPage = lazy(() =>
   import('./pages/community/PendingActivitiesPage').then((m) => ({ default: m.PendingActivitiesPage })),
 );
+const CalendarPage = lazy(() =>
+  import('./pages/calendar/CalendarPage').then((m) => ({ default: m.CalendarPage })),
+);
 const PublicityRedirect = lazy(() =>
   import('./pages/publicity/PublicityRedirect').then((m) => ({ default: m.PublicityRedirect })),
 );
@@ -191,6 +194,7 @@ function Root() {
                   <Route path="evaluations" element={<MyEvaluationsPage />} />
                   <Route path="evaluations/:id" element={<EvaluationScoringPage />} />
                   <Route path="templates" element={<TemplatesPage />} />
+                  <Route path="calendar" element={<CalendarPage />} />
                   <Route path="publicities/:id" element={<PublicityRedirect />} />
                   <Route path="regions" element={<RegionsPage />} />
                   <Route path="orgs" element={<OrgsPage />} />

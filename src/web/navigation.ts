@@ -4,6 +4,7 @@
  */
 import {
   AuditOutlined,
+  CalendarOutlined,
   CheckCircleOutlined,
   CheckSquareOutlined,
   ClusterOutlined,
@@ -75,6 +76,7 @@ export const APP_NAV: readonly NavItem[] = [
   },
   { path: '/app/evaluations', label: '我的评估', icon: CheckSquareOutlined, roles: ['evaluator'] },
   { path: '/app/templates', label: '指标模板', icon: OrderedListOutlined, roles: ['admin'] },
+  { path: '/app/calendar', label: '节假日安排', icon: CalendarOutlined, roles: ['admin'] },
   { path: '/app/regions', label: '区划管理', icon: ClusterOutlined, roles: ['admin'] },
   {
     path: '/app/orgs',

@@ -11,6 +11,7 @@ import { roleLabels } from '../../domain/enums';
 import { errorMessage } from '../api';
 import { canOpen, navFor, navItemFor } from '../navigation';
 import { PASSWORD_PATH } from '../password-change';
+import { CalendarBanner } from '../pages/calendar/CalendarBanner';
 import { sessionExpired, useLogout, useSession } from '../session';
 import { Brand } from './Brand';
 import { Forbidden, LoadFailed } from './ErrorPages';
@@ -172,6 +173,7 @@ export function AppLayout() {
           {user.mustChangePassword ? (
             <div className="must-change-banner">首次登录或密码已被重置，请先修改密码后再使用平台。</div>
           ) : null}
+          {user.roles.includes('admin') && !user.mustChangePassword ? <CalendarBanner /> : null}
           {canOpen(user.roles, location.pathname) ? (
             <Suspense fallback={<PageSpinner />}>
               <Outlet />
