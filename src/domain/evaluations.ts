@@ -40,6 +40,7 @@ export const DEFAULT_GRADE_BANDS: GradeBands = { excellent: 90, good: 80, pass: 
 export type TemplateIndicator = { key: string; name: string; weight: number; guidance: string };
 export type TemplateDimension = { name: string; indicators: TemplateIndicator[] };
 
+export const DEFAULT_TEMPLATE_NAME = '社会工作服务项目评估指标体系（默认）';
 /** The default indicator system (DOMAIN.md step 8; MZ/T 059-2014 in spirit). */
 export const DEFAULT_DIMENSIONS: TemplateDimension[] = [
   {
@@ -274,3 +275,37 @@ export const publicEvaluationResult = z.object({
   closesOn: z.string(),
   final: z.boolean(),
 });
+
+/** The viewer's evaluations: an evaluator its organization's, a buyer or provider its projects'. */
+export const evaluationQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  stage: z.enum(EVALUATION_STAGES).optional(),
+  status: z.enum(EVALUATION_STATES).optional(),
+  /** Only those still under way: commissioned, returned or submitted. */
+  open: z.enum(['1', 'true', '0', 'false']).optional(),
+});
+export const OPEN_EVALUATION_STATES = ['commissioned', 'returned', 'submitted'] as const;
+
+export const evaluationListItem = z.object({
+  id,
+  projectId: id,
+  projectTitle: z.string(),
+  contractCode: z.string(),
+  buyerName: z.string(),
+  providerName: z.string(),
+  stage: z.enum(EVALUATION_STAGES),
+  status: z.enum(EVALUATION_STATES),
+  evaluatorOrgId: id,
+  evaluatorName: z.string(),
+  dueOn: z.string(),
+  /** Points, one decimal; set on submission. */
+  total: z.number().nullable(),
+  grade: z.enum(EVALUATION_GRADES).nullable(),
+  gradeLabel: z.string().nullable(),
+  submittedAt: z.string().nullable(),
+  acceptedAt: z.string().nullable(),
+  version: z.number().int(),
+  actions: z.array(z.string()),
+});
+export type EvaluationListItem = z.infer<typeof evaluationListItem>;

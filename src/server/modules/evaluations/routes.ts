@@ -4,6 +4,8 @@ import { pageOf, pageQuery } from '../../../domain/api.js';
 import {
   commissionBody,
   evaluation,
+  evaluationListItem,
+  evaluationQuery,
   evaluationReturnBody,
   evaluationTemplate,
   evaluationVersionBody,
@@ -18,6 +20,7 @@ import { idParams } from '../../http/params.js';
 import { uploadRoute } from '../../http/uploads.js';
 import { readUpload } from '../files/service.js';
 import type { AfterWrite } from '../projects/service.js';
+import { listEvaluations } from './list.js';
 import * as service from './service.js';
 
 /**
@@ -108,6 +111,20 @@ export function evaluationRoutes(
         .send(
           await service.commissionEvaluation(db, signedInActor(request), request.params.id, request.body),
         ),
+  );
+
+  app.get(
+    '/api/evaluations',
+    {
+      schema: {
+        tags,
+        summary:
+          'The viewer’s evaluations: an evaluator’s organization’s (its workspace), a buyer’s or provider’s projects’, all for admins and supervisors; those under way first',
+        querystring: evaluationQuery,
+        response: { 200: pageOf(evaluationListItem) },
+      },
+    },
+    async (request) => listEvaluations(db, signedInActor(request).user, request.query),
   );
 
   app.get(
