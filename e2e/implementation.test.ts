@@ -1,8 +1,10 @@
 /**
- * A project's implementation in a real browser with real sign-ins (issue 9's done-when path, as
- * far as the server supports it today — activities and indicator progress are not served yet):
- * the provider starts a signed contract of the demo, records an expense over its category's
- * budget with a receipt and requests payment 1 → the alert is on the buyer's monitoring page and
+ * A project's implementation in a real browser with real sign-ins (issue 9's done-when path):
+ * the provider starts a signed contract of the demo, records two activities with photos (real
+ * JPEGs made with sharp) and a sign-in sheet, and reports an indicator's progress → the
+ * community confirms one activity from its queue and disputes the other → the public project
+ * page shows the progress and the confirmed activity's thumbnails → the provider records an
+ * expense over its category's budget with a receipt and requests payment 1 → the alert is on the buyer's monitoring page and
  * is acknowledged → payment 1 approved and paid → the buyer commissions a mid-term evaluation,
  * the evaluator scores it 不合格, uploads the report and submits, the buyer accepts → payment 2
  * is refused with its reason → the provider submits the rectification, the evaluator re-checks it
@@ -13,6 +15,7 @@
  * waits for a date (the end of the results publicity) the server's clock moves forward.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
 import { chromiumOrSkip, hidden, launchBrowser, screenshot, until, visible, watchErrors } from './browser';
@@ -38,6 +41,29 @@ const INDICATORS: [name: string, weight: number][] = [
 ];
 
 type ProjectItem = { id: string; projectTitle: string; buyerOrgId: string; status: string };
+type Progress = { progressBp: number; indicators: { name: string; target: number; unit: string }[] };
+
+/** The two activities the provider records: the community confirms the first, disputes the second. */
+const ACTIVITIES = [
+  {
+    type: '小组活动',
+    place: '社区党群服务中心二楼活动室',
+    description: '开展“健康同行”老年人健康讲座和手指操小组活动，测量血压并发放健康手册。',
+  },
+  {
+    type: '社区活动',
+    place: '小区中心广场',
+    description: '组织邻里互助集市，志愿者为独居老人提供理发、磨刀和家电维修服务。',
+  },
+] as const;
+const DISPUTE = '当天社区活动室未开放，社区未见到该活动。';
+
+/** A small real JPEG of one colour, with a camera's GPS position in its EXIF (the server drops it). */
+const jpegOf = (r: number, g: number, b: number) =>
+  sharp({ create: { width: 1200, height: 900, channels: 3, background: { r, g, b } } })
+    .jpeg()
+    .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '25/1 1/1 30/1' } })
+    .toBuffer();
 type Funds = {
   budget: { category: string; label: string; budgetFen: number }[];
   payments: { milestoneKey: string; label: string; status: string }[];
@@ -50,6 +76,8 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
   let project: ProjectItem;
   let provider: ApiClient;
   let overBudget: { label: string; amountYuan: string };
+  let communityName: string;
+  let photos: { name: string; mimeType: string; buffer: Buffer }[];
 
   beforeAll(async () => {
     server = await startServer({ testClock: true });
@@ -57,10 +85,31 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
     provider = await new ApiClient(server.baseUrl).login('provider', DEMO_PASSWORD);
     const buyer = await new ApiClient(server.baseUrl).login('buyer', DEMO_PASSWORD);
     const session = await buyer.get<{ user: { org: { id: string } } }>('/api/auth/session');
+    // The demo community committee confirms activities in its own community only.
+    const community = await new ApiClient(server.baseUrl).login('community', DEMO_PASSWORD);
+    const communityOrg = (await community.get<{ user: { org: { id: string } } }>('/api/auth/session')).user.org;
+    const admin = await new ApiClient(server.baseUrl).login('admin', DEMO_PASSWORD);
+    const { regionId } = await admin.get<{ regionId: string }>(`/api/orgs/${communityOrg.id}`);
     const list = await provider.get<{ items: ProjectItem[] }>('/api/projects?status=contracted&pageSize=100');
-    const found = list.items.find((p) => p.buyerOrgId === session.user.org.id);
-    if (!found) throw new Error('The demo has no signed contract between the demo buyer and provider');
-    project = found;
+    for (const p of list.items.filter((x) => x.buyerOrgId === session.user.org.id)) {
+      const options = await provider.get<{ communities: { id: string; name: string }[] }>(
+        `/api/projects/${p.id}/activity-options`,
+      );
+      const own = options.communities.find((c) => c.id === regionId);
+      if (own) {
+        project = p;
+        communityName = own.name;
+        break;
+      }
+    }
+    if (!project)
+      throw new Error(
+        'The demo has no signed contract between the demo buyer and provider serving the demo community',
+      );
+    photos = [
+      { name: '活动现场1.jpg', mimeType: 'image/jpeg', buffer: await jpegOf(200, 120, 40) },
+      { name: '活动现场2.jpg', mimeType: 'image/jpeg', buffer: await jpegOf(40, 120, 200) },
+    ];
   }, 240_000);
 
   afterAll(async () => {
@@ -262,15 +311,169 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
   );
 
   it(
-    'provider: starts the project, records an expense over its budget with a receipt, requests payment 1',
+    'provider: starts the project, records two activities with photos and a sign-in sheet, reports an indicator’s progress',
+    async () => {
+      const session = await as('provider');
+      const { page } = session;
+      await page.getByTestId('role-card-provider').getByRole('link', { name: '实施动态' }).click();
+      await page.waitForURL(/\/app\/projects$/);
+      await page.getByRole('link', { name: project.projectTitle }).click();
+      await page.getByRole('button', { name: '开始实施' }).click();
+      await toast(page, '项目已开始实施');
+      await visible(page.getByText('实施中'));
+      await page.getByRole('tab', { name: '实施动态', exact: true }).click();
+
+      for (const [i, a] of ACTIVITIES.entries()) {
+        await page.getByRole('button', { name: '登记活动' }).click();
+        await pickDate(page, '活动日期', await dayFromNow(page, i - 2));
+        await choose(page, '活动类型', a.type);
+        await choose(page, '服务社区', communityName);
+        await dialog(page).getByLabel('活动地点').fill(a.place);
+        await dialog(page).getByLabel('服务对象1', { exact: true }).fill('社区老年人');
+        await dialog(page).getByLabel('服务对象1人数').fill(String(18 + i));
+        await dialog(page).getByRole('button', { name: '添加服务对象' }).click();
+        await dialog(page).getByLabel('服务对象2', { exact: true }).fill('照料者');
+        await dialog(page).getByLabel('服务对象2人数').fill('4');
+        await dialog(page).getByLabel('志愿者人数').fill('3');
+        await dialog(page).getByLabel('志愿服务时长').fill('7.5');
+        await dialog(page).getByLabel('活动内容').fill(a.description);
+        await dialog(page).locator('input[type=file][accept=".jpg,.jpeg,.png,.webp"]').setInputFiles(photos);
+        // Previews of both photos before anything is sent.
+        await until(
+          async () => (await dialog(page).locator('.ant-upload-list-item img').count()) === 2,
+          10_000,
+          'the photo previews',
+        );
+        await dialog(page)
+          .locator('input[type=file][accept=".pdf,.jpg,.jpeg,.png,.webp"]')
+          .setInputFiles({ name: '签到表.pdf', mimeType: 'application/pdf', buffer: PDF });
+        if (i === 0) await screenshot(page, 'implementation-01-provider-activity-form', { fullPage: false });
+        await dialog(page).getByRole('button', { name: '保存' }).click();
+        await toast(page, '已登记活动并上传2张照片');
+      }
+      const rows = page.getByTestId('activities').locator('tbody tr');
+      for (const a of ACTIVITIES) {
+        const row = rows.filter({ hasText: a.place });
+        await visible(row.getByText('待社区确认'));
+        await until(
+          async () => (await row.getByTestId('activity-photos').locator('img').count()) === 2,
+          10_000,
+          'the thumbnails in the list',
+        );
+        await visible(row.getByRole('link', { name: '签到表' }));
+      }
+
+      const progress = await provider.get<Progress>(`/api/projects/${project.id}/progress`);
+      const first = progress.indicators[0];
+      await page.getByTestId('indicator-0').getByRole('button', { name: '填报进度' }).click();
+      await dialog(page)
+        .getByLabel('累计完成值')
+        .fill(String(Math.ceil(first.target / 2)));
+      await dialog(page).getByLabel('佐证说明').fill('入户探访记录表和活动签到表，详见服务台账。');
+      await dialog(page).getByRole('button', { name: '提交' }).click();
+      await toast(page, '已填报指标进度');
+      await until(
+        async () =>
+          (await provider.get<Progress>(`/api/projects/${project.id}/progress`)).progressBp > 0,
+        10_000,
+        'the progress to be recorded',
+      );
+      await screenshot(page, 'implementation-02-provider-activities');
+      await done(session);
+    },
+    STEP,
+  );
+
+  it(
+    'community: confirms one activity from its queue and disputes the other with a reason',
+    async () => {
+      const session = await as('community');
+      const { page } = session;
+      const card = page.getByTestId('community-work');
+      await card.getByRole('link', { name: /次活动等待本社区确认/ }).click();
+      await page.waitForURL(/\/app\/activities\/pending$/);
+      const item = (place: string) =>
+        page.getByTestId('pending-activity').filter({ hasText: project.projectTitle }).filter({ hasText: place });
+      const [confirmed, disputed] = ACTIVITIES.map((a) => item(a.place));
+      await until(
+        async () => (await confirmed.locator('img').count()) === 2,
+        10_000,
+        'the photos in the queue',
+      );
+      await screenshot(page, 'implementation-03-community-queue');
+      await confirmed.getByRole('button', { name: '确认活动' }).click();
+      await confirmPop(page, '确认');
+      await toast(page, '已确认活动');
+      await hidden(confirmed);
+      await disputed.getByRole('button', { name: '提出异议' }).click();
+      await dialog(page).getByLabel('异议理由').fill(DISPUTE);
+      await dialog(page).getByRole('button', { name: '提出异议' }).click();
+      await toast(page, '已提出异议，承接单位会收到通知');
+      await hidden(disputed);
+      await done(session);
+    },
+    STEP,
+  );
+
+  it(
+    'public: the project page shows the indicator progress and the confirmed activity’s thumbnails only (375 px); the provider reads the dispute',
+    async () => {
+      const context = await browser.newContext({
+        baseURL: server.baseUrl,
+        viewport: { width: 375, height: 780 },
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        isMobile: true,
+        hasTouch: true,
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      const errors = watchErrors(page);
+      await page.goto(`/projects/${project.id}`);
+      await visible(page.getByRole('heading', { name: project.projectTitle }));
+      const { progressBp } = await provider.get<Progress>(`/api/projects/${project.id}/progress`);
+      const rollup = page.getByTestId('progress-rollup');
+      await visible(rollup.getByText(`${(progressBp / 100).toFixed(progressBp % 100 === 0 ? 0 : 2)}%`));
+      const shown = page.getByTestId('public-activity');
+      await until(async () => (await shown.count()) === 1, 10_000, 'one public activity');
+      await visible(shown.getByText(ACTIVITIES[0].place));
+      expect(await page.getByText(ACTIVITIES[1].place).count()).toBe(0);
+      expect(await page.getByText('签到表').count()).toBe(0);
+      const thumbnails = shown.locator('img');
+      await until(
+        async () =>
+          (await thumbnails.count()) === 2 &&
+          (await thumbnails.evaluateAll((imgs) =>
+            imgs.every((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth === 320),
+          )),
+        10_000,
+        'the two thumbnails to load',
+      );
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'implementation-04-public-progress-375');
+      await done({ context, errors });
+
+      const session = await as('provider');
+      await openProject(session.page, '实施动态');
+      const row = session.page.getByTestId('activities').locator('tbody tr').filter({ hasText: ACTIVITIES[1].place });
+      await visible(row.getByText('社区有异议'));
+      await visible(row.getByText(`异议：${DISPUTE}`));
+      await visible(
+        session.page.getByTestId('activities').locator('tbody tr').filter({ hasText: ACTIVITIES[0].place }).getByText('社区已确认'),
+      );
+      await done(session);
+    },
+    STEP,
+  );
+
+  it(
+    'provider: records an expense over its budget with a receipt, requests payment 1',
     async () => {
       const session = await as('provider');
       const { page } = session;
       await page.getByTestId('role-card-provider').getByRole('link', { name: '资金使用' }).click();
       await page.waitForURL(/\/app\/projects$/);
       await page.getByRole('link', { name: project.projectTitle }).click();
-      await page.getByRole('button', { name: '开始实施' }).click();
-      await toast(page, '项目已开始实施');
       await visible(page.getByText('实施中'));
 
       const funds = await provider.get<Funds>(`/api/projects/${project.id}/funds`);
@@ -293,7 +496,7 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
       await dialog(page).getByRole('button', { name: '保存' }).click();
       await toast(page, '已记录支出并上传票据');
       await visible(page.getByTestId('expenses').getByRole('link', { name: '发票.pdf' }));
-      await screenshot(page, 'implementation-01-provider-expense');
+      await screenshot(page, 'implementation-05-provider-expense');
 
       const milestones = await provider.get<{ openMilestones: { label: string }[] }>(
         `/api/projects/${project.id}/funds`,
@@ -321,12 +524,12 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
       await dialog(page).getByLabel('处理意见').fill('已约谈承接单位，要求说明超支原因并申请预算调整');
       await dialog(page).getByRole('button', { name: '确定' }).click();
       await visible(alert.getByText('已知悉').first());
-      await screenshot(page, 'implementation-02-buyer-monitoring');
+      await screenshot(page, 'implementation-06-buyer-monitoring');
 
       const [first] = await paymentLabels();
       await openProject(page, '资金');
       await visible(page.getByTestId('budget-chart').locator('canvas'));
-      await screenshot(page, 'implementation-03-buyer-funds-chart');
+      await screenshot(page, 'implementation-07-buyer-funds-chart');
       await approveAndPay(page, first.label);
       await commission(page, '中期评估');
       await done(session);
@@ -337,7 +540,7 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
   it(
     'evaluator: scores the mid-term 不合格 with the report and submits',
     async () => {
-      await evaluate((w) => w / 2, '不合格', 'implementation-04-evaluator-midterm');
+      await evaluate((w) => w / 2, '不合格', 'implementation-08-evaluator-midterm');
     },
     STEP,
   );
@@ -365,7 +568,7 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
       const refused = page.getByTestId('payment-refused');
       await visible(refused);
       expect(await refused.textContent()).toMatch(/不能批准：.+/);
-      await screenshot(page, 'implementation-05-payment-refused', { fullPage: false });
+      await screenshot(page, 'implementation-09-payment-refused', { fullPage: false });
       await dialog(page)
         .getByRole('button', { name: /取\s?消/ })
         .click();
@@ -397,7 +600,7 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
       expect(
         await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
       ).toBeLessThanOrEqual(0);
-      await screenshot(page, 'implementation-06-provider-375');
+      await screenshot(page, 'implementation-10-provider-375');
       await done(providerSession);
 
       const evaluator = await as('evaluator');
@@ -422,7 +625,7 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
   it(
     'evaluator: scores the final evaluation 良好',
     async () => {
-      await evaluate((w) => w - 1.5, '良好', 'implementation-07-evaluator-final');
+      await evaluate((w) => w - 1.5, '良好', 'implementation-11-evaluator-final');
     },
     STEP,
   );
@@ -468,7 +671,7 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
       await toast(page, '项目已结项');
       await page.getByRole('tab', { name: '概况' }).click();
       await visible(page.getByTestId('project-overview').getByText('已结项'));
-      await screenshot(page, 'implementation-08-closed');
+      await screenshot(page, 'implementation-12-closed');
       await done(again);
     },
     STEP,

@@ -161,6 +161,28 @@ describe('activities', () => {
   });
 });
 
+describe('activity options', () => {
+  it('offer the service area’s communities and the call’s target groups to whoever sees the project', async () => {
+    const { contract } = await started();
+    const { own, outside, neighbour } = await communities();
+    const url = `/api/projects/${contract.id}/activity-options`;
+    const res = await (await t.as('provider')).get(url);
+    expect(res.statusCode, res.body).toBe(200);
+    const ids = res.json().communities.map((c: { id: string }) => c.id);
+    expect(ids).toEqual(expect.arrayContaining([own, neighbour]));
+    expect(ids).not.toContain(outside);
+    expect(res.json().targetGroups).toEqual(['高龄独居老人']);
+    expect((await (await t.as('buyer')).get(url)).statusCode).toBe(200);
+    for (const username of ['station', 'community', 'expert', 'resident'])
+      expect({ username, status: (await (await t.as(username)).get(url)).statusCode }).toEqual({
+        username,
+        status: 403,
+      });
+    expect((await (await t.as('evaluator')).get(url)).statusCode).toBe(404);
+    expect((await (await t.client()).get(url)).statusCode).toBe(401);
+  });
+});
+
 describe('indicator progress', () => {
   it('is reported by the provider with evidence, rolls up, shows publicly and feeds the spending red flag', async () => {
     const { contract } = await started();

@@ -22,7 +22,6 @@ import type { AfterWrite } from '../projects/service.js';
 import { publicThumbnail } from './media.js';
 import * as service from './service.js';
 
-
 /** 实施动态: activities with the community's confirmation, indicator progress, the service ledger. */
 export function implementationRoutes(
   fastify: FastifyInstance,
@@ -102,51 +101,27 @@ export function implementationRoutes(
     async (request) => service.checkActivity(db, signedInActor(request), request.params.id, request.body),
   );
 
-  app.post(
-    '/api/activities/:id/photos',
-    {
-      schema: {
-        tags,
-        summary:
-          'The provider adds a photo to an activity not yet checked (JPEG, PNG or WebP, multipart field "file"; resized, thumbnailed, metadata stripped)',
-        params: idParams,
-        ...uploadRoute('attachment'),
-        response: { 201: activity },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await service.addPhoto(db, storage, signedInActor(request), request.params.id, await readUpload(request)),
-        ),
-  );
-
-  app.post(
-    '/api/activities/:id/signin-sheet',
-    {
-      schema: {
-        tags,
-        summary:
-          'The provider attaches the activity’s sign-in sheet (签到表: PDF or image, multipart field "file"); one per activity, never public',
-        params: idParams,
-        ...uploadRoute('attachment'),
-        response: { 201: activity },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await service.attachSigninSheet(
-            db,
-            storage,
-            signedInActor(request),
-            request.params.id,
-            await readUpload(request),
-          ),
-        ),
-  );
+  const uploads = [
+    [
+      '/api/activities/:id/photos',
+      'The provider adds a photo to an activity not yet checked (JPEG, PNG or WebP, multipart field "file"; resized, thumbnailed, metadata stripped)',
+      service.addPhoto,
+    ],
+    [
+      '/api/activities/:id/signin-sheet',
+      'The provider attaches the activity’s sign-in sheet (签到表: PDF or image, multipart field "file"); one per activity, never public',
+      service.attachSigninSheet,
+    ],
+  ] as const;
+  for (const [url, summary, handle] of uploads)
+    app.post(
+      url,
+      { schema: { tags, summary, params: idParams, ...uploadRoute('attachment'), response: { 201: activity } } },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await handle(db, storage, signedInActor(request), request.params.id, await readUpload(request))),
+    );
 
   app.get(
     '/api/public/activity-photos/:id/thumbnail',

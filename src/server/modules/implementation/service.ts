@@ -247,11 +247,15 @@ async function providersOpenActivity(db: Db, actor: SignedIn, id: string, what: 
   const record = await viewProject(db, actor.user, row.projectId);
   if (!ownProvider(actor.user, partiesOf(record))) throw forbidden();
   ensureOpen(row, what);
-  return row;
+  return record;
 }
 
-/** Locks the activity until the upload is recorded: a check by the community waits for it. */
-async function lockOpen(tx: Tx, id: string, what: string) {
+/**
+ * In the upload's transaction: the project still under way, and the activity locked until the
+ * upload is recorded (a check by the community waits for it) and still open.
+ */
+async function lockOpen(tx: Tx, record: ProjectRecord, id: string, what: string) {
+  await underWayProject(tx, record, what);
   const [row] = await tx.select().from(activities).where(eq(activities.id, id)).for('update');
   ensureOpen(row, what);
 }
@@ -266,11 +270,11 @@ const presentOne = async (db: Db, actor: SignedIn, id: string) => {
  * with a THUMBNAIL_MAX_PX thumbnail, both re-encoded without metadata (no GPS position).
  */
 export async function addPhoto(db: Db, storage: FileStorage, actor: SignedIn, id: string, upload: Upload) {
-  await providersOpenActivity(db, actor, id, '添加照片');
+  const record = await providersOpenActivity(db, actor, id, '添加照片');
   const photo = await keepImage(upload.content, PHOTO_MAX_PX);
   const thumbnail = await resized(photo, THUMBNAIL_MAX_PX);
   await db.transaction(async (tx) => {
-    await lockOpen(tx, id, '添加照片');
+    await lockOpen(tx, record, id, '添加照片');
     const [{ count }] = await tx
       .select({ count: sql<number>`count(*)::int` })
       .from(attachments)
@@ -305,13 +309,13 @@ export async function attachSigninSheet(
   id: string,
   upload: Upload,
 ) {
-  await providersOpenActivity(db, actor, id, '上传签到表');
+  const record = await providersOpenActivity(db, actor, id, '上传签到表');
   const type = await detectAllowedType(upload.content, SIGNIN_RULE);
   if (!type) throw unprocessable('file_type_not_allowed', SIGNIN_RULE.message);
   const content =
     type.ext === 'pdf' ? upload.content : (await keepImage(upload.content, SIGNIN_MAX_PX)).content;
   await db.transaction(async (tx) => {
-    await lockOpen(tx, id, '上传签到表');
+    await lockOpen(tx, record, id, '上传签到表');
     const [existing] = await tx
       .select({ id: attachments.id })
       .from(attachments)

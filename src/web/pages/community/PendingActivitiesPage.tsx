@@ -2,9 +2,8 @@
  * 待确认活动: the community committee's queue of activities providers recorded in its area, with
  * their photos and sign-in sheet; each is confirmed, or disputed with a reason the provider reads.
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Empty, Popconfirm, Skeleton, Space, Typography } from 'antd';
-import { Link } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Empty, Popconfirm, Skeleton, Space } from 'antd';
 import type { PendingActivity } from '../../../domain/implementation';
 import { api, errorMessage } from '../../api';
 import { LoadFailed } from '../../components/ErrorPages';
@@ -13,48 +12,7 @@ import { ReasonModal } from '../../components/ReasonModal';
 import { formatDate } from '../../format';
 import { ActivityPhotos, ParticipantsText, SigninSheetLink } from '../projects/ActivitiesParts';
 import { useDialog } from '../projects/parts';
-
-const PENDING_KEY = ['activities', 'pending'];
-
-export function usePendingActivities() {
-  return useQuery({
-    queryKey: PENDING_KEY,
-    queryFn: ({ signal }) =>
-      api.get<{ items: PendingActivity[] }>('/api/activities/pending', undefined, signal),
-  });
-}
-
-/** The dashboard card: how many activities wait for the committee, and the oldest few. */
-export function CommunityWork() {
-  const pending = usePendingActivities();
-  const items = pending.data?.items ?? [];
-  return (
-    <Card
-      title="待确认活动"
-      style={{ marginTop: 16 }}
-      loading={pending.isLoading}
-      data-testid="community-work"
-      extra={<Link to="/app/activities/pending">全部</Link>}
-    >
-      {items.length === 0 ? (
-        <Typography.Text type="secondary">暂无待确认的活动</Typography.Text>
-      ) : (
-        <>
-          <Typography.Paragraph>
-            <Link to="/app/activities/pending">有 {items.length} 次活动等待本社区确认</Link>
-          </Typography.Paragraph>
-          <ul className="plain-list">
-            {items.slice(0, 5).map((a) => (
-              <li key={a.id}>
-                {formatDate(a.heldOn)} {a.place}（{a.projectTitle}）
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </Card>
-  );
-}
+import { PENDING_KEY, usePendingActivities } from './pending';
 
 export function PendingActivitiesPage() {
   const pending = usePendingActivities();

@@ -10,7 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { formatDate, formatDateLong } from '../../format';
 import { navFor, roleDescriptions } from '../../navigation';
 import { useSession } from '../../session';
-import { CommunityWork } from '../community/PendingActivitiesPage';
+import { CommunityWork } from '../community/CommunityWork';
 import { useAssignedEvaluations } from '../evaluations/MyEvaluationsPage';
 
 /** Where the work each role card names is done. */

@@ -124,6 +124,7 @@ export function ActivitiesRecordModal({ projectId, onClose }: { projectId: strin
           <Select
             loading={options.isLoading}
             showSearch={{ optionFilterProp: 'label' }}
+            virtual={false}
             options={(options.data?.communities ?? []).map((c) => ({ value: c.id, label: c.name }))}
           />
         </Form.Item>
