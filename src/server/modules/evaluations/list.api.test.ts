@@ -24,7 +24,9 @@ const list = async (as: string, query = '') => {
 /** A started project with a mid-term evaluation commissioned from `evaluatorOrgId`, due in `days`. */
 async function commissioned(evaluatorOrgId: string, days: number) {
   const { contract, title } = await signedContract(db());
-  expect((await (await t.as('provider')).post(`/api/projects/${contract.id}/start`, {})).statusCode).toBe(200);
+  expect((await (await t.as('provider')).post(`/api/projects/${contract.id}/start`, {})).statusCode).toBe(
+    200,
+  );
   const res = await (await t.as('buyer')).post(`/api/projects/${contract.id}/evaluations`, {
     stage: 'midterm',
     evaluatorOrgId,
@@ -84,7 +86,14 @@ describe('GET /api/evaluations', () => {
       method: 'GET',
       url: '/api/evaluations',
     });
-    for (const query of ['?pageSize=0', '?pageSize=101', '?status=done', '?stage=yearly', '?open=maybe', '?page=x'])
+    for (const query of [
+      '?pageSize=0',
+      '?pageSize=101',
+      '?status=done',
+      '?stage=yearly',
+      '?open=maybe',
+      '?page=x',
+    ])
       expect((await (await t.as('evaluator')).get(`/api/evaluations${query}`)).statusCode, query).toBe(422);
   });
 });

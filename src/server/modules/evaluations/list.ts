@@ -13,8 +13,7 @@ import {
   OPEN_EVALUATION_STATES,
 } from '../../../domain/evaluations.js';
 import type { Db } from '../../db/client.js';
-import { type Policy, permittedActions } from '../../http/authorize.js';
-import { authorize } from '../../http/authorize.js';
+import { authorize, type Policy, permittedActions } from '../../http/authorize.js';
 import { type CurrentUser, hasRole } from '../../http/current-user.js';
 import { applications } from '../applications/schema.js';
 import { awards } from '../awards/schema.js';
@@ -92,7 +91,11 @@ export async function listEvaluations(
   ]);
   const items = rows.map(({ e, ...r }): EvaluationListItem => {
     const resource = {
-      parties: { buyerOrgId: r.buyerOrgId, providerOrgId: r.providerOrgId, evaluatorOrgIds: [e.evaluatorOrgId] },
+      parties: {
+        buyerOrgId: r.buyerOrgId,
+        providerOrgId: r.providerOrgId,
+        evaluatorOrgIds: [e.evaluatorOrgId],
+      },
       evaluatorOrgId: e.evaluatorOrgId,
     };
     const allowed = permittedActions(viewer, evaluationPolicy, resource, ['score', 'decide']);
