@@ -106,6 +106,11 @@ const envSchema = z.object({
   CREDIT_ABNORMAL_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
   CREDIT_DISHONEST_YEARS: z.coerce.number().int().min(1).max(10).default(2),
   SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'never']).default('auto')),
+  /** Open data (modules/opendata): the OCDS ocid prefix registered for this publisher. */
+  OCDS_PREFIX: z
+    .string()
+    .regex(/^ocds-[a-z0-9]{6}$/, 'must be ocds- and 6 lowercase letters or digits')
+    .default('ocds-gdsg26'),
   SMTP_HOST: z.preprocess(emptyToUndefined, z.string().optional()),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
   SMTP_USER: z.preprocess(emptyToUndefined, z.string().optional()),
