@@ -16,6 +16,7 @@ export * from '../modules/implementation/schema.js';
 export * from '../modules/notifications/schema.js';
 export * from '../modules/orgs/schema.js';
 export * from '../modules/plans/schema.js';
+export * from '../modules/policies/schema.js';
 export * from '../modules/projects/schema.js';
 export * from '../modules/publicity/schema.js';
 export * from '../modules/redflags/schema.js';
