@@ -26,6 +26,7 @@ export const attachments = pgTable(
         'activity_photo',
         'activity_thumbnail',
         'activity_signin',
+        'policy',
       ],
     }).notNull(),
     ownerId: uuid('owner_id').notNull(),
