@@ -22,5 +22,6 @@ export * from '../modules/publicity/schema.js';
 export * from '../modules/redflags/schema.js';
 export * from '../modules/regions/schema.js';
 export * from '../modules/reviews/schema.js';
+export * from '../modules/supervision/schema.js';
 export * from '../modules/timeline/schema.js';
 export * from '../modules/transparency/schema.js';
