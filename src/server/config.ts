@@ -106,6 +106,11 @@ const envSchema = z.object({
   CREDIT_ABNORMAL_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
   CREDIT_DISHONEST_YEARS: z.coerce.number().int().min(1).max(10).default(2),
   SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'never']).default('auto')),
+  /** The public site: the district it serves (home page) and the footer's hosting body, contact and ICP filing number (hidden when empty). */
+  DISTRICT_NAME: z.string().trim().min(1).max(30).default('官渡区'),
+  SITE_HOST_BODY: z.string().trim().min(1).max(60).default('昆明市官渡区民政局'),
+  SITE_CONTACT: z.string().trim().max(100).default(''),
+  SITE_ICP: z.string().trim().max(60).default(''),
   /** Open data (modules/opendata): the OCDS ocid prefix registered for this publisher. */
   OCDS_PREFIX: z
     .string()
@@ -118,6 +123,8 @@ const envSchema = z.object({
   SMTP_FROM: z.preprocess(emptyToUndefined, z.string().email('must be an e-mail address').optional()),
   /** How often the notification worker sends pending e-mails (reminders: every 15 minutes). */
   NOTIFY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Project deadlines (reports, rectifications, recoveries, publicity periods) are reminded this many working days before. */
+  REMINDER_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
   /** Transparency log (modules/transparency): checkpoint origin and signing-key name, e.g. `audit.example.gov.cn/api/transparency/log`. */
   TRANSPARENCY_ORIGIN: z.preprocess(
     emptyToUndefined,
