@@ -87,7 +87,8 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
     const session = await buyer.get<{ user: { org: { id: string } } }>('/api/auth/session');
     // The demo community committee confirms activities in its own community only.
     const community = await new ApiClient(server.baseUrl).login('community', DEMO_PASSWORD);
-    const communityOrg = (await community.get<{ user: { org: { id: string } } }>('/api/auth/session')).user.org;
+    const communityOrg = (await community.get<{ user: { org: { id: string } } }>('/api/auth/session')).user
+      .org;
     const admin = await new ApiClient(server.baseUrl).login('admin', DEMO_PASSWORD);
     const { regionId } = await admin.get<{ regionId: string }>(`/api/orgs/${communityOrg.id}`);
     const list = await provider.get<{ items: ProjectItem[] }>('/api/projects?status=contracted&pageSize=100');
@@ -330,7 +331,9 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
         await choose(page, '服务社区', communityName);
         await dialog(page).getByLabel('活动地点').fill(a.place);
         await dialog(page).getByLabel('服务对象1', { exact: true }).fill('社区老年人');
-        await dialog(page).getByLabel('服务对象1人数').fill(String(18 + i));
+        await dialog(page)
+          .getByLabel('服务对象1人数')
+          .fill(String(18 + i));
         await dialog(page).getByRole('button', { name: '添加服务对象' }).click();
         await dialog(page).getByLabel('服务对象2', { exact: true }).fill('照料者');
         await dialog(page).getByLabel('服务对象2人数').fill('4');
@@ -373,8 +376,7 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
       await dialog(page).getByRole('button', { name: '提交' }).click();
       await toast(page, '已填报指标进度');
       await until(
-        async () =>
-          (await provider.get<Progress>(`/api/projects/${project.id}/progress`)).progressBp > 0,
+        async () => (await provider.get<Progress>(`/api/projects/${project.id}/progress`)).progressBp > 0,
         10_000,
         'the progress to be recorded',
       );
@@ -393,7 +395,10 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
       await card.getByRole('link', { name: /次活动等待本社区确认/ }).click();
       await page.waitForURL(/\/app\/activities\/pending$/);
       const item = (place: string) =>
-        page.getByTestId('pending-activity').filter({ hasText: project.projectTitle }).filter({ hasText: place });
+        page
+          .getByTestId('pending-activity')
+          .filter({ hasText: project.projectTitle })
+          .filter({ hasText: place });
       const [confirmed, disputed] = ACTIVITIES.map((a) => item(a.place));
       await until(
         async () => (await confirmed.locator('img').count()) === 2,
@@ -444,22 +449,33 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
         async () =>
           (await thumbnails.count()) === 2 &&
           (await thumbnails.evaluateAll((imgs) =>
-            imgs.every((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth === 320),
+            imgs.every(
+              (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth === 320,
+            ),
           )),
         10_000,
         'the two thumbnails to load',
       );
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+      ).toBeLessThanOrEqual(0);
       await screenshot(page, 'implementation-04-public-progress-375');
       await done({ context, errors });
 
       const session = await as('provider');
       await openProject(session.page, '实施动态');
-      const row = session.page.getByTestId('activities').locator('tbody tr').filter({ hasText: ACTIVITIES[1].place });
+      const row = session.page
+        .getByTestId('activities')
+        .locator('tbody tr')
+        .filter({ hasText: ACTIVITIES[1].place });
       await visible(row.getByText('社区有异议'));
       await visible(row.getByText(`异议：${DISPUTE}`));
       await visible(
-        session.page.getByTestId('activities').locator('tbody tr').filter({ hasText: ACTIVITIES[0].place }).getByText('社区已确认'),
+        session.page
+          .getByTestId('activities')
+          .locator('tbody tr')
+          .filter({ hasText: ACTIVITIES[0].place })
+          .getByText('社区已确认'),
       );
       await done(session);
     },

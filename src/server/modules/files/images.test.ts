@@ -60,6 +60,8 @@ describe('keepImage', () => {
       message: '只能上传 JPEG、PNG 或 WebP 格式的图片',
     });
     const jpeg = await solid(300, 300).jpeg().toBuffer();
-    await expect(keepImage(jpeg.subarray(0, 400), 1600)).rejects.toMatchObject({ errorId: 'image_unreadable' });
+    await expect(keepImage(jpeg.subarray(0, 400), 1600)).rejects.toMatchObject({
+      errorId: 'image_unreadable',
+    });
   });
 });

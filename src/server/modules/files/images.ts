@@ -4,7 +4,7 @@
  * (EXIF with its GPS position, XMP, IPTC, comments) left behind — sharp writes none unless
  * `keepMetadata()`/`withMetadata()` is asked for, which this module never does.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { unprocessable } from '../../http/errors.js';
 import { detectAllowedType, type FileType, type UploadRule } from './storage.js';
 
@@ -21,7 +21,7 @@ export interface KeptImage {
   type: FileType;
 }
 
-function encoder(image: sharp.Sharp, ext: string) {
+function encoder(image: Sharp, ext: string) {
   if (ext === 'png') return image.png({ compressionLevel: 9 });
   if (ext === 'webp') return image.webp({ quality: 82 });
   return image.jpeg({ quality: 82, mozjpeg: true });
@@ -47,7 +47,10 @@ async function reencode(content: Buffer, ext: string, maxPx: number) {
   } catch (err) {
     const message = (err as Error).message ?? '';
     if (/pixel limit/i.test(message))
-      throw unprocessable('image_too_large', `图片像素过大（不能超过${MAX_INPUT_PIXELS / 1_000_000}百万像素）`);
+      throw unprocessable(
+        'image_too_large',
+        `图片像素过大（不能超过${MAX_INPUT_PIXELS / 1_000_000}百万像素）`,
+      );
     throw unprocessable('image_unreadable', '图片已损坏或无法读取，请换一张图片');
   }
 }

@@ -10,9 +10,9 @@ import { snapshotCounts } from '../../testing/expectations.js';
 import { orgOf } from '../../testing/factories.js';
 import { buildTestApp, type TestApp, type TestClient } from '../../testing/test-app.js';
 import { upload } from '../../testing/uploads.js';
-import { evaluatorOrgs, signedContract } from '../projects/test-fixtures.js';
-import { orgs } from '../orgs/schema.js';
 import { attachments, files } from '../files/schema.js';
+import { orgs } from '../orgs/schema.js';
+import { evaluatorOrgs, signedContract } from '../projects/test-fixtures.js';
 import { activities } from './schema.js';
 
 let t: TestApp;
@@ -37,7 +37,16 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const db = () => t.database.db;
-const NOT_PROVIDERS = ['buyer', 'station', 'community', 'expert', 'evaluator', 'supervisor', 'resident', 'admin'];
+const NOT_PROVIDERS = [
+  'buyer',
+  'station',
+  'community',
+  'expert',
+  'evaluator',
+  'supervisor',
+  'resident',
+  'admin',
+];
 
 /** A real image of the given format and size, carrying a camera's EXIF with a GPS position. */
 function photo(format: 'jpeg' | 'png' | 'webp', width: number, height: number) {
@@ -151,10 +160,19 @@ describe('activity photos', () => {
   it.each([
     ['a text file named .jpg', Buffer.from('13812345678 just some text'), 'x.jpg', 'file_type_not_allowed'],
     ['a GIF', Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(32)]), 'x.gif', 'file_type_not_allowed'],
-    ['a PDF', Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'), 'x.pdf', 'file_type_not_allowed'],
+    [
+      'a PDF',
+      Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+      'x.pdf',
+      'file_type_not_allowed',
+    ],
     [
       'a JPEG header with nothing behind it',
-      Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), Buffer.alloc(64)]),
+      Buffer.concat([
+        Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+        Buffer.from('JFIF\0'),
+        Buffer.alloc(64),
+      ]),
       'x.jpg',
       'image_unreadable',
     ],
@@ -234,14 +252,18 @@ describe('activity photos', () => {
   });
 });
 
-const activityRow = async (id: string) => (await db().select().from(activities).where(eq(activities.id, id)))[0];
+const activityRow = async (id: string) =>
+  (await db().select().from(activities).where(eq(activities.id, id)))[0];
 
 describe('the sign-in sheet', () => {
   const pdf = Buffer.from('%PDF-1.4\n% 签到表\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
   it('is one PDF or image per activity; an image is kept without its metadata', async () => {
     const id = await recorded(await started());
-    const word = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]);
+    const word = Buffer.concat([
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+      Buffer.alloc(600),
+    ]);
     const before = await written();
     const refused = await upload(provider, sheet(id), word, '签到表.doc');
     expect(refused.statusCode).toBe(422);
@@ -314,7 +336,12 @@ describe('who may open them', () => {
     expect(thumbnail.headers['content-type']).toBe('image/jpeg');
     expect(thumbnail.headers['x-content-type-options']).toBe('nosniff');
     expect((await sharp(thumbnail.rawPayload).metadata()).width).toBe(320);
-    for (const id of [hidden.photos[0].id, pending.photos[0].id, withSheet.signinSheet.id, crypto.randomUUID()]) {
+    for (const id of [
+      hidden.photos[0].id,
+      pending.photos[0].id,
+      withSheet.signinSheet.id,
+      crypto.randomUUID(),
+    ]) {
       const res = await visitor.get(`/api/public/activity-photos/${id}/thumbnail`);
       expect(res.statusCode).toBe(404);
       expect(res.json().error).toBe('not_found');

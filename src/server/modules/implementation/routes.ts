@@ -3,8 +3,9 @@ import { z } from 'zod';
 import {
   activity,
   activityBody,
-  activityOptions,
   activityConfirmBody,
+  activityList,
+  activityOptions,
   pendingActivity,
   progress,
   progressBody,
@@ -12,8 +13,8 @@ import {
 } from '../../../domain/implementation.js';
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
-import { sendWorkbook, workbookBuffer } from '../../http/excel.js';
 import { notFound } from '../../http/errors.js';
+import { sendWorkbook, workbookBuffer } from '../../http/excel.js';
 import { idParams } from '../../http/params.js';
 import { uploadRoute } from '../../http/uploads.js';
 import { readUpload } from '../files/service.js';
@@ -116,11 +117,21 @@ export function implementationRoutes(
   for (const [url, summary, handle] of uploads)
     app.post(
       url,
-      { schema: { tags, summary, params: idParams, ...uploadRoute('attachment'), response: { 201: activity } } },
+      {
+        schema: {
+          tags,
+          summary,
+          params: idParams,
+          ...uploadRoute('attachment'),
+          response: { 201: activity },
+        },
+      },
       async (request, reply) =>
         reply
           .status(201)
-          .send(await handle(db, storage, signedInActor(request), request.params.id, await readUpload(request))),
+          .send(
+            await handle(db, storage, signedInActor(request), request.params.id, await readUpload(request)),
+          ),
     );
 
   app.get(

@@ -33,12 +33,12 @@ import {
   type AfterWrite,
   checkVersion,
   findProject,
+  isUnderWay,
   noAfterWrite,
   type ProjectRecord,
   partiesOf,
   type SignedIn,
   stateOf,
-  isUnderWay,
   underWayProject,
   viewProject,
 } from '../projects/service.js';
@@ -80,32 +80,32 @@ async function present(
     const { photos, signinSheet } = media.get(a.id) ?? { photos: [], signinSheet: null };
     const open = a.status === 'reported';
     return {
-    id: a.id,
-    projectId: a.projectId,
-    heldOn: a.heldOn,
-    place: a.place,
-    communityRegionId: a.communityRegionId,
-    communityName: names.get(a.communityRegionId) ?? '',
-    type: a.type,
-    typeLabel: activityTypeLabels[a.type],
-    participants: a.participants,
-    participantCount: a.participants.reduce((s, p) => s + p.count, 0),
-    volunteers: a.volunteers,
-    volunteerHours: a.volunteerHoursDeci / 10,
-    description: a.description,
-    status: a.status,
-    disputeReason: a.disputeReason,
-    confirmedAt: a.confirmedAt?.toISOString() ?? null,
-    photos,
-    signinSheet,
-    version: a.version,
-    actions: [
-      ...(viewer && open && isCommunityOf(viewer, a.communityRegionId, viewerRegion)
-        ? ['confirm', 'dispute']
-        : []),
-      ...(provider && open && photos.length < MAX_ACTIVITY_PHOTOS ? ['addPhoto'] : []),
-      ...(provider && open && !signinSheet ? ['attachSignin'] : []),
-    ],
+      id: a.id,
+      projectId: a.projectId,
+      heldOn: a.heldOn,
+      place: a.place,
+      communityRegionId: a.communityRegionId,
+      communityName: names.get(a.communityRegionId) ?? '',
+      type: a.type,
+      typeLabel: activityTypeLabels[a.type],
+      participants: a.participants,
+      participantCount: a.participants.reduce((s, p) => s + p.count, 0),
+      volunteers: a.volunteers,
+      volunteerHours: a.volunteerHoursDeci / 10,
+      description: a.description,
+      status: a.status,
+      disputeReason: a.disputeReason,
+      confirmedAt: a.confirmedAt?.toISOString() ?? null,
+      photos,
+      signinSheet,
+      version: a.version,
+      actions: [
+        ...(viewer && open && isCommunityOf(viewer, a.communityRegionId, viewerRegion)
+          ? ['confirm', 'dispute']
+          : []),
+        ...(provider && open && photos.length < MAX_ACTIVITY_PHOTOS ? ['addPhoto'] : []),
+        ...(provider && open && !signinSheet ? ['attachSignin'] : []),
+      ],
     };
   });
 }
@@ -321,7 +321,14 @@ export async function attachSigninSheet(
       .from(attachments)
       .where(and(eq(attachments.ownerType, 'activity_signin'), eq(attachments.ownerId, id)));
     if (existing) throw conflict('这次活动的签到表已上传');
-    await storeAttachment(db, storage, actor, { type: 'activity_signin', id }, { name: upload.name, content }, tx);
+    await storeAttachment(
+      db,
+      storage,
+      actor,
+      { type: 'activity_signin', id },
+      { name: upload.name, content },
+      tx,
+    );
   });
   return presentOne(db, actor, id);
 }

@@ -60,7 +60,8 @@ export function PendingActivitiesPage() {
               </div>
               <ActivityPhotos photos={a.photos} />
               <div style={{ margin: '8px 0' }}>
-                签到表：<SigninSheetLink sheet={a.signinSheet} />
+                签到表：
+                <SigninSheetLink sheet={a.signinSheet} />
               </div>
               <Space wrap>
                 {a.actions.includes('confirm') ? (

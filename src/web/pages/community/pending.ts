@@ -12,4 +12,3 @@ export function usePendingActivities() {
       api.get<{ items: PendingActivity[] }>('/api/activities/pending', undefined, signal),
   });
 }
-

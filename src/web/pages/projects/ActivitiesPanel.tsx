@@ -10,15 +10,16 @@ import { useState } from 'react';
 import type { Activity, ActivityList } from '../../../domain/implementation';
 import { api, download, errorMessage } from '../../api';
 import { LoadFailed } from '../../components/ErrorPages';
+import { ActivityPhotos, ActivityStateTag, activityColumns, SigninSheetLink } from './ActivitiesParts';
 import { ActivitiesProgress } from './ActivitiesProgress';
 import { ActivitiesRecordModal, PHOTO_ACCEPT, SIGNIN_ACCEPT, uploadAll } from './ActivitiesRecordModal';
-import { ActivityPhotos, ActivityStateTag, activityColumns, SigninSheetLink } from './ActivitiesParts';
 import { PROJECTS_KEY, Section, useDialog } from './parts';
 
 export function useActivities(projectId: string) {
   return useQuery({
     queryKey: [PROJECTS_KEY, 'activities', projectId],
-    queryFn: ({ signal }) => api.get<ActivityList>(`/api/projects/${projectId}/activities`, undefined, signal),
+    queryFn: ({ signal }) =>
+      api.get<ActivityList>(`/api/projects/${projectId}/activities`, undefined, signal),
   });
 }
 
@@ -33,15 +34,15 @@ function AddFiles(props: { path: string; accept: string; multiple?: boolean; lab
       multiple={props.multiple}
       showUploadList={false}
       beforeUpload={async (file, list) => {
-        // Sent once, for the whole selection, when its first file comes by.
-        if (file !== list[0]) return false;
+        // Sent once, for the whole selection, when its first file comes by; kept in no list here.
+        if (file !== list[0]) return Upload.LIST_IGNORE;
         setBusy(true);
         const failed = await uploadAll(props.path, list);
         setBusy(false);
         if (failed.length > 0) message.error(failed.join('；'));
         else message.success(`${props.label}已上传`);
         await client.invalidateQueries({ queryKey: [PROJECTS_KEY] });
-        return false;
+        return Upload.LIST_IGNORE;
       }}
     >
       <Button size="small" icon={<UploadOutlined />} loading={busy}>
@@ -103,7 +104,12 @@ export function ActivitiesPanel({ projectId, code }: { projectId: string; code: 
                 <Space orientation="vertical" size={4}>
                   <ActivityPhotos photos={a.photos} />
                   {a.actions.includes('addPhoto') ? (
-                    <AddFiles path={`/api/activities/${a.id}/photos`} accept={PHOTO_ACCEPT} multiple label="上传照片" />
+                    <AddFiles
+                      path={`/api/activities/${a.id}/photos`}
+                      accept={PHOTO_ACCEPT}
+                      multiple
+                      label="上传照片"
+                    />
                   ) : null}
                 </Space>
               ),
@@ -113,7 +119,11 @@ export function ActivitiesPanel({ projectId, code }: { projectId: string; code: 
               key: 'signin',
               render: (_, a) =>
                 a.actions.includes('attachSignin') ? (
-                  <AddFiles path={`/api/activities/${a.id}/signin-sheet`} accept={SIGNIN_ACCEPT} label="上传签到表" />
+                  <AddFiles
+                    path={`/api/activities/${a.id}/signin-sheet`}
+                    accept={SIGNIN_ACCEPT}
+                    label="上传签到表"
+                  />
                 ) : (
                   <SigninSheetLink sheet={a.signinSheet} />
                 ),

@@ -43,11 +43,17 @@ export function ActivityPhotos({
 }
 
 /** 15 人, with the count of each target group below. */
-export function ParticipantsText({ activity }: { activity: Pick<Activity, 'participants' | 'participantCount'> }) {
+export function ParticipantsText({
+  activity,
+}: {
+  activity: Pick<Activity, 'participants' | 'participantCount'>;
+}) {
   return (
     <>
       <div className="nowrap">{formatNumber(activity.participantCount)} 人</div>
-      <div className="small muted">{activity.participants.map((p) => `${p.group} ${p.count}`).join('、')}</div>
+      <div className="small muted">
+        {activity.participants.map((p) => `${p.group} ${p.count}`).join('、')}
+      </div>
     </>
   );
 }

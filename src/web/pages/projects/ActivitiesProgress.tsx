@@ -3,7 +3,7 @@
  * project's roll-up (each indicator capped at 100%, equally weighted); the provider reports values.
  */
 import { useQuery } from '@tanstack/react-query';
-import { Button, Form, Input, InputNumber, Progress as Bar, Select, Tag } from 'antd';
+import { Progress as Bar, Button, Form, Input, InputNumber, Select, Tag } from 'antd';
 import { BP_FULL, type Progress } from '../../../domain/implementation';
 import { api } from '../../api';
 import { FormModal } from '../../components/RecordEditor';
@@ -22,7 +22,13 @@ const percentOf = (bp: number) => (bp / BP_FULL) * 100;
 const bpText = (bp: number) => `${(bp / 100).toFixed(bp % 100 === 0 ? 0 : 2)}%`;
 
 /** The roll-up and one bar per indicator; `onReport` adds the provider's report button. */
-export function ProgressBars({ progress, onReport }: { progress: Progress; onReport?: (index: number) => void }) {
+export function ProgressBars({
+  progress,
+  onReport,
+}: {
+  progress: Progress;
+  onReport?: (index: number) => void;
+}) {
   const n = progress.indicators.length;
   if (n === 0) return <span className="muted">合同未约定绩效指标</span>;
   const weight = `${formatNumber(Math.round((100 / n) * 100) / 100)}%`;
@@ -84,7 +90,11 @@ export function ActivitiesProgress({ projectId, canReport }: { projectId: string
             return '已填报指标进度';
           }}
         >
-          <Form.Item name="indicatorIndex" label="绩效指标" rules={[{ required: true, message: '请选择绩效指标' }]}>
+          <Form.Item
+            name="indicatorIndex"
+            label="绩效指标"
+            rules={[{ required: true, message: '请选择绩效指标' }]}
+          >
             <Select
               options={p.indicators.map((i) => ({
                 value: i.index,

@@ -4,7 +4,18 @@
  */
 import { DeleteOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { App, AutoComplete, Button, Form, Input, InputNumber, Select, Space, Upload, type UploadFile } from 'antd';
+import {
+  App,
+  AutoComplete,
+  Button,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  Space,
+  Upload,
+  type UploadFile,
+} from 'antd';
 import { useState } from 'react';
 import {
   ACTIVITY_TYPES,
@@ -47,7 +58,6 @@ export async function uploadAll(path: string, files: readonly File[]) {
   }
   return failed;
 }
-
 
 export function ActivitiesRecordModal({ projectId, onClose }: { projectId: string; onClose: () => void }) {
   const options = useQuery({
@@ -104,7 +114,8 @@ export function ActivitiesRecordModal({ projectId, onClose }: { projectId: strin
             sheet.map((f) => f.originFileObj as File),
           )),
         ];
-        if (failed.length > 0) return `活动已登记，但以下文件未能上传（可在列表中补传）：${failed.join('；')}`;
+        if (failed.length > 0)
+          return `活动已登记，但以下文件未能上传（可在列表中补传）：${failed.join('；')}`;
         return photos.length > 0 ? `已登记活动并上传${photos.length}张照片` : '已登记活动';
       }}
     >
