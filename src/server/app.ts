@@ -51,6 +51,8 @@ import { implementationRoutes } from './modules/implementation/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { planRoutes } from './modules/plans/routes.js';
+import { policyRoutes } from './modules/policies/routes.js';
+import { viewablePolicies } from './modules/policies/service.js';
 import { projectRoutes } from './modules/projects/routes.js';
 import { viewableObjections } from './modules/publicity/objection-attachments.js';
 import { publicityRoutes } from './modules/publicity/routes.js';
@@ -59,6 +61,7 @@ import { refreshAlerts } from './modules/redflags/service.js';
 import { regionRoutes } from './modules/regions/routes.js';
 import { isPanelReviewer } from './modules/reviews/access.js';
 import { reviewRoutes } from './modules/reviews/routes.js';
+import { statsRoutes } from './modules/stats/routes.js';
 import { transparencyRoutes } from './modules/transparency/routes.js';
 
 const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -85,6 +88,7 @@ export const modules: readonly AppModule[] = [
         activity_photo: viewableActivities,
         activity_signin: viewableActivities,
         activity_thumbnail: viewableThumbnails,
+        policy: viewablePolicies,
       }),
   },
   { name: 'accounts', routes: accountRoutes },
@@ -119,6 +123,8 @@ export const modules: readonly AppModule[] = [
   },
   { name: 'redflags', routes: redflagRoutes },
   { name: 'transparency', routes: transparencyRoutes },
+  { name: 'policies', routes: policyRoutes },
+  { name: 'stats', routes: statsRoutes },
 ];
 
 export interface AppModule {
