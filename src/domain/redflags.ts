@@ -47,3 +47,33 @@ export const alert = z.object({
   actions: z.array(z.string()),
 });
 export type Alert = z.infer<typeof alert>;
+
+/** An indicator's thresholds in basis points (1000 = 10%), as an administrator sets them. */
+export const alertSettingsBody = z.object({
+  settings: z
+    .record(z.string().max(50), z.number({ error: '阈值应为数字' }).int('阈值应为整数（单位：万分之一）'))
+    .refine((s) => Object.keys(s).length > 0, '请至少填写一项阈值'),
+  version: z.number().int().optional(),
+});
+export const alertSettingsParams = z.object({ indicatorId: z.string().max(100) });
+
+export const indicatorSettings = z.object({
+  indicatorId: z.string(),
+  name: z.string(),
+  thresholds: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      /** Basis points: 1000 = 10%. */
+      value: z.number().int(),
+      defaultValue: z.number().int(),
+      min: z.number().int(),
+      max: z.number().int(),
+    }),
+  ),
+  updatedAt: z.string().nullable(),
+  /** 0 while the defaults are in force. */
+  version: z.number().int(),
+  actions: z.array(z.string()),
+});
+export type IndicatorSettings = z.infer<typeof indicatorSettings>;

@@ -12,3 +12,9 @@ export const alertPolicy: Policy<ContractParties, 'list' | 'view' | 'acknowledge
   view: (u, r) => hasRole(u, 'admin', 'supervisor') || ownBuyer(u, r),
   acknowledge: (u, r) => hasRole(u, 'supervisor') || ownBuyer(u, r),
 };
+
+/** Alert thresholds: set per deployment by administrators; read by those who act on the alerts. */
+export const alertSettingsPolicy: Policy<null, 'read' | 'change'> = {
+  read: (u) => hasRole(u, 'admin', 'supervisor', 'buyer'),
+  change: (u) => hasRole(u, 'admin'),
+};

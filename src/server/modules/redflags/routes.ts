@@ -1,10 +1,21 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { pageOf } from '../../../domain/api.js';
-import { alert, alertAcknowledgeBody, alertQuery } from '../../../domain/redflags.js';
+import {
+  alert,
+  alertAcknowledgeBody,
+  alertQuery,
+  alertSettingsBody,
+  alertSettingsParams,
+  indicatorSettings,
+} from '../../../domain/redflags.js';
 import { type AppContext, typed } from '../../context.js';
 import { signedInActor } from '../../http/auth.js';
+import { roleCheck } from '../../http/authorize.js';
 import { idParams } from '../../http/params.js';
+import { alertSettingsPolicy } from './policy.js';
 import * as service from './service.js';
+import { listSettings, updateSettings } from './settings.js';
 
 /** 预警: alerts computed from the projects' data, with evidence and history. */
 export function redflagRoutes(fastify: FastifyInstance, { db }: AppContext) {
@@ -51,5 +62,34 @@ export function redflagRoutes(fastify: FastifyInstance, { db }: AppContext) {
       },
     },
     async (request) => service.acknowledgeAlert(db, signedInActor(request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/alert-settings',
+    {
+      schema: {
+        tags,
+        summary:
+          'The indicators with their thresholds in force (basis points) and defaults; admins, supervisors and buyers',
+        response: { 200: z.object({ items: z.array(indicatorSettings) }) },
+      },
+    },
+    async (request) => listSettings(db, signedInActor(request).user),
+  );
+
+  app.put(
+    '/api/alert-settings/:indicatorId',
+    {
+      preValidation: roleCheck(alertSettingsPolicy, 'change'),
+      schema: {
+        tags,
+        summary:
+          'The admin changes an indicator’s thresholds (audited); the open projects’ alerts are recomputed with them',
+        params: alertSettingsParams,
+        body: alertSettingsBody,
+        response: { 200: indicatorSettings },
+      },
+    },
+    async (request) => updateSettings(db, signedInActor(request), request.params.indicatorId, request.body),
   );
 }

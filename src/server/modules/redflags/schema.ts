@@ -35,3 +35,15 @@ export const alerts = pgTable(
     uniqueIndex('alerts_live_idx').on(t.projectId, t.indicatorId, t.subject).where(sql`status <> 'resolved'`),
   ],
 );
+
+/**
+ * The thresholds an administrator set for one indicator (indicators/*.ts), by its id; an indicator
+ * without a row uses its own defaults. Only the keys the indicator declares are read.
+ */
+export const alertSettings = pgTable('alert_settings', {
+  indicatorId: text('indicator_id').primaryKey(),
+  settings: jsonb('settings').$type<Record<string, number>>().notNull(),
+  updatedBy: uuid('updated_by'),
+  version: versionColumn(),
+  ...timestamps(),
+});

@@ -16,6 +16,7 @@ import { loadFacts } from './facts.js';
 import { INDICATORS } from './indicators/index.js';
 import { alertPolicy } from './policy.js';
 import { alerts } from './schema.js';
+import { type Thresholds, thresholdsInForce } from './thresholds.js';
 
 type AlertRow = typeof alerts.$inferSelect;
 const indicatorNames = new Map(INDICATORS.map((i) => [i.id, i.name]));
@@ -25,12 +26,15 @@ const indicatorNames = new Map(INDICATORS.map((i) => [i.id, i.name]));
  * it (so an alert is there as soon as what it shows is): a new finding raises an alert (the
  * buyer is notified), a standing one gets its evidence updated, one the data no longer shows is
  * resolved. Computing on write rather than on a timer: every input of the indicators changes
- * only through the platform's own writes, so nothing is missed and nothing waits.
+ * only through the platform's own writes, so nothing is missed and nothing waits. The thresholds
+ * are the administrators' (thresholds.ts); a caller refreshing many projects reads them once.
  */
-export async function refreshAlerts(tx: Tx, actor: Actor, projectId: string) {
-  const facts = await loadFacts(tx, projectId);
+export async function refreshAlerts(tx: Tx, actor: Actor, projectId: string, thresholds?: Thresholds) {
+  const [facts, inForce] = await Promise.all([loadFacts(tx, projectId), thresholds ?? thresholdsInForce(tx)]);
   const found = INDICATORS.flatMap((indicator) =>
-    indicator.findings(facts, indicator.settings).map((f) => ({ ...f, indicatorId: indicator.id })),
+    indicator
+      .findings(facts, inForce.get(indicator.id) ?? indicator.settings)
+      .map((f) => ({ ...f, indicatorId: indicator.id })),
   );
   const live = await tx
     .select()

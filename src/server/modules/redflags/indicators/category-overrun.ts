@@ -6,6 +6,7 @@ export const categoryOverrun: RedFlagIndicator<{ toleranceBp: number }> = {
   id: 'category_overrun',
   name: '预算科目超支',
   settings: { toleranceBp: 1000 },
+  thresholds: { toleranceBp: { label: '超出科目预算的容差', min: 0, max: 10_000 } },
   findings: (facts, { toleranceBp }) =>
     facts.budget
       // actual > budget × (1 + tolerance), compared in integers.

@@ -10,6 +10,7 @@ export const failedEvaluationPayments: RedFlagIndicator = {
   id: 'failed_evaluation_payments_scheduled',
   name: '评估不合格仍有待拨付款项',
   settings: {},
+  thresholds: {},
   findings: (facts) => {
     const failed = facts.evaluations.filter(
       (e) => !isPassing(e.grade) && !facts.rectifiedEvaluationIds.has(e.id),

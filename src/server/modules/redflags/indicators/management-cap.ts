@@ -6,6 +6,7 @@ export const managementCap: RedFlagIndicator<{ capBp: number }> = {
   id: 'management_cap',
   name: '管理费用超过上限',
   settings: { capBp: 1000 },
+  thresholds: { capBp: { label: '管理费用上限（占合同金额）', min: 0, max: 10_000 } },
   findings: (facts, { capBp }) => {
     const spent = facts.budget.find((b) => b.category === 'management')?.actualFen ?? 0;
     if (spent * 10_000 <= facts.contractFen * capBp) return [];

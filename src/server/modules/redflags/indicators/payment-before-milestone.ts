@@ -6,6 +6,7 @@ export const paymentBeforeMilestone: RedFlagIndicator = {
   id: 'payment_before_milestone',
   name: '付款早于付款条件',
   settings: {},
+  thresholds: {},
   findings: (facts) =>
     facts.payments
       .filter((p) => p.overrideReason && (p.status === 'approved' || p.status === 'paid'))

@@ -9,6 +9,7 @@ export const spendingAhead: RedFlagIndicator<{ marginBp: number }> = {
   id: 'spending_ahead_of_progress',
   name: '支出进度快于绩效进度',
   settings: { marginBp: 3000 },
+  thresholds: { marginBp: { label: '支出进度可领先绩效进度', min: 0, max: 10_000 } },
   findings: (facts, { marginBp }) => {
     if (facts.progressBp === null || facts.contractFen === 0) return [];
     const spentBp = Math.floor((facts.spentFen * 10_000) / facts.contractFen);
