@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type CreditList, creditListLabels } from './credit.js';
 import { GRADES } from './enums.js';
 import { APPLICATION_STATES } from './lifecycle.js';
 
@@ -119,6 +120,23 @@ export const applicationView = z.object({
 export type ApplicationView = z.infer<typeof applicationView>;
 
 // ---------- rules ----------
+export interface ListingFacts {
+  list: string;
+  reason: string;
+  decidedBy?: string;
+  documentNo?: string | null;
+  startsOn?: string;
+  endsOn?: string;
+}
+
+/** 黑榜（昆明市官渡区民政局 官民社〔2026〕8号，2026-06-01至2029-05-31）：事由 */
+export function describeListing(l: ListingFacts) {
+  const label = creditListLabels[l.list as CreditList] ?? l.list;
+  const decision = [l.decidedBy, l.documentNo].filter(Boolean).join(' ');
+  const period = l.startsOn && l.endsOn ? `${l.startsOn}至${l.endsOn}` : '';
+  const facts = [decision, period].filter(Boolean).join('，');
+  return `${label}${facts ? `（${facts}）` : ''}：${l.reason}`;
+}
 export interface EligibilityInput {
   today: string;
   org: {
@@ -127,7 +145,10 @@ export interface EligibilityInput {
     grade: (typeof GRADES)[number] | null;
     registeredOn: string | null;
   };
-  blacklisted: { list: string; reason: string } | null;
+  /** The 黑榜 or 严重违法失信名单 entry in force (credit module), named in the refusal. */
+  blacklisted: ListingFacts | null;
+  /** 活动异常名录 entries in force: a warning to the buyer, not a refusal. */
+  warnings?: ListingFacts[];
   call: { budgetCapFen: number; minGrade: string | null; minYearsRegistered: number | null };
   requestedFen: number;
   insideServiceArea: boolean;
@@ -153,9 +174,15 @@ export function checkEligibility(input: EligibilityInput) {
   add(
     'black_list',
     !input.blacklisted,
-    '未列入黑榜',
-    `申报单位在黑榜（${input.blacklisted?.list === 'black_dishonest' ? '严重违法失信名单' : '活动异常名录'}）中：${input.blacklisted?.reason ?? ''}`,
+    '未列入黑榜或严重违法失信名单',
+    input.blacklisted ? `申报单位在名单期内，不得申报：${describeListing(input.blacklisted)}` : '',
   );
+  for (const warning of input.warnings ?? [])
+    checks.push({
+      rule: 'abnormal_list',
+      passed: true,
+      message: `提示：申报单位被列入${describeListing(warning)}`,
+    });
   add(
     'service_area',
     input.insideServiceArea,

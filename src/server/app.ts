@@ -35,6 +35,10 @@ import { awardRoutes } from './modules/awards/routes.js';
 import { callRoutes } from './modules/calls/routes.js';
 import { viewableCalls } from './modules/calls/service.js';
 import { contractRoutes } from './modules/contracts/routes.js';
+import { viewableAppeals } from './modules/credit/appeals.js';
+import { refreshAfterResultsPublicity, refreshCreditProposals } from './modules/credit/proposals.js';
+import { creditRoutes } from './modules/credit/routes.js';
+import { creditPeriods, viewableEntries } from './modules/credit/service.js';
 import { evaluationRoutes } from './modules/evaluations/routes.js';
 import {
   closeResultsPublicity,
@@ -54,6 +58,7 @@ import { planRoutes } from './modules/plans/routes.js';
 import { policyRoutes } from './modules/policies/routes.js';
 import { viewablePolicies } from './modules/policies/service.js';
 import { projectRoutes } from './modules/projects/routes.js';
+import type { AfterWrite } from './modules/projects/service.js';
 import { viewableObjections } from './modules/publicity/objection-attachments.js';
 import { publicityRoutes } from './modules/publicity/routes.js';
 import { redflagRoutes } from './modules/redflags/routes.js';
@@ -85,6 +90,8 @@ export const modules: readonly AppModule[] = [
         contract: async () => new Set(),
         evaluation: viewableEvaluations,
         expense: viewableExpenses,
+        credit_entry: viewableEntries,
+        credit_appeal: viewableAppeals,
         activity_photo: viewableActivities,
         activity_signin: viewableActivities,
         activity_thumbnail: viewableThumbnails,
@@ -97,14 +104,22 @@ export const modules: readonly AppModule[] = [
   { name: 'experts', routes: expertRoutes },
   { name: 'plans', routes: planRoutes },
   { name: 'calls', routes: callRoutes },
-  { name: 'credit' },
+  { name: 'credit', routes: creditRoutes },
   { name: 'duplicates' },
   { name: 'applications', routes: (app, ctx) => applicationRoutes(app, ctx, { isPanelReviewer }) },
   { name: 'reviews', routes: reviewRoutes },
   { name: 'awards', routes: awardRoutes },
   {
     name: 'publicity',
-    routes: (app, ctx) => publicityRoutes(app, ctx, { closers: { evaluation: closeResultsPublicity } }),
+    routes: (app, ctx) =>
+      publicityRoutes(app, ctx, {
+        closers: {
+          evaluation: async (tx, actor, pub) => {
+            await closeResultsPublicity(tx, actor, pub);
+            await refreshAfterResultsPublicity(tx, actor, pub.id, creditPeriods(ctx.config));
+          },
+        },
+      }),
   },
   { name: 'contracts', routes: contractRoutes },
   {
@@ -112,11 +127,14 @@ export const modules: readonly AppModule[] = [
     routes: (app, ctx) =>
       projectRoutes(app, ctx, {
         closeChecks: [finalEvaluationClosed, paymentsSettled],
-        afterWrite: refreshAlerts,
+        afterWrite: afterProjectWrite(ctx),
       }),
   },
-  { name: 'evaluations', routes: (app, ctx) => evaluationRoutes(app, ctx, { afterWrite: refreshAlerts }) },
-  { name: 'funds', routes: (app, ctx) => fundsRoutes(app, ctx, { afterWrite: refreshAlerts }) },
+  {
+    name: 'evaluations',
+    routes: (app, ctx) => evaluationRoutes(app, ctx, { afterWrite: afterProjectWrite(ctx) }),
+  },
+  { name: 'funds', routes: (app, ctx) => fundsRoutes(app, ctx, { afterWrite: afterProjectWrite(ctx) }) },
   {
     name: 'implementation',
     routes: (app, ctx) => implementationRoutes(app, ctx, { afterWrite: refreshAlerts }),
@@ -126,6 +144,18 @@ export const modules: readonly AppModule[] = [
   { name: 'policies', routes: policyRoutes },
   { name: 'stats', routes: statsRoutes },
 ];
+
+/**
+ * After a write to a project's facts: its alerts, then the credit-list entries they call for
+ * (the red list reads the alerts), in the write's transaction.
+ */
+function afterProjectWrite(ctx: AppContext): AfterWrite {
+  const periods = creditPeriods(ctx.config);
+  return async (tx, actor, projectId) => {
+    await refreshAlerts(tx, actor, projectId);
+    await refreshCreditProposals(tx, actor, projectId, periods);
+  };
+}
 
 export interface AppModule {
   /** The folder under src/server/modules. */

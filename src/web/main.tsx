@@ -104,6 +104,16 @@ const PendingActivitiesPage = lazy(() =>
 const CalendarPage = lazy(() =>
   import('./pages/calendar/CalendarPage').then((m) => ({ default: m.CalendarPage })),
 );
+const CreditPage = lazy(() => import('./pages/credit/CreditPage').then((m) => ({ default: m.CreditPage })));
+const CreditEntryPage = lazy(() =>
+  import('./pages/credit/CreditEntryPage').then((m) => ({ default: m.CreditEntryPage })),
+);
+const CreditListPage = lazy(() =>
+  import('./pages/public/CreditListPage').then((m) => ({ default: m.CreditListPage })),
+);
+const OrgProfilePage = lazy(() =>
+  import('./pages/public/OrgProfilePage').then((m) => ({ default: m.OrgProfilePage })),
+);
 const PublicityRedirect = lazy(() =>
   import('./pages/publicity/PublicityRedirect').then((m) => ({ default: m.PublicityRedirect })),
 );
@@ -156,6 +166,8 @@ function Root() {
                   <Route path="publicity" element={<PublicityListPage />} />
                   <Route path="publicity/:id" element={<PublicityDetailPage />} />
                   <Route path="transparency" element={<TransparencyPage />} />
+                  <Route path="credit" element={<CreditListPage />} />
+                  <Route path="orgs/:id" element={<OrgProfilePage />} />
                   <Route path="projects/:id" element={<ActivitiesPublicPage />} />
                   <Route path="*" element={<NotFound />} />
                 </Route>
@@ -194,6 +206,8 @@ function Root() {
                   <Route path="evaluations" element={<MyEvaluationsPage />} />
                   <Route path="evaluations/:id" element={<EvaluationScoringPage />} />
                   <Route path="templates" element={<TemplatesPage />} />
+                  <Route path="credit" element={<CreditPage />} />
+                  <Route path="credit/entries/:id" element={<CreditEntryPage />} />
                   <Route path="calendar" element={<CalendarPage />} />
                   <Route path="publicities/:id" element={<PublicityRedirect />} />
                   <Route path="regions" element={<RegionsPage />} />

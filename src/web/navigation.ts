@@ -11,6 +11,7 @@ import {
   DashboardOutlined,
   FileProtectOutlined,
   FileTextOutlined,
+  FlagOutlined,
   FundProjectionScreenOutlined,
   HomeOutlined,
   IdcardOutlined,
@@ -75,6 +76,14 @@ export const APP_NAV: readonly NavItem[] = [
     labels: { buyer: '项目监管', evaluator: '评估项目', admin: '项目监管', supervisor: '项目监管' },
   },
   { path: '/app/evaluations', label: '我的评估', icon: CheckSquareOutlined, roles: ['evaluator'] },
+  {
+    path: '/app/credit',
+    label: '信用名单',
+    icon: FlagOutlined,
+    roles: ['admin', 'supervisor', 'buyer', 'provider'],
+    readOnlyRoles: ['supervisor', 'buyer'],
+    labels: { provider: '我的信用记录' },
+  },
   { path: '/app/templates', label: '指标模板', icon: OrderedListOutlined, roles: ['admin'] },
   { path: '/app/calendar', label: '节假日安排', icon: CalendarOutlined, roles: ['admin'] },
   { path: '/app/regions', label: '区划管理', icon: ClusterOutlined, roles: ['admin'] },
@@ -104,6 +113,7 @@ export const PUBLIC_NAV: readonly { path: string; label: string; icon: Component
   { path: '/', label: '首页', icon: HomeOutlined },
   { path: '/calls', label: '项目征集', icon: NotificationOutlined },
   { path: '/publicity', label: '立项公示', icon: SoundOutlined },
+  { path: '/credit', label: '红黑榜', icon: FlagOutlined },
   { path: '/transparency', label: '公开日志', icon: SafetyCertificateOutlined },
 ];
 

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, isNull, lte, notInArray, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, notInArray, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import {
   type applicationCreate,
@@ -18,7 +18,7 @@ import { conflict, fieldError, forbidden, notFound, unprocessable } from '../../
 import { transitionApplication } from '../../lifecycle/transitions.js';
 import { appendAudit } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
-import { creditEntries } from '../credit/schema.js';
+import { creditStandingOf } from '../credit/service.js';
 import { checkOnSubmission, type DuplicateSettings, removeFromIndex } from '../duplicates/service.js';
 import { notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
@@ -339,23 +339,6 @@ export async function cosign(db: Db, actor: Actor & { user: CurrentUser }, id: s
   return getApplication(db, actor.user, id);
 }
 
-async function activeBlackListing(db: Executor, orgId: string, today: string) {
-  const [row] = await db
-    .select({ list: creditEntries.list, reason: creditEntries.reason })
-    .from(creditEntries)
-    .where(
-      and(
-        eq(creditEntries.orgId, orgId),
-        inArray(creditEntries.list, ['black_abnormal', 'black_dishonest']),
-        lte(creditEntries.startsOn, today),
-        gte(creditEntries.endsOn, today),
-        isNull(creditEntries.removedAt),
-      ),
-    )
-    .limit(1);
-  return row ?? null;
-}
-
 export async function submit(
   db: Db,
   actor: Actor & { user: CurrentUser },
@@ -370,6 +353,7 @@ export async function submit(
     throw unprocessable('application_incomplete', `申报材料不完整：${missing.join('；')}`, { missing });
   const today = todayInChina();
   const org = await findById(db, orgs, application.providerOrgId, '单位');
+  const credit = await creditStandingOf(db, org.id, today);
   const community = application.communityRegionId
     ? await findById(db, regions, application.communityRegionId, '社区')
     : null;
@@ -381,7 +365,8 @@ export async function submit(
       grade: org.grade,
       registeredOn: org.registeredOn,
     },
-    blacklisted: await activeBlackListing(db, org.id, today),
+    blacklisted: credit.barring,
+    warnings: credit.warnings,
     call: {
       budgetCapFen: call.budgetCapFen,
       minGrade: call.eligibility.minGrade,

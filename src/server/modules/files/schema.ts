@@ -27,6 +27,9 @@ export const attachments = pgTable(
         'activity_thumbnail',
         'activity_signin',
         'policy',
+        // A credit-list entry's evidence (the decision) and an appeal's.
+        'credit_entry',
+        'credit_appeal',
       ],
     }).notNull(),
     ownerId: uuid('owner_id').notNull(),
