@@ -8,6 +8,7 @@ import { appendAudit } from '../modules/audit/service.js';
 import * as names from './guandu.js';
 import { type PipelineSummary, seedPipeline } from './pipeline/index.js';
 import { plantDuplicate } from './planted-duplicate.js';
+import { seedPolicies } from './policies.js';
 import { type Random, seededRandom } from './random.js';
 
 export const DEMO_PASSWORD = 'Guandu@2026';
@@ -187,6 +188,7 @@ export async function seedDemo(db: Db, seed = 2022, options: { history?: boolean
     const pipeline: PipelineSummary | null =
       options.history === false ? null : await seedPipeline(tx, random, { now: options.now });
     if (pipeline) await plantDuplicate(tx);
+    await seedPolicies(tx);
 
     await appendAudit(
       tx,
