@@ -52,7 +52,9 @@ const policyFields = z.object({
   issuer: text(100, '发布机关'),
   docNumber: optional(60, '文号'),
   issuedOn: calendarDate(),
-  effectiveOn: calendarDate().nullish().transform((v) => v ?? null),
+  effectiveOn: calendarDate()
+    .nullish()
+    .transform((v) => v ?? null),
   category: z.enum(POLICY_CATEGORIES, { error: `请选择分类（${POLICY_CATEGORIES.join('、')}）` }),
   summary: z.string().trim().max(2000, '摘要不能超过2000个字').default(''),
   body: z.string().trim().max(200_000, '正文不能超过20万字').default(''),

@@ -11,12 +11,12 @@ import {
   policyUpdate,
 } from '../../../domain/policies.js';
 import { type AppContext, typed } from '../../context.js';
+import { findById } from '../../db/helpers.js';
 import { signedInActor } from '../../http/auth.js';
 import { roleCheck } from '../../http/authorize.js';
 import { readRows, sendWorkbook, uploadedFile, workbookBuffer } from '../../http/excel.js';
 import { idParams } from '../../http/params.js';
 import { uploadRoute } from '../../http/uploads.js';
-import { findById } from '../../db/helpers.js';
 import { readUpload, storeAttachment } from '../files/service.js';
 import { policyLibraryPolicy } from './policy.js';
 import { policies } from './schema.js';
@@ -31,7 +31,10 @@ export function policyRoutes(fastify: FastifyInstance, { db, storage }: AppConte
 
   app.get(
     '/api/public/policies',
-    { config: { publicCache: true }, schema: { tags, querystring: policyQuery, response: { 200: policyList } } },
+    {
+      config: { publicCache: true },
+      schema: { tags, querystring: policyQuery, response: { 200: policyList } },
+    },
     async (request) => service.listPolicies(db, request.query),
   );
 
@@ -52,7 +55,10 @@ export function policyRoutes(fastify: FastifyInstance, { db, storage }: AppConte
 
   app.patch(
     '/api/policies/:id',
-    { preValidation: adminOnly, schema: { tags, params: idParams, body: policyUpdate, response: { 200: saved } } },
+    {
+      preValidation: adminOnly,
+      schema: { tags, params: idParams, body: policyUpdate, response: { 200: saved } },
+    },
     async (request) => {
       const row = await service.updatePolicy(db, signedInActor(request), request.params.id, request.body);
       return { id: row.id, version: row.version };
@@ -95,7 +101,13 @@ export function policyRoutes(fastify: FastifyInstance, { db, storage }: AppConte
     async (request, reply) => {
       const policy = await findById(db, policies, request.params.id, '政策文件');
       const upload = await readUpload(request);
-      const row = await storeAttachment(db, storage, signedInActor(request), { type: 'policy', id: policy.id }, upload);
+      const row = await storeAttachment(
+        db,
+        storage,
+        signedInActor(request),
+        { type: 'policy', id: policy.id },
+        upload,
+      );
       return reply.status(201).send({ id: row.id, name: row.name });
     },
   );

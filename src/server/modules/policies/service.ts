@@ -99,10 +99,7 @@ export async function getPolicy(db: Db, id: string): Promise<PolicyDetail> {
 /** Who may download a policy's attachments: everyone, as the library is public. */
 export async function viewablePolicies(db: Db, _user: CurrentUser | null, ids: string[]) {
   if (ids.length === 0) return new Set<string>();
-  const rows = await db
-    .select({ id: policies.id })
-    .from(policies)
-    .where(inArray(policies.id, ids));
+  const rows = await db.select({ id: policies.id }).from(policies).where(inArray(policies.id, ids));
   return new Set(rows.map((r) => r.id));
 }
 
@@ -123,12 +120,7 @@ export async function createPolicy(db: Db, actor: SignedIn, input: PolicyInput) 
   });
 }
 
-export async function updatePolicy(
-  db: Db,
-  actor: SignedIn,
-  id: string,
-  input: z.infer<typeof policyUpdate>,
-) {
+export async function updatePolicy(db: Db, actor: SignedIn, id: string, input: z.infer<typeof policyUpdate>) {
   const before = await findById(db, policies, id, '政策文件');
   const { version, ...changes } = input;
   if (version !== before.version) throw staleVersion();
@@ -149,12 +141,7 @@ export async function updatePolicy(
   });
 }
 
-export async function retirePolicy(
-  db: Db,
-  actor: SignedIn,
-  id: string,
-  input: z.infer<typeof policyRetire>,
-) {
+export async function retirePolicy(db: Db, actor: SignedIn, id: string, input: z.infer<typeof policyRetire>) {
   const row = await findById(db, policies, id, '政策文件');
   if (row.version !== input.version) throw staleVersion();
   return db.transaction((tx) =>

@@ -43,7 +43,15 @@ export async function publicStats(db: Db, districtName: string): Promise<PublicS
     .innerJoin(orgs, eq(orgs.id, contracts.buyerOrgId))
     .leftJoin(regions, eq(regions.id, calls.regionId))
     .where(isNotNull(contracts.signedAt))
-    .groupBy(calls.year, contracts.buyerOrgId, orgs.name, calls.category, regions.id, regions.name, regions.level);
+    .groupBy(
+      calls.year,
+      contracts.buyerOrgId,
+      orgs.name,
+      calls.category,
+      regions.id,
+      regions.name,
+      regions.level,
+    );
 
   const years = new Map<number, { year: number; projects: number; amountFen: number }>();
   const buyers = new Map<string, Group>();
@@ -63,7 +71,8 @@ export async function publicStats(db: Db, districtName: string): Promise<PublicS
     const category = r.category as ServiceCategory;
     add(categories, category, serviceCategoryLabels[category] ?? category, projects, amountFen);
     // Projects of the whole district (or of no region) are counted as the district's own.
-    if (r.regionId && r.regionLevel !== 'district') add(streets, r.regionId, r.regionName ?? '', projects, amountFen);
+    if (r.regionId && r.regionLevel !== 'district')
+      add(streets, r.regionId, r.regionName ?? '', projects, amountFen);
     else add(streets, 'district', `${districtName}（区级）`, projects, amountFen);
   }
   const byYear = [...years.values()].sort((a, b) => a.year - b.year);
@@ -84,7 +93,11 @@ const yearList = (rows: { year: number }[]) => rows.map((r) => Number(r.year));
 
 export async function publicYears(db: Db): Promise<PublicYears> {
   const [callYears, publicityYears, planYears] = await Promise.all([
-    db.selectDistinct({ year: calls.year }).from(calls).where(ne(calls.status, 'draft')).orderBy(desc(calls.year)),
+    db
+      .selectDistinct({ year: calls.year })
+      .from(calls)
+      .where(ne(calls.status, 'draft'))
+      .orderBy(desc(calls.year)),
     db
       .selectDistinct({ year: calls.year })
       .from(publicities)
