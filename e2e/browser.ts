@@ -51,7 +51,9 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
   });
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (options) => {
-    const context = await newContext(options);
+    // Without animations a step waits for nothing but the app (antd turns its motion off for
+    // prefers-reduced-motion: src/web/main.tsx).
+    const context = await newContext({ reducedMotion: 'reduce', ...options });
     await context.clock.install({ time: Date.now() + clockShiftMs() });
     return context;
   };

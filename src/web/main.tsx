@@ -145,6 +145,8 @@ const theme = {
     colorPrimary: '#1d4fa3',
     colorLink: '#1d4fa3',
     borderRadius: 6,
+    // Motion off for people who ask their system for less of it (WCAG 2.3.3).
+    motion: !window.matchMedia('(prefers-reduced-motion: reduce)').matches,
     fontFamily:
       "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif",
   },
