@@ -22,16 +22,17 @@ import type { Database } from './db/client.js';
 import { registerAuth } from './http/auth.js';
 import { loggerOptions, registerErrorHandler } from './http/error-handler.js';
 import { registerInputGuard } from './http/input-guard.js';
-import { MULTIPART_LIMITS } from './http/uploads.js';
 import { registerPublicCache, staticCacheHeaders } from './http/public-cache.js';
 import { registerPublicMasking } from './http/public-masking.js';
 import { databaseRateLimitStore } from './http/rate-limit-store.js';
+import { MULTIPART_LIMITS } from './http/uploads.js';
 import { accountRoutes } from './modules/accounts/routes.js';
 import { resolveSession } from './modules/accounts/sessions.js';
 import { applicationRoutes } from './modules/applications/routes.js';
 import { viewableApplications } from './modules/applications/service.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { awardRoutes } from './modules/awards/routes.js';
+import { calendarRoutes } from './modules/calendar/routes.js';
 import { callRoutes } from './modules/calls/routes.js';
 import { viewableCalls } from './modules/calls/service.js';
 import { contractRoutes } from './modules/contracts/routes.js';
@@ -53,6 +54,7 @@ import { paymentsSettled, viewableExpenses } from './modules/funds/service.js';
 import { viewableActivities, viewableThumbnails } from './modules/implementation/media.js';
 import { implementationRoutes } from './modules/implementation/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
+import { openDataRoutes } from './modules/opendata/routes.js';
 import { orgRoutes } from './modules/orgs/routes.js';
 import { planRoutes } from './modules/plans/routes.js';
 import { policyRoutes } from './modules/policies/routes.js';
@@ -67,6 +69,7 @@ import { regionRoutes } from './modules/regions/routes.js';
 import { isPanelReviewer } from './modules/reviews/access.js';
 import { reviewRoutes } from './modules/reviews/routes.js';
 import { statsRoutes } from './modules/stats/routes.js';
+import { supervisionRoutes } from './modules/supervision/routes.js';
 import { transparencyRoutes } from './modules/transparency/routes.js';
 
 const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -99,6 +102,7 @@ export const modules: readonly AppModule[] = [
       }),
   },
   { name: 'accounts', routes: accountRoutes },
+  { name: 'calendar', routes: calendarRoutes },
   { name: 'regions', routes: regionRoutes },
   { name: 'orgs', routes: orgRoutes },
   { name: 'experts', routes: expertRoutes },
@@ -141,8 +145,10 @@ export const modules: readonly AppModule[] = [
   },
   { name: 'redflags', routes: redflagRoutes },
   { name: 'transparency', routes: transparencyRoutes },
+  { name: 'opendata', routes: openDataRoutes },
   { name: 'policies', routes: policyRoutes },
   { name: 'stats', routes: statsRoutes },
+  { name: 'supervision', routes: supervisionRoutes },
 ];
 
 /**
