@@ -22,17 +22,16 @@ import type { Database } from './db/client.js';
 import { registerAuth } from './http/auth.js';
 import { loggerOptions, registerErrorHandler } from './http/error-handler.js';
 import { registerInputGuard } from './http/input-guard.js';
+import { MULTIPART_LIMITS } from './http/uploads.js';
 import { registerPublicCache, staticCacheHeaders } from './http/public-cache.js';
 import { registerPublicMasking } from './http/public-masking.js';
 import { databaseRateLimitStore } from './http/rate-limit-store.js';
-import { MULTIPART_LIMITS } from './http/uploads.js';
 import { accountRoutes } from './modules/accounts/routes.js';
 import { resolveSession } from './modules/accounts/sessions.js';
 import { applicationRoutes } from './modules/applications/routes.js';
 import { viewableApplications } from './modules/applications/service.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { awardRoutes } from './modules/awards/routes.js';
-import { calendarRoutes } from './modules/calendar/routes.js';
 import { callRoutes } from './modules/calls/routes.js';
 import { viewableCalls } from './modules/calls/service.js';
 import { contractRoutes } from './modules/contracts/routes.js';
@@ -69,7 +68,6 @@ import { regionRoutes } from './modules/regions/routes.js';
 import { isPanelReviewer } from './modules/reviews/access.js';
 import { reviewRoutes } from './modules/reviews/routes.js';
 import { statsRoutes } from './modules/stats/routes.js';
-import { supervisionRoutes } from './modules/supervision/routes.js';
 import { transparencyRoutes } from './modules/transparency/routes.js';
 
 const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -102,7 +100,6 @@ export const modules: readonly AppModule[] = [
       }),
   },
   { name: 'accounts', routes: accountRoutes },
-  { name: 'calendar', routes: calendarRoutes },
   { name: 'regions', routes: regionRoutes },
   { name: 'orgs', routes: orgRoutes },
   { name: 'experts', routes: expertRoutes },
@@ -148,7 +145,6 @@ export const modules: readonly AppModule[] = [
   { name: 'opendata', routes: openDataRoutes },
   { name: 'policies', routes: policyRoutes },
   { name: 'stats', routes: statsRoutes },
-  { name: 'supervision', routes: supervisionRoutes },
 ];
 
 /**
