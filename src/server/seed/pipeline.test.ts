@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { copyOfSeededDataDir } from '../../../e2e/server.js';
 import { verifyDraw } from '../../domain/draw.js';
@@ -9,19 +9,29 @@ import { searchText } from '../../domain/search.js';
 import { todayInShanghai } from '../../domain/working-days.js';
 import { type Database, openDatabase } from '../db/client.js';
 import {
+  activities,
+  alerts,
   applications,
   auditLog,
   awards,
   calls,
   contracts,
   creditEntries,
+  evaluations,
+  expenses,
   experts,
+  indicatorReports,
   notifications,
   objections,
   orgs,
   panelMembers,
+  payments,
   planLines,
+  projects,
   publicities,
+  recoveries,
+  recoveryRepayments,
+  rectifications,
   regions,
   reviewSessions,
   scoreSheets,
@@ -29,6 +39,9 @@ import {
   users,
 } from '../db/schema.js';
 import { sanitizeHtml, textOfHtml } from '../modules/calls/html.js';
+import { loadFacts } from '../modules/redflags/facts.js';
+import { INDICATORS } from '../modules/redflags/indicators/index.js';
+import { thresholdsInForce } from '../modules/redflags/thresholds.js';
 import { seedDemo } from './demo.js';
 import { HISTORY_2022_YUAN, HISTORY_PROJECTS, type PipelinePlan, planPipeline } from './pipeline/index.js';
 import { seededRandom } from './random.js';
@@ -178,7 +191,7 @@ describe('the history the source document reports', () => {
       expect(award.status).toBe('approved');
       expect(mine.find((a) => a.id === award.applicationId)!.status).toBe('awarded');
       expect(award.amountFen).toBeLessThanOrEqual(call.budgetCapFen);
-      const pub = pubs.find((p) => p.callId === call.id)!;
+      const pub = pubs.find((p) => p.callId === call.id && p.kind === 'approval')!;
       expect(pub.status).toBe('closed');
       expect(award.publicityId).toBe(pub.id);
       const contract = contractRows.find((c) => c.callId === call.id)!;
@@ -413,6 +426,325 @@ describe('the calls', () => {
   });
 });
 
+describe('after the contract: implementation, money, evaluations (issue 9)', () => {
+  type Rows<T extends { $inferSelect: unknown }> = T['$inferSelect'][];
+  let data: {
+    contracts: Rows<typeof contracts>;
+    calls: Map<string, typeof calls.$inferSelect>;
+    projects: Map<string, typeof projects.$inferSelect>;
+    activities: Map<string, Rows<typeof activities>>;
+    reports: Map<string, Rows<typeof indicatorReports>>;
+    payments: Map<string, Rows<typeof payments>>;
+    expenses: Map<string, Rows<typeof expenses>>;
+    evaluations: Map<string, Rows<typeof evaluations>>;
+    rectifications: Rows<typeof rectifications>;
+    publicities: Map<string, typeof publicities.$inferSelect>;
+    regions: Map<string, typeof regions.$inferSelect>;
+  };
+  const of = <T>(map: Map<string, T[]>, id: string) => map.get(id) ?? [];
+  const closed = () => [...data.projects.values()].filter((p) => p.status === 'closed');
+  const underWay = () =>
+    [...data.projects.values()].filter((p) =>
+      ['in_implementation', 'midterm_evaluated', 'final_evaluation', 'results_publicity'].includes(p.status),
+    );
+  const contractOf = (id: string) => data.contracts.find((c) => c.id === id)!;
+
+  beforeAll(async () => {
+    const [c, k, p, a, r, pay, e, ev, rect, pub, reg] = await Promise.all([
+      db().select().from(contracts).where(eq(contracts.status, 'signed')),
+      db().select().from(calls),
+      db().select().from(projects),
+      db().select().from(activities),
+      db().select().from(indicatorReports),
+      db().select().from(payments),
+      db().select().from(expenses),
+      db().select().from(evaluations).orderBy(asc(evaluations.createdAt)),
+      db().select().from(rectifications),
+      db().select().from(publicities),
+      db().select().from(regions),
+    ]);
+    data = {
+      contracts: c,
+      calls: new Map(k.map((x) => [x.id, x])),
+      projects: new Map(p.map((x) => [x.id, x])),
+      activities: groupBy(a, (x) => x.projectId),
+      reports: groupBy(r, (x) => x.projectId),
+      payments: groupBy(pay, (x) => x.projectId),
+      expenses: groupBy(e, (x) => x.projectId),
+      evaluations: groupBy(ev, (x) => x.projectId),
+      rectifications: rect,
+      publicities: new Map(pub.map((x) => [x.id, x])),
+      regions: new Map(reg.map((x) => [x.id, x])),
+    };
+  });
+
+  it('has closed the history, has projects under way this year and leaves the latest contracts to start', () => {
+    const yearOf = (projectId: string) => data.calls.get(contractOf(projectId).callId)!.year;
+    for (const c of data.contracts) {
+      const year = data.calls.get(c.callId)!.year;
+      if (year <= 2022) expect(data.projects.get(c.id)?.status, c.code).toBe('closed');
+    }
+    expect(closed().length).toBeGreaterThan(HISTORY_PROJECTS);
+    const running = underWay();
+    expect(running.length).toBeGreaterThanOrEqual(10);
+    for (const p of running) expect(yearOf(p.id)).toBeGreaterThanOrEqual(YEAR - 1);
+    // Signed lately, not started yet: no project row (已签约).
+    const notStarted = data.contracts.filter((c) => !data.projects.has(c.id));
+    expect(notStarted.length).toBeGreaterThanOrEqual(2);
+    for (const p of data.projects.values()) {
+      expect(p.createdAt.getTime()).toBeLessThanOrEqual(NOW.getTime());
+      expect(p.closedAt === null).toBe(p.status !== 'closed');
+    }
+  });
+
+  it('records activities in the service area, confirmed by the community, a few disputed with a reason', () => {
+    const all = [...data.activities.values()].flat();
+    for (const p of closed()) expect(of(data.activities, p.id).length, p.id).toBeGreaterThanOrEqual(3);
+    for (const a of all) {
+      const call = data.calls.get(contractOf(a.projectId).callId)!;
+      const community = data.regions.get(a.communityRegionId)!;
+      expect(community.level).toBe('community');
+      expect(
+        call.serviceAreaIds.includes(community.id) || call.serviceAreaIds.includes(community.parentId!),
+      ).toBe(true);
+      expect(a.heldOn >= call.servicePeriodStart && a.heldOn < TODAY).toBe(true);
+      expect(a.participants.reduce((s, x) => s + x.count, 0)).toBeGreaterThan(0);
+      expect(a.description.length).toBeGreaterThanOrEqual(10);
+      if (a.status === 'disputed') expect(a.disputeReason).toBeTruthy();
+      if (a.status === 'reported') expect(underWay().some((p) => p.id === a.projectId)).toBe(true);
+      else expect(a.confirmedAt!.getTime()).toBeLessThanOrEqual(NOW.getTime());
+    }
+    const disputed = all.filter((a) => a.status === 'disputed').length;
+    expect(disputed).toBeGreaterThan(0);
+    expect(disputed / all.length).toBeLessThan(0.06);
+    expect(all.filter((a) => a.status === 'confirmed').length / all.length).toBeGreaterThan(0.9);
+  });
+
+  it('reports progress on every contract indicator of every closed project', () => {
+    for (const p of closed()) {
+      const indices = new Set(of(data.reports, p.id).map((r) => r.indicatorIndex));
+      expect(indices.size, p.id).toBe(contractOf(p.id).indicators.length);
+    }
+  });
+
+  it('pays the milestones with voucher numbers, never more than the contract, exactly the contract when closed', () => {
+    const vouchers = new Set<string>();
+    for (const c of data.contracts) {
+      const rows = of(data.payments, c.id);
+      const paid = rows.filter((p) => p.status === 'paid');
+      const paidFen = paid.reduce((s, p) => s + p.paidFen!, 0);
+      expect(paidFen).toBeLessThanOrEqual(c.amountFen);
+      for (const p of rows) {
+        const milestone = c.milestones.find((m) => m.key === p.milestoneKey)!;
+        expect(p.amountFen).toBe(milestone.amountFen);
+      }
+      for (const p of paid) {
+        expect(p.paidFen).toBe(p.amountFen);
+        expect(p.paidOn! < TODAY).toBe(true);
+        expect(p.voucherNo).toMatch(/^GDCZ\d{10}$/);
+        expect(vouchers.has(p.voucherNo!)).toBe(false);
+        vouchers.add(p.voucherNo!);
+      }
+      const project = data.projects.get(c.id);
+      if (project?.status === 'closed' && !project.terminatedAt) {
+        expect(paid.map((p) => p.milestoneKey).sort()).toEqual(['final', 'midterm', 'signing']);
+        expect(paidFen).toBe(c.amountFen);
+      }
+    }
+  });
+
+  it('records expenses against the budget categories with their receipts’ data, within the contract', () => {
+    for (const p of closed()) {
+      const rows = of(data.expenses, p.id);
+      expect(rows.length, p.id).toBeGreaterThanOrEqual(4);
+      expect(rows.reduce((s, e) => s + e.amountFen, 0)).toBeLessThanOrEqual(contractOf(p.id).amountFen);
+    }
+    for (const e of [...data.expenses.values()].flat()) {
+      expect(e.amountFen).toBeGreaterThan(0);
+      expect(e.spentOn < TODAY).toBe(true);
+      expect(e.invoiceNo).toMatch(/^\d{20}$/);
+      expect(e.payee.length).toBeGreaterThan(3);
+    }
+  });
+
+  it('evaluates every closed project mid-term and final, with a realistic spread of grades that follow from the scores', () => {
+    const finals: string[] = [];
+    let failed = 0;
+    for (const list of data.evaluations.values())
+      for (const e of list) {
+        if (e.grade === null) continue;
+        const total = e.scores.reduce((s, x) => s + x.scoreDeci, 0);
+        expect(e.totalDeci).toBe(total);
+        const band = total >= 900 ? 'excellent' : total >= 800 ? 'good' : total >= 600 ? 'pass' : 'fail';
+        expect(e.grade).toBe(band);
+        if (e.grade === 'fail') failed++;
+      }
+    for (const p of closed()) {
+      const list = of(data.evaluations, p.id);
+      expect(
+        list.some((e) => e.stage === 'midterm' && e.status === 'accepted'),
+        p.id,
+      ).toBe(true);
+      const final = list.filter((e) => e.stage === 'final').at(-1)!;
+      expect(final.grade, p.id).not.toBeNull();
+      finals.push(final.grade!);
+      if (p.terminatedAt) continue;
+      expect(final.status).toBe('final');
+      const pub = data.publicities.get(final.publicityId!)!;
+      expect(pub).toMatchObject({ kind: 'evaluation', status: 'closed', callId: contractOf(p.id).callId });
+      expect(pub.opensOn).toBe(todayInShanghai(final.acceptedAt!));
+    }
+    const share = (g: string) => finals.filter((x) => x === g).length / finals.length;
+    expect(share('good') + share('pass')).toBeGreaterThan(0.65);
+    expect(share('excellent')).toBeGreaterThan(0.05);
+    expect(share('excellent')).toBeLessThan(0.3);
+    expect(failed).toBeGreaterThanOrEqual(3);
+    const open = [...data.publicities.values()].filter((p) => p.kind === 'evaluation' && p.status === 'open');
+    expect(open).toEqual([]);
+  });
+
+  it('has a few rectifications of failed evaluations, most re-checked 合格, one open and one waiting for the re-check', () => {
+    const evaluationById = new Map([...data.evaluations.values()].flat().map((e) => [e.id, e]));
+    expect(data.rectifications.length).toBeGreaterThanOrEqual(3);
+    for (const r of data.rectifications) {
+      expect(evaluationById.get(r.evaluationId!)?.grade).toBe('fail');
+      expect(r.dueOn > r.openedOn).toBe(true);
+    }
+    const by = (status: string) => data.rectifications.filter((r) => r.status === status);
+    expect(by('passed').length).toBeGreaterThan(by('open').length + by('submitted').length);
+    expect(by('open').length).toBeGreaterThanOrEqual(1);
+    expect(by('submitted').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('terminated exactly one project after its final 不合格, recovered part of the money and closed it', async () => {
+    const terminated = [...data.projects.values()].filter((p) => p.terminatedAt);
+    expect(terminated).toHaveLength(1);
+    const [p] = terminated;
+    expect(p.status).toBe('closed');
+    expect(p.terminationReason!.length).toBeGreaterThan(10);
+    expect(of(data.evaluations, p.id).find((e) => e.stage === 'final')).toMatchObject({
+      grade: 'fail',
+      status: 'accepted',
+    });
+    const recoveryRows = await db().select().from(recoveries).where(eq(recoveries.projectId, p.id));
+    expect(recoveryRows).toHaveLength(1);
+    const [recovery] = recoveryRows;
+    expect(recovery.status).toBe('settled');
+    const repayments = await db()
+      .select()
+      .from(recoveryRepayments)
+      .where(eq(recoveryRepayments.recoveryId, recovery.id));
+    expect(repayments.length).toBeGreaterThanOrEqual(2);
+    expect(repayments.reduce((s, r) => s + r.amountFen, 0)).toBe(recovery.amountFen);
+    const paid = of(data.payments, p.id).filter((x) => x.status === 'paid');
+    expect(recovery.amountFen).toBeLessThanOrEqual(paid.reduce((s, x) => s + x.paidFen!, 0));
+    const kinds = (
+      await db()
+        .select()
+        .from(timelineEvents)
+        .where(eq(timelineEvents.callId, contractOf(p.id).callId))
+    ).map((e) => e.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'project.terminate',
+        'recovery.opened',
+        'recovery.repaid',
+        'recovery.settle',
+        'project.close',
+      ]),
+    );
+    expect((await db().select().from(recoveries)).length).toBe(1);
+  });
+
+  it('puts every public step of a closed project on its timeline, in order', async () => {
+    const events = groupBy(await db().select().from(timelineEvents), (e) => e.callId);
+    for (const p of closed().filter((x) => !x.terminatedAt)) {
+      const list = events.get(p.callId) ?? [];
+      const kinds = list.map((e) => e.kind);
+      expect(kinds.filter((k) => k === 'payment.pay')).toHaveLength(3);
+      for (const kind of [
+        'project.start',
+        'project.recordMidterm',
+        'project.openResultsPublicity',
+        'evaluation.finalize',
+      ])
+        expect(kinds, kind).toContain(kind);
+      const at = (kind: string) => list.find((e) => e.kind === kind)!.at.getTime();
+      expect(at('contract.signed')).toBeLessThan(at('project.start'));
+      expect(at('project.start')).toBeLessThan(at('project.close'));
+      expect(at('evaluation.finalize')).toBeLessThan(at('project.close'));
+    }
+  });
+
+  it('has live alerts on projects under way, as the red-flag indicators compute them from the data', async () => {
+    const open = await db()
+      .select()
+      .from(alerts)
+      .where(inArray(alerts.status, ['raised', 'acknowledged']));
+    const running = new Set(underWay().map((p) => p.id));
+    const alerted = new Set(open.map((a) => a.projectId));
+    expect(alerted.size).toBeGreaterThanOrEqual(3);
+    for (const id of alerted) expect(running.has(id)).toBe(true);
+    expect(new Set(open.map((a) => a.indicatorId)).size).toBeGreaterThanOrEqual(2);
+    // The same findings again, from the data, for every project under way.
+    const thresholds = await thresholdsInForce(db());
+    for (const id of running) {
+      const facts = await loadFacts(db(), id);
+      const found = INDICATORS.flatMap((i) =>
+        i.findings(facts, thresholds.get(i.id)!).map((f) => `${i.id}|${f.subject}`),
+      );
+      const live = open.filter((a) => a.projectId === id).map((a) => `${a.indicatorId}|${a.subject}`);
+      expect(live.sort(), id).toEqual(found.sort());
+    }
+    const buyerOrg = await orgOf('buyer');
+    expect(open.some((a) => contractOf(a.projectId).buyerOrgId === buyerOrg)).toBe(true);
+  });
+
+  it('leaves the evaluator, the community, the buyer and the provider work waiting', async () => {
+    const evaluatorOrg = await orgOf('evaluator');
+    const all = [...data.evaluations.values()].flat();
+    const toScore = all.filter((e) => e.evaluatorOrgId === evaluatorOrg && e.status === 'commissioned');
+    expect(toScore.length).toBeGreaterThanOrEqual(1);
+    for (const e of toScore) expect(e.dueOn > TODAY).toBe(true);
+    expect(
+      data.rectifications.some((r) => r.status === 'submitted' && r.evaluatorOrgId === evaluatorOrg),
+    ).toBe(true);
+
+    const [community] = await db()
+      .select({ regionId: orgs.regionId })
+      .from(orgs)
+      .where(eq(orgs.id, await orgOf('community')));
+    const pending = [...data.activities.values()]
+      .flat()
+      .filter((a) => a.communityRegionId === community.regionId && a.status === 'reported');
+    expect(pending.length).toBeGreaterThanOrEqual(1);
+
+    const buyerOrg = await orgOf('buyer');
+    const requested = [...data.payments.values()]
+      .flat()
+      .filter((p) => p.status === 'requested' && contractOf(p.projectId).buyerOrgId === buyerOrg);
+    expect(requested.length).toBeGreaterThanOrEqual(1);
+
+    const providerOrg = await orgOf('provider');
+    const mine = data.contracts.filter((c) => c.providerOrgId === providerOrg && c.buyerOrgId === buyerOrg);
+    expect(mine.filter((c) => !data.projects.has(c.id)).length).toBeGreaterThanOrEqual(2);
+    expect(mine.some((c) => underWay().some((p) => p.id === c.id))).toBe(true);
+
+    const kinds = async (username: string) =>
+      (
+        await db()
+          .select()
+          .from(notifications)
+          .where(eq(notifications.userId, await userId(username)))
+      ).map((n) => n.kind);
+    expect(await kinds('evaluator')).toEqual(
+      expect.arrayContaining(['evaluation.commissioned', 'rectification.submitted']),
+    );
+    expect(await kinds('community')).toContain('activity.recorded');
+    expect(await kinds('buyer')).toEqual(expect.arrayContaining(['payment.requested', 'alert.raised']));
+  });
+});
+
 describe('the red and black lists', () => {
   it('has red entries and one black entry of each kind, one of them expired', async () => {
     const rows = await db().select().from(creditEntries);
@@ -443,11 +775,17 @@ describe('the red and black lists', () => {
 });
 
 describe('the seed itself', () => {
-  it('writes one audit entry summarizing the counts', async () => {
+  it('writes one audit entry summarizing the counts, and one per alert the indicators raised', async () => {
     const entries = await db().select().from(auditLog);
-    expect(entries).toHaveLength(1);
-    expect(entries[0].action).toBe('system.demo_seeded');
-    expect(entries[0].summary).toMatchObject({ pipeline: { historyProjects: HISTORY_PROJECTS } });
+    const seeded = entries.filter((e) => e.action === 'system.demo_seeded');
+    expect(seeded).toHaveLength(1);
+    const alertRows = await db().select().from(alerts);
+    expect(seeded[0].summary).toMatchObject({
+      pipeline: { historyProjects: HISTORY_PROJECTS, alerts: alertRows.length },
+    });
+    const raised = entries.filter((e) => e.action !== 'system.demo_seeded');
+    expect(raised.map((e) => e.action)).toEqual(alertRows.map(() => 'alert.raised'));
+    expect(new Set(raised.map((e) => e.targetId))).toEqual(new Set(alertRows.map((a) => a.id)));
   });
 
   it('is deterministic: the same seed gives the same district, calls, applications and money', async () => {

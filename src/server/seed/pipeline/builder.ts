@@ -12,13 +12,23 @@ import { chinaDate } from '../../../domain/time.js';
 import { addDays } from '../../../domain/working-days.js';
 import type { Executor } from '../../db/client.js';
 import {
+  type activities,
+  type budgetAdjustments,
   type creditEntries,
+  type evaluations,
+  type expenses,
   experts,
+  type indicatorReports,
   type notifications,
   type objections,
   orgs,
   type panelMembers,
+  type payments,
   type planLines,
+  type projects,
+  type recoveries,
+  type recoveryRepayments,
+  type rectifications,
   regions,
   type scoreSheets,
   users,
@@ -52,12 +62,14 @@ export class PipelineBuilder {
   committeeOf = new Map<string, Org>();
   regionById = new Map<string, Region>();
   providers: Org[] = [];
+  evaluators: Org[] = [];
   buyers!: { organization: Buyer; publicity: Buyer; civil: Buyer; stations: Buyer[] };
   pool: Expert[] = [];
   demo!: {
     provider: Org;
     community: Region;
     communityOrg: Org;
+    evaluatorOrg: Org;
     expert: Expert;
     userIds: Record<string, string>;
   };
@@ -76,6 +88,23 @@ export class PipelineBuilder {
   contractRows: ContractRow[] = [];
   creditRows: (typeof creditEntries.$inferInsert)[] = [];
   notificationRows: (typeof notifications.$inferInsert)[] = [];
+  // After the contract (implementation.ts, money.ts, evaluations.ts).
+  projectRows: (typeof projects.$inferInsert)[] = [];
+  activityRows: (typeof activities.$inferInsert)[] = [];
+  indicatorReportRows: (typeof indicatorReports.$inferInsert)[] = [];
+  paymentRows: (typeof payments.$inferInsert)[] = [];
+  expenseRows: (typeof expenses.$inferInsert)[] = [];
+  adjustmentRows: (typeof budgetAdjustments.$inferInsert)[] = [];
+  evaluationRows: (typeof evaluations.$inferInsert & { id: string })[] = [];
+  rectificationRows: (typeof rectifications.$inferInsert)[] = [];
+  recoveryRows: (typeof recoveries.$inferInsert & { id: string })[] = [];
+  repaymentRows: (typeof recoveryRepayments.$inferInsert)[] = [];
+  /** The demo provider's contracts with the demo buyer that current.ts made sure of. */
+  demoContracts: { live: string | null; fresh: string[] } = { live: null, fresh: [] };
+  voucherSeq = 0;
+  invoiceSeq = 0;
+  /** Projects whose alerts are computed once their rows are written (write.ts). */
+  alertProjectIds: string[] = [];
   titles = new Set<string>();
   expertAccounts = 0;
   /** The demo user acting for a buyer organization (buyer, station), by org id. */
@@ -128,6 +157,7 @@ export class PipelineBuilder {
     ).map((o) => ({ ...o, grade: o.grade as Grade | null }));
     for (const o of orgRows) if (o.kind === 'community' && o.regionId) this.committeeOf.set(o.regionId, o);
     this.providers = orgRows.filter((o) => o.kind === 'provider');
+    this.evaluators = orgRows.filter((o) => o.kind === 'evaluator');
     const byName = (name: string) => orgRows.find((o) => o.name === name)!;
     const [organization, publicity, civil] = names.BUYER_DEPARTMENTS.map(byName);
     this.buyers = {
@@ -157,6 +187,7 @@ export class PipelineBuilder {
     const providerUser = userRows.find((u) => u.username === 'provider')!;
     const communityUser = userRows.find((u) => u.username === 'community')!;
     const communityOrg = orgRows.find((o) => o.id === communityUser.orgId)!;
+    const evaluatorUser = userRows.find((u) => u.username === 'evaluator')!;
 
     await this.ensureExpertAccounts(db, userRows.find((u) => u.username === 'expert')!.passwordHash);
     // Sorted in code, not by the database's collation, so the demo is the same everywhere.
@@ -166,6 +197,7 @@ export class PipelineBuilder {
       provider: orgRows.find((o) => o.id === providerUser.orgId)!,
       community: this.regionById.get(communityOrg.regionId!)!,
       communityOrg,
+      evaluatorOrg: orgRows.find((o) => o.id === evaluatorUser.orgId)!,
       expert: this.pool.find((e) => e.userId === expertUser)!,
       userIds,
     };

@@ -353,6 +353,58 @@ export function current(b: PipelineBuilder) {
     submitAll(b, call, apps, sched);
     endCall(call, 'call.fail', new Date(sched.closes.getTime() + 2 * DAY), FAIL_REASONS.closed[1]);
   }
+
+  demoContracts(b);
+}
+
+/**
+ * Signed contracts between the demo provider and 民政局 (the demo buyer), whatever the history
+ * happened to give them: one signed about seven months ago whose service area includes the demo
+ * community (under way: implementation.ts gives it the demo users' waiting work), and two signed
+ * days ago and not started yet (the browser tests start them).
+ */
+function demoContracts(b: PipelineBuilder) {
+  const r = b.random;
+  const now = b.now.getTime();
+  const { civil } = b.buyers;
+  const provider = b.demo.provider;
+  const community = b.demo.community;
+  for (const [category, signedAgo, live] of [
+    ['elderly', 215, true],
+    ['community_building', 9, false],
+    ['children', 4, false],
+  ] as const) {
+    const gaps = drawGaps(r, r.int(12, 18), category);
+    const { sched } = fitToToday(b, gaps, (s) => s.providerConfirmed.getTime() <= now - signedAgo * DAY);
+    const call = newCall(b, {
+      buyer: civil,
+      category,
+      status: 'contracted',
+      sched,
+      published: true,
+      capYuan: Math.ceil((b.typicalYuan(category) * 1.2) / 10_000) * 10_000,
+      include: live ? community : undefined,
+      openRules: true,
+    });
+    call.row.updatedAt = sched.providerConfirmed;
+    const apps = addApplications(
+      b,
+      call,
+      3,
+      [provider],
+      live ? new Map([[provider.id, community]]) : undefined,
+    );
+    submitAll(b, call, apps, sched);
+    makeEligible(b, call, apps[0]);
+    apps[0].quality = 99;
+    for (const other of apps.slice(1)) other.quality = Math.min(other.quality, 88);
+    finishReviewedProject(b, call, sched, Math.round((call.row.budgetCapFen * 0.9) / 10_000) * 10_000, {
+      signed: true,
+    });
+    const contract = b.contractRows[b.contractRows.length - 1];
+    if (live) b.demoContracts.live = contract.id;
+    else b.demoContracts.fresh.push(contract.id);
+  }
 }
 
 /** A call in review: scoring (the demo expert accepted, sheets partly in) or still drawing. */

@@ -27,6 +27,16 @@
  *   `community` has that co-signature to give; `expert` sits on the panel being scored, with
  *   sheets to fill, and is invited to another; `buyer` (民政局) owns the calls in review and
  *   publicity; `station` has a draft call and an approved project to contract.
+ * - After the contract (implementation.ts, activities.ts, money.ts, evaluations.ts): each project
+ *   planned to its close and written as far as today reached it — started; activities confirmed
+ *   by the community of their area (a few disputed); indicator progress; the milestones paid with
+ *   voucher numbers; expenses with their receipts' data; mid-term and final evaluations with a
+ *   realistic spread of grades (a failed one rectified); results publicities; closed. Contracts
+ *   signed lately are not started; one project of 2021 was terminated, its recovery settled. The
+ *   projects under way have their alerts computed by the red-flag indicators (write.ts), and the
+ *   demo users have work waiting: `evaluator` a mid-term evaluation to score and a rectification
+ *   to re-check, `community` activities to confirm, `buyer` a payment request, `provider` two
+ *   signed contracts with 民政局 to start and a project under way.
  * - Red and black lists (credit.ts): a few red entries (one expired) and one black entry of each
  *   kind (the 活动异常名录 one expired), with reasons, deciding bodies and dates.
  * - Every expert of the pool gets an account (expert02…expert40, demo password): the draw leaves
@@ -48,6 +58,7 @@ import { PipelineBuilder } from './builder.js';
 import { codes } from './codes.js';
 import { credit } from './credit.js';
 import { current } from './current.js';
+import { implementation } from './implementation.js';
 import { plans } from './plans.js';
 import { history, recent } from './scenarios.js';
 import type { PipelineOptions, PipelineSummary } from './types.js';
@@ -88,8 +99,10 @@ export async function planPipeline(db: Executor, random: Random, options: Pipeli
   recent(builder);
   current(builder);
   plans(builder);
-  credit(builder);
   codes(builder);
+  // After the codes (its public steps name the contracts); the credit lists follow its evaluations.
+  implementation(builder);
+  credit(builder);
   return builder;
 }
 export type PipelinePlan = Awaited<ReturnType<typeof planPipeline>>;

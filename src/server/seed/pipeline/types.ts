@@ -97,4 +97,35 @@ export interface PipelineSummary {
   /** Contracted projects of 2017–2022 and their contract value in fen. */
   historyProjects: number;
   historyFen: number;
+  /** After the contract (implementation.ts): rows written, and the alerts the indicators raised. */
+  projects: number;
+  activities: number;
+  payments: number;
+  expenses: number;
+  evaluations: number;
+  rectifications: number;
+  recoveries: number;
+  alerts: number;
+}
+
+/** One signed contract while its implementation is built (implementation.ts, money.ts, evaluations.ts). */
+export interface ProjectCtx {
+  call: CallDraft;
+  contract: ContractRow;
+  winner: AppDraft;
+  title: string;
+  /** The day the provider started it (开始实施). */
+  start: string;
+  /** From the platform's first year (2022) on, projects are recorded in more detail. */
+  detailed: boolean;
+  evaluator: Org;
+  /** The demo accounts acting for the parties, where there is one (null: none in the demo). */
+  evaluatorUser: string | null;
+  providerUser: string | null;
+  buyerUser: string | null;
+  buyerUsername: 'buyer' | 'station' | null;
+  /** An instant of a day in Shanghai at `hour`, a random minute. */
+  at(date: string, hour: number): Date;
+  /** A public step on the call's timeline. */
+  event(at: Date, kind: string, title: string, detail: Record<string, unknown>): void;
 }
