@@ -75,6 +75,11 @@ export const publicityQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   status: z.enum(PUBLICITY_STATUSES).optional(),
   callId: id.optional(),
+  /** Words of the project's title, text or buyer (Chinese full-text, as for calls), or its number. */
+  q: z.string().trim().max(100).optional(),
+  /** The call's year. */
+  year: z.coerce.number().int().min(1900).max(2999).optional(),
+  buyerId: id.optional(),
 });
 
 /** A mobile or landline number, or an e-mail address. */

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { awardMachine, objectionMachine, publicityMachine } from '../../../domain/machines.js';
 import { formatFen } from '../../../domain/money.js';
@@ -15,6 +15,7 @@ import {
   publicityPhase,
   type publicityQuery,
 } from '../../../domain/publicity.js';
+import { toTsQuery } from '../../../domain/search.js';
 import {
   addDays,
   addWorkingDays,
@@ -22,7 +23,7 @@ import {
   type WorkingDayCalendar,
 } from '../../../domain/working-days.js';
 import type { Db, Executor, Tx } from '../../db/client.js';
-import { findById } from '../../db/helpers.js';
+import { containsPattern, findById } from '../../db/helpers.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { conflict, fieldError, notFound } from '../../http/errors.js';
@@ -184,6 +185,14 @@ export async function listPublicities(db: Db, query: PublicityQuery) {
   const conditions: SQL[] = [eq(publicities.kind, 'approval')];
   if (query.status) conditions.push(eq(publicities.status, query.status));
   if (query.callId) conditions.push(eq(publicities.callId, query.callId));
+  if (query.year) conditions.push(eq(calls.year, query.year));
+  if (query.buyerId) conditions.push(eq(calls.buyerOrgId, query.buyerId));
+  if (query.q) {
+    const ts = toTsQuery(query.q);
+    const code = ilike(calls.code, containsPattern(query.q));
+    // calls.search_vector: the call's stored tsvector (migration 0009).
+    conditions.push(ts ? or(sql`${calls}.search_vector @@ to_tsquery('simple', ${ts})`, code)! : code);
+  }
   const where = conditions.length ? and(...conditions) : undefined;
   const objectionCount = (status?: string) =>
     sql<number>`(select count(*)::int from ${objections} where ${objections.publicityId} = ${publicities.id}${
@@ -211,7 +220,11 @@ export async function listPublicities(db: Db, query: PublicityQuery) {
       )
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
-    db.select({ total: count() }).from(publicities).where(where),
+    db
+      .select({ total: count() })
+      .from(publicities)
+      .innerJoin(calls, eq(calls.id, publicities.callId))
+      .where(where),
   ]);
   const today = todayInShanghai();
   const items: PublicityListItem[] = rows.map((r) => ({
