@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 
 /**
  * Noto Sans Hans (GB2312, SIL OFL) from @embedpdf/fonts-sc: the PDF standard fonts have no Chinese
- * glyphs and the machines carry no CJK font. Read once; pdfkit embeds only the glyphs used.
+ * glyphs and the machines carry no CJK font. Parsed once per process and shared by every document
+ * (pdfkit takes a fontkit font as it is); each document embeds only the glyphs it uses.
  */
-let font: Buffer | null = null;
+let font: fontkit.Font | null = null;
 function cjkFont() {
   if (!font) {
     const entry = createRequire(import.meta.url).resolve('@embedpdf/fonts-sc');
-    font = readFileSync(path.join(path.dirname(entry), '..', 'fonts', 'NotoSansHans-Regular.otf'));
+    const file = readFileSync(path.join(path.dirname(entry), '..', 'fonts', 'NotoSansHans-Regular.otf'));
+    font = fontkit.create(file) as fontkit.Font;
   }
   return font;
 }
@@ -28,7 +31,8 @@ export function renderPdf(title: string, subtitle: string, sections: PdfSection[
     margin: 56,
     info: { Title: title, Creator: '社会工作服务项目管理平台' },
   });
-  doc.registerFont('cjk', cjkFont());
+  // pdfkit's types know only file names and buffers; it accepts a fontkit font too.
+  doc.registerFont('cjk', cjkFont() as unknown as Buffer);
   doc.font('cjk');
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
