@@ -68,6 +68,7 @@ import { regionRoutes } from './modules/regions/routes.js';
 import { isPanelReviewer } from './modules/reviews/access.js';
 import { reviewRoutes } from './modules/reviews/routes.js';
 import { statsRoutes } from './modules/stats/routes.js';
+import { supervisionRoutes } from './modules/supervision/routes.js';
 import { transparencyRoutes } from './modules/transparency/routes.js';
 
 const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -145,6 +146,7 @@ export const modules: readonly AppModule[] = [
   { name: 'opendata', routes: openDataRoutes },
   { name: 'policies', routes: policyRoutes },
   { name: 'stats', routes: statsRoutes },
+  { name: 'supervision', routes: supervisionRoutes },
 ];
 
 /**
