@@ -76,6 +76,25 @@ const callChangesOf = (sources: Sources, callId: string) =>
       changes: c.changes as Record<string, { before: unknown; after: unknown }>,
     }));
 
+const FIELD_LABELS: Record<string, string> = {
+  title: '项目名称',
+  category: '服务类别',
+  serviceAreaIds: '服务区域',
+  targetGroups: '服务对象',
+  budgetCapFen: '单个项目资助上限',
+  totalBudgetFen: '预算总额',
+  servicePeriodStart: '服务期开始日期',
+  servicePeriodEnd: '服务期结束日期',
+  applicationOpensAt: '申报开始时间',
+  applicationClosesAt: '申报截止时间',
+  descriptionHtml: '征集公告正文',
+  amountFen: '合同金额',
+  periodEnd: '服务期结束日期',
+  milestones: '资金拨付节点',
+  indicators: '绩效指标',
+};
+const changedLabels = (fields: string[]) => fields.map((f) => FIELD_LABELS[f] ?? f).join('、');
+
 const asDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
 
 /** The tender section as the call stood at `moment`. */
@@ -155,7 +174,7 @@ function releasesOfCall(ctx: Context, call: Call): Release[] {
             id: change.id,
             date: ocdsDate(change.changedAt),
             rationale: text(change.reason ?? '征集公告变更'),
-            description: text(`变更内容：${Object.keys(change.changes as object).join('、')}`),
+            description: text(`变更内容：${changedLabels(Object.keys(change.changes as object))}`),
           },
         ],
       },
@@ -275,20 +294,15 @@ function releasesOfCall(ctx: Context, call: Call): Release[] {
               id: contract.id,
               awardID: contract.awardId,
               ...(typeof after.amountFen === 'number' ? { value: cny(after.amountFen) } : {}),
-              ...(typeof after.periodStart === 'string' && typeof after.periodEnd === 'string'
-                ? {
-                    period: {
-                      startDate: ocdsDate(after.periodStart),
-                      endDate: ocdsEndOfDay(after.periodEnd),
-                    },
-                  }
+              ...(typeof after.periodEnd === 'string'
+                ? { period: { endDate: ocdsEndOfDay(after.periodEnd) } }
                 : {}),
               amendments: [
                 {
                   id: `amendment-${detail.number}`,
                   date: ocdsDate(event.at),
                   rationale: text(String(detail.reason ?? '')),
-                  description: text(`第${detail.number}次变更：${Object.keys(after).join('、')}`),
+                  description: text(`第${detail.number}次变更：${changedLabels(Object.keys(after))}`),
                 },
               ],
             },
