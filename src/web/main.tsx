@@ -114,6 +114,16 @@ const CreditListPage = lazy(() =>
 const OrgProfilePage = lazy(() =>
   import('./pages/public/OrgProfilePage').then((m) => ({ default: m.OrgProfilePage })),
 );
+const PlansPage = lazy(() => import('./pages/public/PlansPage').then((m) => ({ default: m.PlansPage })));
+const PoliciesPage = lazy(() =>
+  import('./pages/public/PoliciesPage').then((m) => ({ default: m.PoliciesPage })),
+);
+const PolicyDetailPage = lazy(() =>
+  import('./pages/public/PolicyDetailPage').then((m) => ({ default: m.PolicyDetailPage })),
+);
+const PoliciesAdminPage = lazy(() =>
+  import('./pages/policies/PoliciesAdminPage').then((m) => ({ default: m.PoliciesAdminPage })),
+);
 const PublicityRedirect = lazy(() =>
   import('./pages/publicity/PublicityRedirect').then((m) => ({ default: m.PublicityRedirect })),
 );
@@ -167,6 +177,9 @@ function Root() {
                   <Route path="calls/:id" element={<PublicCallDetailPage />} />
                   <Route path="publicity" element={<PublicityListPage />} />
                   <Route path="publicity/:id" element={<PublicityDetailPage />} />
+                  <Route path="plans" element={<PlansPage />} />
+                  <Route path="policies" element={<PoliciesPage />} />
+                  <Route path="policies/:id" element={<PolicyDetailPage />} />
                   <Route path="transparency" element={<TransparencyPage />} />
                   <Route path="credit" element={<CreditListPage />} />
                   <Route path="orgs/:id" element={<OrgProfilePage />} />
@@ -211,6 +224,7 @@ function Root() {
                   <Route path="credit" element={<CreditPage />} />
                   <Route path="credit/entries/:id" element={<CreditEntryPage />} />
                   <Route path="calendar" element={<CalendarPage />} />
+                  <Route path="policies" element={<PoliciesAdminPage />} />
                   <Route path="publicities/:id" element={<PublicityRedirect />} />
                   <Route path="regions" element={<RegionsPage />} />
                   <Route path="orgs" element={<OrgsPage />} />

@@ -4,7 +4,9 @@
  */
 import {
   AuditOutlined,
+  BookOutlined,
   CalendarOutlined,
+  CarryOutOutlined,
   CheckCircleOutlined,
   CheckSquareOutlined,
   ClusterOutlined,
@@ -86,6 +88,7 @@ export const APP_NAV: readonly NavItem[] = [
   },
   { path: '/app/templates', label: '指标模板', icon: OrderedListOutlined, roles: ['admin'] },
   { path: '/app/calendar', label: '节假日安排', icon: CalendarOutlined, roles: ['admin'] },
+  { path: '/app/policies', label: '政策法规', icon: BookOutlined, roles: ['admin'] },
   { path: '/app/regions', label: '区划管理', icon: ClusterOutlined, roles: ['admin'] },
   {
     path: '/app/orgs',
@@ -111,9 +114,11 @@ export const ALWAYS_ALLOWED: readonly string[] = ['/app/account/password'];
 /** Top navigation of the public site (no login). */
 export const PUBLIC_NAV: readonly { path: string; label: string; icon: ComponentType }[] = [
   { path: '/', label: '首页', icon: HomeOutlined },
+  { path: '/plans', label: '年度计划', icon: CarryOutOutlined },
   { path: '/calls', label: '项目征集', icon: NotificationOutlined },
   { path: '/publicity', label: '立项公示', icon: SoundOutlined },
   { path: '/credit', label: '红黑榜', icon: FlagOutlined },
+  { path: '/policies', label: '政策法规', icon: BookOutlined },
   { path: '/transparency', label: '公开日志', icon: SafetyCertificateOutlined },
 ];
 

@@ -4,6 +4,7 @@ import { Button, Layout, Menu } from 'antd';
 import { createElement, lazy, Suspense, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { PUBLIC_NAV, publicNavItemFor } from '../navigation';
+import { Footer } from '../pages/public/Footer';
 import { useSession } from '../session';
 import { Brand } from './Brand';
 import { PageSpinner } from './PageSpinner';
@@ -82,7 +83,7 @@ export function PublicLayout() {
         </Suspense>
       </Layout.Content>
       <Layout.Footer className="public-footer">
-        社会工作服务项目管理平台 · 政府购买社会工作服务，全程公开，接受社会监督
+        <Footer />
       </Layout.Footer>
     </Layout>
   );

@@ -4,7 +4,6 @@ import { Card, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { serviceCategoryLabels } from '../../../domain/enums';
 import { CALL_STATES } from '../../../domain/lifecycle';
-import { chinaYear } from '../../../domain/time';
 import { api } from '../../api';
 import { type ListFilter, ListToolbar, PagedCards, useListParams } from '../../components/list';
 import { useRegionTree } from '../../components/RegionTreeSelect';
@@ -12,6 +11,7 @@ import { CallStatusTag } from '../../components/status';
 import { formatDateTime, formatMoney } from '../../format';
 import { CATEGORY_FILTER, statusFilter } from '../calls/filters';
 import type { CallSummary } from '../calls/types';
+import { usePublicYears } from './publicYears';
 
 export interface PublicPage<T> {
   items: T[];
@@ -21,12 +21,6 @@ export interface PublicPage<T> {
   page: number;
   pageSize: number;
 }
-
-const thisYear = chinaYear();
-const YEAR_OPTIONS = [thisYear + 1, thisYear, thisYear - 1, thisYear - 2].map((y) => ({
-  value: String(y),
-  label: `${y}年`,
-}));
 
 /** The streets (街道/乡镇) of the region tree, for filters. */
 export function useStreetOptions() {
@@ -70,6 +64,7 @@ export function CallCard({ call, to }: { call: CallSummary; to: string }) {
 export function PublicCallsPage() {
   const params = useListParams(['status', 'category', 'streetId', 'year'] as const);
   const streets = useStreetOptions();
+  const years = usePublicYears('calls');
   const filters: ListFilter<'status' | 'category' | 'streetId' | 'year'>[] = [
     statusFilter(CALL_STATES.filter((s) => s !== 'draft')),
     CATEGORY_FILTER,
@@ -81,7 +76,7 @@ export function PublicCallsPage() {
       search: true,
       className: 'filter-150',
     },
-    { key: 'year', label: '年度', options: YEAR_OPTIONS, className: 'filter-110' },
+    { key: 'year', label: '年度', options: years.options, loading: years.loading, className: 'filter-110' },
   ];
   const list = useQuery({
     queryKey: ['public-calls', params.query],

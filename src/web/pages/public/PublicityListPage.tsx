@@ -3,13 +3,27 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Card, Segmented, Typography } from 'antd';
 import { Link } from 'react-router';
 import { api } from '../../api';
-import { PagedCards, useListParams } from '../../components/list';
+import { type ListFilter, ListToolbar, PagedCards, useListParams } from '../../components/list';
 import { PublicityPhaseTag } from '../../components/status';
 import type { PublicityListItem } from '../publicity/types';
 import type { PublicPage } from './PublicCallsPage';
+import { useBuyerOptions, usePublicYears } from './publicYears';
 
 export function PublicityListPage() {
-  const params = useListParams(['status'] as const);
+  const params = useListParams(['status', 'year', 'buyerId'] as const);
+  const years = usePublicYears('publicities');
+  const buyers = useBuyerOptions();
+  const filters: ListFilter<'year' | 'buyerId'>[] = [
+    { key: 'year', label: '年度', options: years.options, loading: years.loading, className: 'filter-110' },
+    {
+      key: 'buyerId',
+      label: '购买主体',
+      options: buyers.options,
+      loading: buyers.loading,
+      search: true,
+      className: 'filter-150',
+    },
+  ];
   const list = useQuery({
     queryKey: ['publicities', 'public', params.query],
     queryFn: ({ signal }) =>
@@ -33,10 +47,11 @@ export function PublicityListPage() {
           ]}
           style={{ marginBottom: 16 }}
         />
+        <ListToolbar params={params} search="搜索项目名称、编号、购买主体" filters={filters} />
         <PagedCards
           list={list}
           params={params}
-          empty="暂无立项公示"
+          empty={params.q ? '没有找到匹配的公示' : '暂无立项公示'}
           unit="条"
           renderItem={(p) => (
             <Card size="small" className="call-card" data-testid="publicity-card">
