@@ -5,11 +5,12 @@
  * organization appeals → the admin rejects the appeal → the public 红黑榜 and the organization's
  * profile show the entry and the decision.
  */
+import { rmSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from './api-client';
 import { chromiumOrSkip, launchBrowser, screenshot, visible, watchErrors } from './browser';
-import { clockShiftMs, DEMO_PASSWORD, type RunningServer, startServer } from './server';
+import { clockShiftMs, copyOfSeededDataDir, DEMO_PASSWORD, type RunningServer, startServer } from './server';
 
 const chromiumPath = chromiumOrSkip('credit browser test');
 const PDF = Buffer.from('%PDF-1.4\n% report\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -54,9 +55,12 @@ describe.skipIf(!chromiumPath)('credit browser test', () => {
   let providerOrg: { id: string; name: string };
   let entryId: string;
   let applicationId: string;
+  let seededCopy: string | undefined;
 
   beforeAll(async () => {
-    server = await startServer();
+    // On a loaded machine the run's demo seed can take longer than startServer waits for it.
+    seededCopy = await copyOfSeededDataDir(600_000);
+    server = await startServer(seededCopy ? { dataDir: seededCopy } : {});
     browser = await launchBrowser(chromiumPath!);
     const client = (username: string) => new ApiClient(server.baseUrl).login(username, DEMO_PASSWORD);
     const [provider, buyer, evaluator, admin] = await Promise.all(
@@ -106,12 +110,13 @@ describe.skipIf(!chromiumPath)('credit browser test', () => {
     const proposal = proposals.items.find((e) => e.projectId === project.id);
     if (!proposal) throw new Error('The failed final evaluation proposed no entry');
     entryId = proposal.id;
-  }, 240_000);
+  }, 900_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
     await server?.stop();
+    if (seededCopy) rmSync(seededCopy, { recursive: true, force: true });
   });
 
   async function as(username: string | null) {
