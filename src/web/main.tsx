@@ -28,6 +28,9 @@ const ChangePasswordPage = lazy(() =>
 const TransparencyPage = lazy(() =>
   import('./pages/public/TransparencyPage').then((m) => ({ default: m.TransparencyPage })),
 );
+const OpenDataPage = lazy(() =>
+  import('./pages/public/OpenDataPage').then((m) => ({ default: m.OpenDataPage })),
+);
 const RegionsPage = lazy(() =>
   import('./pages/regions/RegionsPage').then((m) => ({ default: m.RegionsPage })),
 );
@@ -181,6 +184,7 @@ function Root() {
                   <Route path="policies" element={<PoliciesPage />} />
                   <Route path="policies/:id" element={<PolicyDetailPage />} />
                   <Route path="transparency" element={<TransparencyPage />} />
+                  <Route path="open-data" element={<OpenDataPage />} />
                   <Route path="credit" element={<CreditListPage />} />
                   <Route path="orgs/:id" element={<OrgProfilePage />} />
                   <Route path="projects/:id" element={<ActivitiesPublicPage />} />

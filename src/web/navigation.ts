@@ -11,6 +11,7 @@ import {
   CheckSquareOutlined,
   ClusterOutlined,
   DashboardOutlined,
+  DatabaseOutlined,
   FileProtectOutlined,
   FileTextOutlined,
   FlagOutlined,
@@ -120,6 +121,7 @@ export const PUBLIC_NAV: readonly { path: string; label: string; icon: Component
   { path: '/credit', label: '红黑榜', icon: FlagOutlined },
   { path: '/policies', label: '政策法规', icon: BookOutlined },
   { path: '/transparency', label: '公开日志', icon: SafetyCertificateOutlined },
+  { path: '/open-data', label: '开放数据', icon: DatabaseOutlined },
 ];
 
 /** The public menu entry a path belongs to (longest matching prefix). */
