@@ -123,6 +123,8 @@ export const rectification = z.object({
   workingDays: z.number().int(),
   openedOn: z.string(),
   dueOn: z.string(),
+  /** Counted as Monday–Friday over a year whose holidays are not loaded yet (预计). */
+  dueOnEstimated: z.boolean(),
   evaluatorOrgId: id,
   evaluatorName: z.string(),
   plan: z.string().nullable(),

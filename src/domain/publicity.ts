@@ -167,6 +167,8 @@ const publicityFields = {
   buyerName: z.string(),
   opensOn: z.string(),
   closesOn: z.string(),
+  /** Counted as Monday–Friday over a year whose holidays are not loaded yet (预计). */
+  closesOnEstimated: z.boolean(),
   workingDays: z.number().int(),
   status: z.enum(PUBLICITY_STATUSES),
   phase: z.enum(PUBLICITY_PHASES),

@@ -3,14 +3,20 @@ import { CN_HOLIDAYS } from './holidays-cn.js';
 import {
   addDays,
   addWorkingDays,
+  arrangementsOf,
   buildCalendar,
   CN_CALENDAR,
+  HOLIDAY_MAX_DAYS,
   holidayFile,
+  holidayProblems,
+  holidayYearBody,
   isIsoDate,
   isWorkingDay,
   mergeArrangements,
   todayInShanghai,
+  uncoveredYears,
   weekday,
+  workingDayDeadline,
   workingDaysBetween,
 } from './working-days.js';
 
@@ -163,5 +169,94 @@ describe('deployment overrides', () => {
         { year: 2027, name: 'x', off: { from: '2027-01-01', to: '2027-01-03' }, workdays: ['2027-01-02'] },
       ]),
     ).toThrow(/both/);
+  });
+});
+
+describe('a year without its arrangement', () => {
+  const with2027 = buildCalendar([
+    ...CN_HOLIDAYS,
+    { year: 2027, name: '元旦', off: { from: '2027-01-01', to: '2027-01-03' }, workdays: [] },
+  ]);
+
+  it('is counted Monday–Friday and the deadline marked estimated, until the year is loaded', () => {
+    // Mon 2026-12-28 + 5: 12-29, 12-30, 12-31, Fri 2027-01-01 (a weekday, without 2027's notice), 01-04.
+    expect(workingDayDeadline('2026-12-28', 5)).toEqual({ date: '2027-01-04', estimated: true });
+    expect(workingDayDeadline('2026-12-28', 5, with2027)).toEqual({ date: '2027-01-05', estimated: false });
+    // Inside 2026, or ending on its last day: no estimate.
+    expect(workingDayDeadline('2026-12-01', 5)).toEqual({ date: '2026-12-08', estimated: false });
+    expect(workingDayDeadline('2026-12-28', 3)).toEqual({ date: '2026-12-31', estimated: false });
+    expect(workingDayDeadline('2026-12-31', 0)).toEqual({ date: '2026-12-31', estimated: false });
+    // Years before the table are estimates too.
+    expect(workingDayDeadline('2024-12-30', 1).estimated).toBe(true);
+  });
+
+  it('names the years a period crosses without data', () => {
+    expect(uncoveredYears('2026-12-31', '2028-01-03')).toEqual([2027, 2028]);
+    expect(uncoveredYears('2026-12-31', '2028-01-03', with2027)).toEqual([2028]);
+    // The opening day does not count: a period opened on 2027-12-31 starts in 2028.
+    expect(uncoveredYears('2027-12-31', '2028-01-03', with2027)).toEqual([2028]);
+    expect(uncoveredYears('2025-12-30', '2026-12-31')).toEqual([]);
+    expect(uncoveredYears('2026-03-01', '2026-03-01')).toEqual([]);
+  });
+});
+
+describe('a year loaded from its notice', () => {
+  const holiday = (from: string, to: string, workdays: string[] = [], name = '春节') => ({
+    name,
+    from,
+    to,
+    workdays,
+  });
+
+  it('accepts the built-in years as their notices read', () => {
+    for (const year of [2025, 2026]) {
+      const entries = CN_HOLIDAYS.filter((a) => a.year === year).map((a) =>
+        holiday(a.off.from, a.off.to, a.workdays, a.name),
+      );
+      expect(holidayProblems(year, entries)).toEqual([]);
+      expect(buildCalendar(arrangementsOf(year, entries)).holidays).toEqual(
+        buildCalendar(CN_HOLIDAYS.filter((a) => a.year === year)).holidays,
+      );
+    }
+    // 元旦 2024 began on 2023-12-30.
+    expect(holidayProblems(2024, [holiday('2023-12-30', '2024-01-01', [], '元旦')])).toEqual([]);
+  });
+
+  it('names every problem: reversed or long ranges, days outside the year, overlaps, odd make-up days, repeated names', () => {
+    expect(
+      holidayProblems(2027, [
+        holiday('2027-01-03', '2027-01-01', [], '元旦'),
+        holiday('2027-02-06', '2027-02-14', ['2027-02-17', '2027-02-13', '2027-02-20', '2027-02-20']),
+        holiday('2027-02-14', '2027-02-15', [], '春节'),
+        holiday('2028-05-01', '2028-05-02', ['2026-05-09'], '劳动节'),
+        holiday('2027-09-25', '2027-10-20', [], '国庆节'),
+      ]),
+    ).toEqual([
+      { index: 0, field: 'to', message: '放假结束日期不能早于开始日期' },
+      { index: 2, field: 'name', message: '节日名称与第2项重复' },
+      { index: 2, field: 'from', message: '放假时间与“春节”重叠（2027-02-14）' },
+      { index: 3, field: 'from', message: '2028-05-01不在2027年内' },
+      { index: 3, field: 'to', message: '2028-05-02不在2027年内' },
+      { index: 4, field: 'to', message: `放假时间不能超过${HOLIDAY_MAX_DAYS}天` },
+      { index: 1, field: 'workdays', message: '调休上班日2027-02-17不是周六或周日' },
+      { index: 1, field: 'workdays', message: '2027-02-13在“春节”放假期间，不能同时是调休上班日' },
+      { index: 1, field: 'workdays', message: '调休上班日2027-02-20重复' },
+      { index: 3, field: 'workdays', message: '2026-05-09不在2027年内' },
+    ]);
+  });
+
+  it('validates the form’s shape: impossible dates and a missing 文号', () => {
+    const parsed = holidayYearBody.safeParse({
+      year: 2027,
+      noticeNo: ' ',
+      issuedOn: '2026-11-31',
+      holidays: [{ name: '元旦', from: '2027-02-29', to: '2027-01-03' }],
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['noticeNo', '请填写通知文号'],
+      ['issuedOn', '日期不存在：2026-11-31'],
+      ['holidays.0.from', '日期不存在：2027-02-29'],
+    ]);
   });
 });

@@ -162,3 +162,239 @@ export function workingDaysBetween(
   for (let ms = a + DAY_MS; ms <= b; ms += DAY_MS) if (isWorkingDay(fromUtc(ms), calendar)) n++;
   return n;
 }
+
+// ---------- a year without its arrangement ----------
+
+/**
+ * The years of the days after `start` up to and including `end` that the calendar has no
+ * arrangement for: a period counted over them assumed plain Monday–Friday there.
+ */
+export function uncoveredYears(
+  start: string,
+  end: string,
+  calendar: WorkingDayCalendar = CN_CALENDAR,
+): number[] {
+  if (end <= start) return [];
+  const first = Number(addDays(start, 1).slice(0, 4));
+  const last = Number(end.slice(0, 4));
+  const years: number[] = [];
+  for (let y = first; y <= last; y++) if (!calendar.years.has(y)) years.push(y);
+  return years;
+}
+
+/** A deadline counted in working days, and whether it crossed a year without an arrangement. */
+export interface WorkingDayDeadline {
+  date: string;
+  /** Counted as Monday–Friday over a year not loaded: to be recomputed when it is. */
+  estimated: boolean;
+}
+
+/** `addWorkingDays`, telling whether the answer is only an estimate (see `uncoveredYears`). */
+export function workingDayDeadline(
+  start: string,
+  n: number,
+  calendar: WorkingDayCalendar = CN_CALENDAR,
+): WorkingDayDeadline {
+  const date = addWorkingDays(start, n, calendar);
+  return { date, estimated: uncoveredYears(start, date, calendar).length > 0 };
+}
+
+// ---------- holiday years loaded by administrators (the calendar module's API) ----------
+
+export const HOLIDAY_SOURCES = ['builtin', 'file', 'form', 'excel'] as const;
+export type HolidaySource = (typeof HOLIDAY_SOURCES)[number];
+export const holidaySourceLabels: Record<HolidaySource, string> = {
+  builtin: '系统内置',
+  file: '部署文件 holidays.json',
+  form: '表单录入',
+  excel: 'Excel 导入',
+};
+/** The longest closed range one holiday may have (the Spring Festival has had 9 days). */
+export const HOLIDAY_MAX_DAYS = 15;
+export const HOLIDAY_YEAR_MIN = 2000;
+export const HOLIDAY_YEAR_MAX = 2100;
+
+const holidayYearNumber = z
+  .number({ error: '年份应为数字' })
+  .int('年份应为整数')
+  .min(HOLIDAY_YEAR_MIN, `年份应在${HOLIDAY_YEAR_MIN}至${HOLIDAY_YEAR_MAX}年之间`)
+  .max(HOLIDAY_YEAR_MAX, `年份应在${HOLIDAY_YEAR_MIN}至${HOLIDAY_YEAR_MAX}年之间`);
+
+/** One holiday of a notice: its closed range and the weekend days worked instead (调休上班). */
+export const holidayEntry = z.object({
+  name: z
+    .string({ error: '请填写节日名称' })
+    .trim()
+    .min(1, '请填写节日名称')
+    .max(50, '节日名称不能超过50个字符'),
+  from: isoDate,
+  to: isoDate,
+  workdays: z.array(isoDate).max(10, '调休上班日不能超过10天').default([]),
+});
+export type HolidayEntry = z.infer<typeof holidayEntry>;
+
+export interface HolidayProblem {
+  /** Index of the holiday in the list. */
+  index: number;
+  field: 'name' | 'from' | 'to' | 'workdays';
+  message: string;
+}
+
+/**
+ * What is wrong with a year's holidays beyond their shapes: every date in that year (December of
+ * the year before allowed: 元旦 has begun on 12-30), a range from its first to its last day and at
+ * most HOLIDAY_MAX_DAYS long, make-up days on a Saturday or Sunday and outside every day off,
+ * no two holidays overlapping or named alike.
+ */
+export function holidayProblems(year: number, holidays: readonly HolidayEntry[]): HolidayProblem[] {
+  const problems: HolidayProblem[] = [];
+  const inYear = (d: string) => Number(d.slice(0, 4)) === year || d.startsWith(`${year - 1}-12-`);
+  const offDays = new Map<string, number>();
+  const names = new Map<string, number>();
+  for (const [index, h] of holidays.entries()) {
+    const add = (field: HolidayProblem['field'], message: string) => {
+      problems.push({ index, field, message });
+    };
+    const seen = names.get(h.name);
+    if (seen !== undefined) add('name', `节日名称与第${seen + 1}项重复`);
+    else names.set(h.name, index);
+    for (const field of ['from', 'to'] as const)
+      if (!inYear(h[field])) add(field, `${h[field]}不在${year}年内`);
+    if (h.from > h.to) {
+      add('to', '放假结束日期不能早于开始日期');
+      continue;
+    }
+    if ((toUtc(h.to) - toUtc(h.from)) / DAY_MS + 1 > HOLIDAY_MAX_DAYS) {
+      add('to', `放假时间不能超过${HOLIDAY_MAX_DAYS}天`);
+      continue;
+    }
+    for (let ms = toUtc(h.from); ms <= toUtc(h.to); ms += DAY_MS) {
+      const day = fromUtc(ms);
+      const other = offDays.get(day);
+      if (other !== undefined) {
+        add('from', `放假时间与“${holidays[other].name}”重叠（${day}）`);
+        break;
+      }
+      offDays.set(day, index);
+    }
+  }
+  for (const [index, h] of holidays.entries()) {
+    const seen = new Set<string>();
+    for (const w of h.workdays) {
+      const add = (message: string) => problems.push({ index, field: 'workdays', message });
+      if (seen.has(w)) add(`调休上班日${w}重复`);
+      seen.add(w);
+      if (!inYear(w)) add(`${w}不在${year}年内`);
+      const day = weekday(w);
+      if (day !== 0 && day !== 6) add(`调休上班日${w}不是周六或周日`);
+      const off = offDays.get(w);
+      if (off !== undefined) add(`${w}在“${holidays[off].name}”放假期间，不能同时是调休上班日`);
+    }
+  }
+  return problems;
+}
+
+/** A year's holidays as the arrangements the calendar is built from. */
+export const arrangementsOf = (year: number, holidays: readonly HolidayEntry[]): HolidayArrangement[] =>
+  holidays.map((h) => ({ year, name: h.name, off: { from: h.from, to: h.to }, workdays: [...h.workdays] }));
+
+/** Loading a year by form (POST /api/calendar/years) or replacing one (PUT, with a reason). */
+export const holidayYearBody = z.object({
+  year: holidayYearNumber,
+  noticeNo: z
+    .string({ error: '请填写通知文号' })
+    .trim()
+    .min(1, '请填写通知文号')
+    .max(100, '通知文号不能超过100个字符'),
+  issuedOn: calendarDate(),
+  holidays: z.array(holidayEntry).min(1, '请至少填写一个节假日').max(20, '节假日不能超过20个'),
+});
+export type HolidayYearBody = z.infer<typeof holidayYearBody>;
+
+const replaceReason = z
+  .string({ error: '替换已载入的年份需填写原因' })
+  .trim()
+  .min(2, '替换已载入的年份需填写原因（至少2个字）')
+  .max(500, '原因不能超过500个字符');
+
+export const holidayYearReplaceBody = holidayYearBody.omit({ year: true }).extend({ reason: replaceReason });
+export type HolidayYearReplaceBody = z.infer<typeof holidayYearReplaceBody>;
+
+/** The notice of a year imported from Excel (the holidays come from the workbook). */
+export const holidayImportQuery = z.object({
+  year: z.coerce.number().pipe(holidayYearNumber),
+  noticeNo: holidayYearBody.shape.noticeNo,
+  issuedOn: calendarDate(),
+  /** Needed when the year is loaded already (the import then replaces it). */
+  reason: replaceReason.optional(),
+});
+
+export const holidayYear = z.object({
+  year: z.number().int(),
+  noticeNo: z.string().nullable(),
+  issuedOn: z.string().nullable(),
+  source: z.enum(HOLIDAY_SOURCES),
+  holidays: z.array(
+    z.object({ name: z.string(), from: z.string(), to: z.string(), workdays: z.array(z.string()) }),
+  ),
+  /** Days off announced (weekends inside the ranges included) and make-up working days. */
+  offDays: z.number().int(),
+  makeupDays: z.number().int(),
+  loadedBy: z.string().nullable(),
+  loadedAt: z.string(),
+  replaceReason: z.string().nullable(),
+  /** `replace` for administrators. */
+  actions: z.array(z.string()),
+});
+export type HolidayYear = z.infer<typeof holidayYear>;
+
+export const holidayYearList = z.object({
+  items: z.array(holidayYear),
+  /** `load` for administrators. */
+  actions: z.array(z.string()),
+});
+
+/** The deadlines counted in working days (and so recomputed when a year is loaded). */
+export const COUNTED_DEADLINE_KINDS = ['publicity', 'rectification'] as const;
+export type CountedDeadlineKind = (typeof COUNTED_DEADLINE_KINDS)[number];
+export const deadlineKindLabels: Record<CountedDeadlineKind, string> = {
+  publicity: '公示期截止',
+  rectification: '整改期限',
+};
+
+/** A deadline that a load moved or confirmed. */
+export const recomputedDeadline = z.object({
+  kind: z.enum(COUNTED_DEADLINE_KINDS),
+  id: z.string(),
+  title: z.string(),
+  before: z.string(),
+  after: z.string(),
+  wasEstimated: z.boolean(),
+  estimated: z.boolean(),
+});
+export type RecomputedDeadline = z.infer<typeof recomputedDeadline>;
+
+export const holidayYearLoadResult = z.object({
+  year: holidayYear,
+  /** Holidays in the year loaded (the Excel import's row count). */
+  imported: z.number().int(),
+  /** The open deadlines whose date or estimate changed, in the load's own transaction. */
+  recomputed: z.array(recomputedDeadline),
+});
+export type HolidayYearLoadResult = z.infer<typeof holidayYearLoadResult>;
+
+/** The standing warning of the admin pages: years needed that are not loaded. */
+export const calendarStatus = z.object({
+  loadedYears: z.array(z.number().int()),
+  missing: z.array(
+    z.object({
+      year: z.number().int(),
+      /** Open deadlines counted over this year as Monday–Friday. */
+      estimatedDeadlines: z.number().int(),
+      /** This year is today's, or the next one within reach of a period opened today. */
+      upcoming: z.boolean(),
+    }),
+  ),
+  warning: z.string().nullable(),
+});
+export type CalendarStatus = z.infer<typeof calendarStatus>;

@@ -22,16 +22,17 @@ import type { Database } from './db/client.js';
 import { registerAuth } from './http/auth.js';
 import { loggerOptions, registerErrorHandler } from './http/error-handler.js';
 import { registerInputGuard } from './http/input-guard.js';
-import { MULTIPART_LIMITS } from './http/uploads.js';
 import { registerPublicCache, staticCacheHeaders } from './http/public-cache.js';
 import { registerPublicMasking } from './http/public-masking.js';
 import { databaseRateLimitStore } from './http/rate-limit-store.js';
+import { MULTIPART_LIMITS } from './http/uploads.js';
 import { accountRoutes } from './modules/accounts/routes.js';
 import { resolveSession } from './modules/accounts/sessions.js';
 import { applicationRoutes } from './modules/applications/routes.js';
 import { viewableApplications } from './modules/applications/service.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { awardRoutes } from './modules/awards/routes.js';
+import { calendarRoutes } from './modules/calendar/routes.js';
 import { callRoutes } from './modules/calls/routes.js';
 import { viewableCalls } from './modules/calls/service.js';
 import { contractRoutes } from './modules/contracts/routes.js';
@@ -101,6 +102,7 @@ export const modules: readonly AppModule[] = [
       }),
   },
   { name: 'accounts', routes: accountRoutes },
+  { name: 'calendar', routes: calendarRoutes },
   { name: 'regions', routes: regionRoutes },
   { name: 'orgs', routes: orgRoutes },
   { name: 'experts', routes: expertRoutes },

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { deadlineReminderJob } from './modules/applications/reminders.js';
 import { recheckUndecided, reindexAll } from './modules/duplicates/service.js';
+import { projectDeadlineReminderJob } from './modules/notifications/reminders.js';
 import { startNotificationWorker } from './modules/notifications/worker.js';
 import { startTransparencyLog, verifierKeyLine } from './modules/transparency/worker.js';
 import { DEMO_PASSWORD, demoAccounts, isEmpty, seedDemo } from './seed/demo.js';
@@ -47,7 +48,7 @@ async function main() {
     db: database.db,
     config,
     log: app.log,
-    jobs: [deadlineReminderJob(calendar)],
+    jobs: [deadlineReminderJob(calendar), projectDeadlineReminderJob(calendar, config.REMINDER_WORKING_DAYS)],
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(

@@ -21,7 +21,11 @@ import {
 } from '../../../domain/evaluations.js';
 import { evaluationMachine } from '../../../domain/machines.js';
 import { projectStateLabels, RECTIFICATION_DEFAULT_WORKING_DAYS } from '../../../domain/projects.js';
-import { addWorkingDays, todayInShanghai, type WorkingDayCalendar } from '../../../domain/working-days.js';
+import {
+  todayInShanghai,
+  type WorkingDayCalendar,
+  workingDayDeadline,
+} from '../../../domain/working-days.js';
 import type { Db, Executor, Tx } from '../../db/client.js';
 import { findById, updateVersioned } from '../../db/helpers.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
@@ -546,7 +550,11 @@ async function openResultsPublicity(
   settings: { calendar: WorkingDayCalendar; publicityWorkingDays: number },
 ) {
   const opensOn = todayInShanghai();
-  const closesOn = addWorkingDays(opensOn, settings.publicityWorkingDays, settings.calendar);
+  const { date: closesOn, estimated } = workingDayDeadline(
+    opensOn,
+    settings.publicityWorkingDays,
+    settings.calendar,
+  );
   const [pub] = await tx
     .insert(publicities)
     .values({
@@ -554,6 +562,7 @@ async function openResultsPublicity(
       kind: 'evaluation',
       opensOn,
       closesOn,
+      closesOnEstimated: estimated,
       workingDays: String(settings.publicityWorkingDays),
     })
     .returning();

@@ -20,7 +20,11 @@ import {
   repaymentProblem,
   type terminateBody,
 } from '../../../domain/projects.js';
-import { addWorkingDays, todayInShanghai, type WorkingDayCalendar } from '../../../domain/working-days.js';
+import {
+  todayInShanghai,
+  type WorkingDayCalendar,
+  workingDayDeadline,
+} from '../../../domain/working-days.js';
 import type { Db, Executor, Tx } from '../../db/client.js';
 import { authorize, permittedActions } from '../../http/authorize.js';
 import { type Actor, type CurrentUser, hasRole } from '../../http/current-user.js';
@@ -219,6 +223,7 @@ function presentRectification(
     workingDays: r.workingDays,
     openedOn: r.openedOn,
     dueOn: r.dueOn,
+    dueOnEstimated: r.dueOnEstimated && r.status === 'open',
     evaluatorOrgId: r.evaluatorOrgId,
     evaluatorName: names.get(r.evaluatorOrgId) ?? '',
     plan: r.plan,
@@ -549,7 +554,7 @@ export async function openRectificationIn(
     );
   if (pending > 0) throw conflict('该项目已有未完成的整改');
   const openedOn = todayInShanghai();
-  const dueOn = addWorkingDays(openedOn, input.workingDays, calendar);
+  const { date: dueOn, estimated } = workingDayDeadline(openedOn, input.workingDays, calendar);
   const [row] = await tx
     .insert(rectifications)
     .values({
@@ -560,6 +565,7 @@ export async function openRectificationIn(
       workingDays: input.workingDays,
       openedOn,
       dueOn,
+      dueOnEstimated: estimated,
       evaluatorOrgId: input.evaluatorOrgId,
     })
     .returning();

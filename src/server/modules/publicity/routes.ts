@@ -35,12 +35,13 @@ export function publicityRoutes(
   const { db } = ctx;
   const app = typed(fastify);
   const tags = ['publicity'];
-  // Read once at start: the built-in holiday table overlaid with DATA_DIR/holidays.json.
+  // The holiday_years table as this process holds it (reloaded when another process loads a year):
+  // answered from memory, so not through the public cache, which could keep it from before a reload.
   const { calendar } = ctx;
 
   app.get(
     '/api/public/calendar',
-    { config: { publicCache: true }, schema: { tags, response: { 200: holidayCalendarResponse } } },
+    { schema: { tags, response: { 200: holidayCalendarResponse } } },
     async () => ({
       years: [...calendar.years].sort(),
       arrangements: [...calendar.arrangements],

@@ -18,9 +18,9 @@ import {
 import { toTsQuery } from '../../../domain/search.js';
 import {
   addDays,
-  addWorkingDays,
   todayInShanghai,
   type WorkingDayCalendar,
+  workingDayDeadline,
 } from '../../../domain/working-days.js';
 import type { Db, Executor, Tx } from '../../db/client.js';
 import { containsPattern, findById } from '../../db/helpers.js';
@@ -79,6 +79,8 @@ function presentFields(pub: PublicityRow, call: CallRow, buyerName: string, toda
     buyerName,
     opensOn: pub.opensOn,
     closesOn: pub.closesOn,
+    // A closed period ended on its date, whatever the calendar said.
+    closesOnEstimated: pub.closesOnEstimated && pub.status === 'open',
     workingDays: Number(pub.workingDays),
     status: pub.status,
     phase: publicityPhase(pub, today),
@@ -268,14 +270,14 @@ export async function openPublicity(
   if (opensOn > addDays(today, PUBLICITY_MAX_DAYS_AHEAD)) {
     throw fieldError('opensOn', `公示开始日期不能晚于${PUBLICITY_MAX_DAYS_AHEAD}天后`);
   }
-  const closesOn = addWorkingDays(opensOn, workingDays, settings.calendar);
+  const { date: closesOn, estimated } = workingDayDeadline(opensOn, workingDays, settings.calendar);
 
   const id = await db.transaction(async (tx) => {
     const proposed = await awardsWithFacts(tx, and(eq(awards.callId, callId), eq(awards.status, 'proposed')));
     if (call.status === 'awarded' && proposed.length === 0) throw conflict('没有待公示的拟立项项目');
     const [pub] = await tx
       .insert(publicities)
-      .values({ callId, opensOn, closesOn, workingDays: String(workingDays) })
+      .values({ callId, opensOn, closesOn, closesOnEstimated: estimated, workingDays: String(workingDays) })
       .returning();
     for (const { award } of proposed) {
       await transition(tx, actor, awardMachine, awards, award, 'openPublicity', {

@@ -6,7 +6,20 @@
  */
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import {
   deadlineKindLabels,
@@ -74,7 +87,12 @@ function RecomputedList({ result }: { result: HolidayYearLoadResult }) {
 }
 
 /** The form of a year: the notice's facts and one line per holiday. */
-function YearModal(props: { replacing: HolidayYear | null; open: boolean; onClose: () => void; onLoaded: (r: HolidayYearLoadResult) => void }) {
+function YearModal(props: {
+  replacing: HolidayYear | null;
+  open: boolean;
+  onClose: () => void;
+  onLoaded: (r: HolidayYearLoadResult) => void;
+}) {
   const [form] = Form.useForm<YearValues>();
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
@@ -108,14 +126,25 @@ function YearModal(props: { replacing: HolidayYear | null; open: boolean; onClos
     };
     try {
       const result = replacing
-        ? await api.put<HolidayYearLoadResult>(`/api/calendar/years/${replacing.year}`, { ...body, reason: v.reason })
+        ? await api.put<HolidayYearLoadResult>(`/api/calendar/years/${replacing.year}`, {
+            ...body,
+            reason: v.reason,
+          })
         : await api.post<HolidayYearLoadResult>('/api/calendar/years', { ...body, year: v.year });
       props.onLoaded(result);
     } catch (error) {
       // A holiday's problem goes to its own line ("holidays.0.to"), and is named above the form.
-      const lines = error instanceof ApiError ? error.fieldErrors.filter((f) => f.path.startsWith('holidays.')) : [];
+      const lines =
+        error instanceof ApiError ? error.fieldErrors.filter((f) => f.path.startsWith('holidays.')) : [];
       form.setFields(
-        lines.map((f) => ({ name: f.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), errors: [f.message] })),
+        lines.map((f) => ({
+          name: f.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)) as [
+            'holidays',
+            number,
+            'from',
+          ],
+          errors: [f.message],
+        })),
       );
       const rest = applyServerErrors(form, error, ['year', 'noticeNo', 'issuedOn', 'reason', 'holidays']);
       setFailure(lines.length ? errorMessage(error) : rest);
@@ -165,7 +194,11 @@ function YearModal(props: { replacing: HolidayYear | null; open: boolean; onClos
                   <Form.Item name={[field.name, 'workdays']}>
                     <DatePicker multiple placeholder="调休上班日" style={{ minWidth: 180 }} />
                   </Form.Item>
-                  <Button icon={<DeleteOutlined />} aria-label="删除此节日" onClick={() => remove(field.name)} />
+                  <Button
+                    icon={<DeleteOutlined />}
+                    aria-label="删除此节日"
+                    onClick={() => remove(field.name)}
+                  />
                 </Space>
               ))}
               <Button icon={<PlusOutlined />} onClick={() => add({})}>
@@ -191,7 +224,12 @@ function YearModal(props: { replacing: HolidayYear | null; open: boolean; onClos
 
 /** The Excel import: the notice's facts here, its holidays in the workbook. */
 function ExcelImport({ loaded }: { loaded: readonly number[] }) {
-  const [values, setValues] = useState<{ year?: number; noticeNo?: string; issuedOn?: Dayjs | null; reason?: string }>({
+  const [values, setValues] = useState<{
+    year?: number;
+    noticeNo?: string;
+    issuedOn?: Dayjs | null;
+    reason?: string;
+  }>({
     year: Number(todayInChina().slice(0, 4)) + 1,
   });
   const replacing = values.year !== undefined && loaded.includes(values.year);
@@ -207,13 +245,13 @@ function ExcelImport({ loaded }: { loaded: readonly number[] }) {
       </Typography.Paragraph>
       <Form layout="inline" onValuesChange={(_, all) => setValues(all)} initialValues={values}>
         <Form.Item name="year" label="年份">
-          <InputNumber min={2000} max={2100} data-testid="excel-year" />
+          <InputNumber min={2000} max={2100} />
         </Form.Item>
         <Form.Item name="noticeNo" label="通知文号">
-          <Input style={{ width: 220 }} data-testid="excel-notice" />
+          <Input style={{ width: 220 }} />
         </Form.Item>
         <Form.Item name="issuedOn" label="发布日期">
-          <DatePicker data-testid="excel-issued" />
+          <DatePicker />
         </Form.Item>
         {replacing ? (
           <Form.Item name="reason" label="替换原因">
@@ -223,7 +261,11 @@ function ExcelImport({ loaded }: { loaded: readonly number[] }) {
       </Form>
       <Space style={{ marginTop: 12 }} wrap>
         <TemplateLink href="/api/calendar/template.xlsx" />
-        <ImportButton path={`/api/calendar/years/import?${query}`} queryKey={CALENDAR_KEY} label="选择 Excel 文件并导入" />
+        <ImportButton
+          path={`/api/calendar/years/import?${query}`}
+          queryKey={CALENDAR_KEY}
+          label="选择 Excel 文件并导入"
+        />
       </Space>
     </Card>
   );
@@ -240,13 +282,17 @@ export function CalendarPage() {
   const { message, modal } = App.useApp();
   const [editing, setEditing] = useState<{ replacing: HolidayYear | null } | null>(null);
 
-  if (years.isError) return <LoadFailed message={errorMessage(years.error)} onRetry={() => years.refetch()} />;
+  if (years.isError)
+    return <LoadFailed message={errorMessage(years.error)} onRetry={() => years.refetch()} />;
   const items = years.data?.items ?? [];
 
   const loaded = (result: HolidayYearLoadResult) => {
     setEditing(null);
     message.success(`${result.year.year}年节假日安排已载入`);
-    modal.info({ title: `已重新计算的截止日期（${result.recomputed.length}）`, content: <RecomputedList result={result} /> });
+    modal.info({
+      title: `已重新计算的截止日期（${result.recomputed.length}）`,
+      content: <RecomputedList result={result} />,
+    });
     void client.invalidateQueries({ queryKey: [CALENDAR_KEY] });
   };
 
@@ -277,7 +323,11 @@ export function CalendarPage() {
           columns={[
             { title: '年份', dataIndex: 'year' },
             { title: '通知文号', dataIndex: 'noticeNo', render: (v: string | null) => v ?? '—' },
-            { title: '发布日期', dataIndex: 'issuedOn', render: (v: string | null) => (v ? formatDate(v) : '—') },
+            {
+              title: '发布日期',
+              dataIndex: 'issuedOn',
+              render: (v: string | null) => (v ? formatDate(v) : '—'),
+            },
             {
               title: '来源',
               dataIndex: 'source',

@@ -15,6 +15,7 @@ import { DatePicker } from '../../components/DatePicker';
 import { OrgSelect } from '../../components/OrgSelect';
 import { FormModal } from '../../components/RecordEditor';
 import { type Dayjs, formatDate, formatDateTime, formatMoney, pickerDate, pickerToday } from '../../format';
+import { EstimatedMark } from '../calendar/EstimatedMark';
 import { MoneyField, PROJECTS_KEY, ReasonField, Section } from './parts';
 
 type Open = { kind: 'open' } | { kind: 'submit' | 'check'; r: Rectification } | null;
@@ -55,7 +56,12 @@ export function RectificationsSection({ project }: { project: Project }) {
                 {
                   key: 'd',
                   label: '期限',
-                  children: `${formatDate(r.openedOn)} 起 ${r.workingDays} 个工作日，至 ${formatDate(r.dueOn)}`,
+                  children: (
+                    <>
+                      {formatDate(r.openedOn)} 起 {r.workingDays} 个工作日，至 {formatDate(r.dueOn)}
+                      <EstimatedMark estimated={r.dueOnEstimated} />
+                    </>
+                  ),
                 },
                 { key: 'e', label: '复核机构', children: r.evaluatorName },
                 ...(r.plan ? [{ key: 'p', label: '整改方案', children: r.plan }] : []),

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { api } from '../../api';
 import { type ListFilter, ListToolbar, PagedCards, useListParams } from '../../components/list';
 import { PublicityPhaseTag } from '../../components/status';
+import { EstimatedMark } from '../calendar/EstimatedMark';
 import type { PublicityListItem } from '../publicity/types';
 import type { PublicPage } from './PublicCallsPage';
 import { useBuyerOptions, usePublicYears } from './publicYears';
@@ -68,6 +69,7 @@ export function PublicityListPage() {
               <div className="call-card-facts">
                 <span>
                   公示期 {p.opensOn} 至 {p.closesOn}（{p.workingDays}个工作日）
+                  <EstimatedMark estimated={p.closesOnEstimated} />
                 </span>
                 <span>拟立项 {p.awardCount} 个</span>
                 <span>

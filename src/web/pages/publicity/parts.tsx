@@ -5,6 +5,7 @@ import { SimpleList } from '../../components/SimpleList';
 import { AwardStatusTag, ObjectionStatusTag, PublicityPhaseTag } from '../../components/status';
 import { descriptionsLayout, useIsMobile } from '../../components/useIsMobile';
 import { formatDateTime, formatMoney } from '../../format';
+import { EstimatedMark } from '../calendar/EstimatedMark';
 import { formatScore, type PublicPublicity } from './types';
 
 export function PublicityFacts({ p }: { p: PublicPublicity }) {
@@ -21,7 +22,12 @@ export function PublicityFacts({ p }: { p: PublicPublicity }) {
         {
           key: 'period',
           label: '公示期',
-          children: `${p.opensOn} 至 ${p.closesOn}（${p.workingDays}个工作日）`,
+          children: (
+            <>
+              {p.opensOn} 至 {p.closesOn}（{p.workingDays}个工作日）
+              <EstimatedMark estimated={p.closesOnEstimated} />
+            </>
+          ),
         },
         { key: 'phase', label: '状态', children: <PublicityPhaseTag phase={p.phase} /> },
         ...(p.closedAt ? [{ key: 'closed', label: '结束时间', children: formatDateTime(p.closedAt) }] : []),
