@@ -22,24 +22,6 @@ const appealsOf = new WeakMap<PipelineBuilder, AppealRow[]>();
 /** The appeals planned with the entries, for write.ts (after the entries). */
 export const creditAppealRows = (b: PipelineBuilder): AppealRow[] => appealsOf.get(b) ?? [];
 
-/** The facts of the demo projects that the credit lists follow (implementation.ts, evaluations.ts). */
-type ProjectFacts = {
-  evaluationRows?: {
-    projectId: string;
-    stage: string;
-    grade?: string | null;
-    status?: string;
-    acceptedAt?: Date | null;
-    updatedAt?: Date;
-  }[];
-  projectRows?: {
-    id: string;
-    status?: string;
-    terminationReason?: string | null;
-    terminatedAt?: Date | null;
-  }[];
-};
-
 export function credit(b: PipelineBuilder) {
   const r = b.random;
   let sequence = 0;
@@ -133,9 +115,8 @@ function redFromEvaluations(
   push: (row: Omit<EntryRow, 'id'>) => EntryRow,
   documentNo: (year: string) => string,
 ) {
-  const facts = b as unknown as ProjectFacts;
   const contractById = new Map(b.contractRows.map((c) => [c.id, c]));
-  const excellent = (facts.evaluationRows ?? [])
+  const excellent = b.evaluationRows
     .filter((e) => e.stage === 'final' && e.grade === 'excellent' && e.status === 'final' && e.updatedAt)
     .map((e) => ({ e, contract: contractById.get(e.projectId), on: chinaDate(e.updatedAt!) }))
     .filter(
@@ -191,7 +172,6 @@ function fromProjects(
   push: (row: Omit<EntryRow, 'id'>) => EntryRow,
   documentNo: (year: string) => string,
 ) {
-  const facts = b as unknown as ProjectFacts;
   const contractById = new Map(b.contractRows.map((c) => [c.id, c]));
   const titleOf = new Map(b.drafts.flatMap((d) => d.apps.map((a) => [a.row.id, a.title] as const)));
   const awardById = new Map(b.awardRows.map((a) => [a.id, a]));
@@ -208,16 +188,42 @@ function fromProjects(
     reasonCode: 'failed_evaluation' | 'termination';
     text: string;
   }[] = [];
-  for (const e of facts.evaluationRows ?? []) {
-    if (e.stage !== 'final' || e.grade !== 'fail' || !e.acceptedAt) continue;
+  // A final 不合格 stands when no later final evaluation of the project passed; one rectified
+  // and re-evaluated 合格 was proposed and declined by the admin (shown for the last two years).
+  const finals = b.evaluationRows
+    .filter((e) => e.stage === 'final' && e.acceptedAt && e.grade)
+    .sort((x, y) => x.acceptedAt!.getTime() - y.acceptedAt!.getTime());
+  const lastFinal = new Map(finals.map((e) => [e.projectId, e]));
+  for (const e of finals) {
+    if (e.grade !== 'fail') continue;
+    if (lastFinal.get(e.projectId) !== e) {
+      const on = chinaDate(e.acceptedAt!);
+      const contract = contractById.get(e.projectId);
+      if (!contract || on < addDays(b.today, -730)) continue;
+      const award = awardById.get(contract.awardId);
+      push({
+        orgId: contract.providerOrgId,
+        list: 'black',
+        reasonCode: 'failed_evaluation',
+        reason: `承接项目“${(award && titleOf.get(award.applicationId)) ?? '承接项目'}”末期评估等级为不合格`,
+        decidedBy: BUREAU,
+        startsOn: on,
+        endsOn: defaultEndsOn('black', on, DEFAULT_CREDIT_PERIODS),
+        status: 'declined',
+        origin: 'system',
+        projectId: contract.id,
+        decisionNote: '承接方已按评估意见完成整改，复评合格，不予列入黑榜',
+      });
+      continue;
+    }
     causes.push({
       projectId: e.projectId,
-      on: chinaDate(e.acceptedAt),
+      on: chinaDate(e.acceptedAt!),
       reasonCode: 'failed_evaluation',
       text: '末期评估等级为不合格',
     });
   }
-  for (const p of facts.projectRows ?? []) {
+  for (const p of b.projectRows) {
     if (p.status !== 'terminated' || !p.terminatedAt) continue;
     causes.push({
       projectId: p.id,

@@ -13,6 +13,7 @@ import {
   awards,
   calls,
   contracts,
+  creditAppeals,
   creditEntries,
   evaluations,
   expenses,
@@ -34,6 +35,7 @@ import {
 import { refreshAlerts } from '../../modules/redflags/service.js';
 import { thresholdsInForce } from '../../modules/redflags/thresholds.js';
 import type { PipelineBuilder } from './builder.js';
+import { creditAppealRows } from './credit.js';
 import type { PipelineSummary } from './types.js';
 
 export async function write(b: PipelineBuilder, db: Executor): Promise<PipelineSummary> {
@@ -66,6 +68,7 @@ export async function write(b: PipelineBuilder, db: Executor): Promise<PipelineS
   await insertAll(db, recoveryRepayments, b.repaymentRows);
   await insertAll(db, timelineEvents, events);
   await insertAll(db, creditEntries, b.creditRows);
+  await insertAll(db, creditAppeals, creditAppealRows(b));
   await insertAll(db, notifications, b.notificationRows);
   // seedDemo runs the pipeline inside its transaction.
   const tx = db as Tx;
