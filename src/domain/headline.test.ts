@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roughCount, roughWanYuan } from './stats';
+import { roughCount, roughWanYuan } from './headline';
 
 describe('headline figures', () => {
   it('rounds counts down as 余', () => {
