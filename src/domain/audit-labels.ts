@@ -37,6 +37,12 @@ export const auditActionLabels: Record<string, string> = {
   'plan.created': '新增计划项目',
   'plan.updated': '修改计划项目',
   'plan.imported': '导入年度计划',
+  // policy library
+  'policy.created': '新增政策文件',
+  'policy.updated': '修改政策文件',
+  'policy.imported': '导入政策文件',
+  'policy.revise': '政策文件标为已修订',
+  'policy.repeal': '废止政策文件',
   // calls (项目征集)
   'call.created': '新建征集',
   'call.updated': '修改征集',
@@ -110,6 +116,7 @@ export const auditTargetLabels: Record<string, string> = {
   publicity: '公示',
   contract: '合同',
   plan_line: '年度计划',
+  policy: '政策文件',
 };
 
 export function auditTargetLabel(type: string): string {
