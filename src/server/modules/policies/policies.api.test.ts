@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
-import { buildTestApp, type TestApp, type TestClient } from '../../testing/test-app.js';
+import { ALL_ROLES_USERS, buildTestApp, type TestApp, type TestClient } from '../../testing/test-app.js';
 import { upload, xlsx } from '../../testing/uploads.js';
 import { auditLog } from '../audit/schema.js';
 import { attachments } from '../files/schema.js';
@@ -15,17 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const NON_ADMINS = [
-  null,
-  'buyer',
-  'station',
-  'provider',
-  'community',
-  'expert',
-  'evaluator',
-  'supervisor',
-  'resident',
-];
+const NON_ADMINS = [null, ...ALL_ROLES_USERS.filter((u) => u !== 'admin')];
 const HEADERS = ['标题', '层级', '发布机关', '文号', '发布日期', '施行日期', '分类', '摘要', '正文'];
 const doc = (overrides: Record<string, unknown> = {}) => ({
   title: '官渡区政府购买社会工作服务项目资金管理办法',
