@@ -18,7 +18,8 @@ describe.skipIf(!chromiumPath)('home page browser tests', () => {
   beforeAll(async () => {
     server = await startServer({ env: { SITE_ICP: '滇ICP备00000001号' } });
     browser = await launchBrowser(chromiumPath!);
-  });
+    // The first server of a run waits for the demo history to be seeded (minutes on a busy machine).
+  }, 600_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
@@ -66,7 +67,7 @@ describe.skipIf(!chromiumPath)('home page browser tests', () => {
     await visible(p.getByRole('heading', { name: '年度计划' }));
     await visible(p.getByTestId('plan-total'));
     expect(errors).toEqual([]);
-  });
+  }, 120_000);
 
   it('searches the publicity list', async () => {
     const list = await (await fetch(`${server.baseUrl}/api/public/publicities?pageSize=1`)).json();
