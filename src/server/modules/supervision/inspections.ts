@@ -5,6 +5,7 @@ import { authorize, permittedActions } from '../../http/authorize.js';
 import type { Actor, CurrentUser } from '../../http/current-user.js';
 import { hasRole } from '../../http/current-user.js';
 import { notFound, staleVersion, unprocessable } from '../../http/errors.js';
+import { transition } from '../../lifecycle/transitions.js';
 import { appendAudit, changeSummary } from '../audit/service.js';
 import { calls } from '../calls/schema.js';
 import { displayName } from '../files/names.js';
@@ -21,6 +22,7 @@ import type {
   inspectionPatch,
   inspectionQuery,
 } from './api.js';
+import { inspectionMachine } from './machine.js';
 import { type InspectionRef, inspectionPolicy, supervisionPolicy } from './policy.js';
 import { inspections } from './schema.js';
 
@@ -111,7 +113,7 @@ export async function listInspections(
   return { items: rows.map((r) => present(viewer, r)), total, page: query.page, pageSize: query.pageSize };
 }
 
-const link = (id: string) => `/inspections?id=${id}`;
+const link = (id: string) => `/app/inspections?id=${id}`;
 
 export async function recordInspection(
   db: Db,
@@ -197,28 +199,15 @@ export async function answerInspection(
 ) {
   return db.transaction(async (tx) => {
     const row = await lockFor(tx, actor, id, 'answer', body.version);
-    await tx
-      .update(inspections)
-      .set({
-        answer: body.answer,
-        answeredAt: new Date(),
-        answeredBy: actor.user.id,
-        status: 'answered',
-        version: row.version + 1,
-        updatedAt: new Date(),
-      })
-      .where(eq(inspections.id, id));
-    await appendAudit(tx, actor, {
-      action: 'inspection.answered',
-      targetType: 'inspection',
-      targetId: id,
-      summary: { answer: body.answer },
+    await transition(tx, actor, inspectionMachine, inspections, row, 'answer', {
+      set: { answer: body.answer, answeredAt: new Date(), answeredBy: actor.user.id },
+      detail: { answer: body.answer },
     });
     await notify(tx, [row.supervisorId], {
       kind: 'inspection',
       title: '检查记录已答复',
       body: `${actor.user.org?.name ?? ''}已答复：${body.answer.slice(0, 100)}`,
-      link: `/supervision/projects/${row.callId}`,
+      link: `/app/supervision/projects/${row.callId}`,
     });
     return present(actor.user, await load(tx, id));
   });
@@ -267,21 +256,9 @@ export async function closeInspection(
 ) {
   return db.transaction(async (tx) => {
     const row = await lockFor(tx, actor, id, 'close', body.version);
-    await tx
-      .update(inspections)
-      .set({
-        status: 'closed',
-        closeNote: body.note || null,
-        closedAt: new Date(),
-        version: row.version + 1,
-        updatedAt: new Date(),
-      })
-      .where(eq(inspections.id, id));
-    await appendAudit(tx, actor, {
-      action: 'inspection.closed',
-      targetType: 'inspection',
-      targetId: id,
-      summary: { note: body.note ?? null },
+    await transition(tx, actor, inspectionMachine, inspections, row, 'close', {
+      set: { closeNote: body.note || null, closedAt: new Date() },
+      detail: { note: body.note ?? null },
     });
     await notify(tx, await usersOfOrg(tx, row.buyerOrgId, 'buyer'), {
       kind: 'inspection',

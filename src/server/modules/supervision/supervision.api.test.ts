@@ -220,7 +220,7 @@ describe('inspection records', () => {
     const [notice] = await db()
       .select()
       .from(notifications)
-      .where(eq(notifications.link, `/inspections?id=${item.id}`));
+      .where(eq(notifications.link, `/app/inspections?id=${item.id}`));
     expect(notice.title).toContain('监督检查');
     const recorded = await db()
       .select()
