@@ -40,6 +40,15 @@ const ExpertsPage = lazy(() =>
 );
 const UsersPage = lazy(() => import('./pages/users/UsersPage').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
+const SupervisionPage = lazy(() =>
+  import('./pages/supervision/SupervisionPage').then((m) => ({ default: m.SupervisionPage })),
+);
+const SupervisionProjectPage = lazy(() =>
+  import('./pages/supervision/SupervisionProjectPage').then((m) => ({ default: m.SupervisionProjectPage })),
+);
+const InspectionsPage = lazy(() =>
+  import('./pages/supervision/InspectionsPage').then((m) => ({ default: m.InspectionsPage })),
+);
 const PublicCallsPage = lazy(() =>
   import('./pages/public/PublicCallsPage').then((m) => ({ default: m.PublicCallsPage })),
 );
@@ -235,6 +244,9 @@ function Root() {
                   <Route path="experts" element={<ExpertsPage />} />
                   <Route path="users" element={<UsersPage />} />
                   <Route path="audit" element={<AuditPage />} />
+                  <Route path="supervision" element={<SupervisionPage />} />
+                  <Route path="supervision/projects/:id" element={<SupervisionProjectPage />} />
+                  <Route path="inspections" element={<InspectionsPage />} />
                   <Route path="account/password" element={<ChangePasswordPage />} />
                   <Route path="*" element={<NotFound home="/app" />} />
                 </Route>

@@ -13,6 +13,7 @@ import {
   DashboardOutlined,
   DatabaseOutlined,
   FileProtectOutlined,
+  FileSearchOutlined,
   FileTextOutlined,
   FlagOutlined,
   FundProjectionScreenOutlined,
@@ -106,6 +107,14 @@ export const APP_NAV: readonly NavItem[] = [
     readOnlyRoles: ['supervisor', 'buyer'],
   },
   { path: '/app/users', label: '用户管理', icon: UserOutlined, roles: ['admin'] },
+  {
+    path: '/app/supervision',
+    label: '监督检查',
+    icon: SafetyCertificateOutlined,
+    roles: ['supervisor', 'admin'],
+    readOnlyRoles: ['admin'],
+  },
+  { path: '/app/inspections', label: '检查记录', icon: FileSearchOutlined, roles: ['buyer'] },
   { path: '/app/audit', label: '审计日志', icon: AuditOutlined, roles: ['admin', 'supervisor'] },
 ];
 
