@@ -18,10 +18,11 @@ describe.skipIf(!chromiumPath)('the holiday years (节假日安排)', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
+  // The server's start waits for the seeded data directory, which a loaded machine builds slowly.
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ timeoutMs: 540_000 });
     browser = await launchBrowser(chromiumPath!);
-  });
+  }, 600_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
@@ -123,5 +124,5 @@ describe.skipIf(!chromiumPath)('the holiday years (节假日安排)', () => {
     const calendar = await (await page.request.get('/api/public/calendar')).json();
     expect(calendar.years).toContain(2027);
     expect(errors).toEqual([]);
-  });
+  }, 240_000);
 });
