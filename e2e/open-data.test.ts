@@ -3,13 +3,13 @@
  * downloads the bulk OCDS file and a CSV table; the bulk file validates against the official OCDS
  * 1.1.5 release-package schema, and the page stays 375 px wide on a phone.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ocdsValidators } from '../src/server/modules/opendata/validate';
 import { chromiumOrSkip, launchBrowser, screenshot, visible, watchErrors } from './browser';
-import { type RunningServer, startServer } from './server';
+import { copyOfSeededDataDir, type RunningServer, startServer } from './server';
 
 const chromiumPath = chromiumOrSkip('open data browser tests');
 
@@ -18,15 +18,20 @@ describe.skipIf(!chromiumPath)('open data browser tests', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
+  let dataDir: string | undefined;
+
   beforeAll(async () => {
-    server = await startServer();
+    // The shared seed can take longer than startServer waits on a busy machine: waited for here.
+    dataDir = await copyOfSeededDataDir(600_000);
+    server = await startServer(dataDir ? { dataDir } : {});
     browser = await launchBrowser(chromiumPath!);
-  });
+  }, 660_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();
     await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function page(viewport = { width: 1280, height: 860 }) {

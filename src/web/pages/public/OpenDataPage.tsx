@@ -3,12 +3,42 @@
  * links, and every OCDS field it uses, documented in Chinese.
  */
 import { useQuery } from '@tanstack/react-query';
-import { Card, List, Space, Table, Tag, Typography } from 'antd';
+import { Card, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../../api';
 import { formatDateTime } from '../../format';
 import { OCDS_FIELDS, OCDS_TAGS, TABLES } from './OpenDataFields';
 
 const OCDS = '/api/opendata/ocds';
+
+const DOWNLOADS = [
+  {
+    key: 'bulk',
+    title: '全部项目数据（OCDS 发布包，JSON，gzip 压缩）',
+    description: '包含所有项目的全部发布记录，数据变化后自动重新生成。',
+    links: [{ href: `${OCDS}/bulk.json.gz`, label: '下载全部数据' }],
+  },
+  ...TABLES.map((t) => ({
+    key: t.dataset,
+    title: `${t.label}数据表`,
+    description: t.description,
+    links: [
+      { href: `/api/opendata/tables/${t.dataset}.csv`, label: `${t.label}（CSV）` },
+      { href: `/api/opendata/tables/${t.dataset}.xlsx`, label: `${t.label}（Excel）` },
+    ],
+  })),
+];
+
+const ENDPOINTS = [
+  {
+    path: `${OCDS}/releases`,
+    text: '发布包，按时间从早到晚分页，下一页地址见 links.next（每页默认100条，limit 最大1000）',
+  },
+  {
+    path: `${OCDS}/records/{ocid}`,
+    text: '一个项目的记录包：该项目的全部发布和合并后的当前状态（compiledRelease）',
+  },
+  { path: '/api/docs', text: '全部接口的说明（OpenAPI）' },
+];
 
 export function OpenDataPage() {
   const latest = useQuery({
@@ -35,30 +65,13 @@ export function OpenDataPage() {
         </Typography.Paragraph>
       ) : null}
 
-      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Card title="下载">
-          <List
-            itemLayout="vertical"
-            dataSource={[
-              {
-                key: 'bulk',
-                title: '全部项目数据（OCDS 发布包，JSON，gzip 压缩）',
-                description: '包含所有项目的全部发布记录，数据变化后自动重新生成。',
-                links: [{ href: `${OCDS}/bulk.json.gz`, label: '下载全部数据' }],
-              },
-              ...TABLES.map((t) => ({
-                key: t.dataset,
-                title: `${t.label}数据表`,
-                description: t.description,
-                links: [
-                  { href: `/api/opendata/tables/${t.dataset}.csv`, label: `${t.label}（CSV）` },
-                  { href: `/api/opendata/tables/${t.dataset}.xlsx`, label: `${t.label}（Excel）` },
-                ],
-              })),
-            ]}
-            renderItem={(item) => (
-              <List.Item key={item.key}>
-                <List.Item.Meta title={item.title} description={item.description} />
+          <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+            {DOWNLOADS.map((item) => (
+              <div key={item.key}>
+                <Typography.Text strong>{item.title}</Typography.Text>
+                <Typography.Paragraph style={{ marginBottom: 4 }}>{item.description}</Typography.Paragraph>
                 <Space wrap>
                   {item.links.map((l) => (
                     <a key={l.href} href={l.href} download>
@@ -66,38 +79,25 @@ export function OpenDataPage() {
                     </a>
                   ))}
                 </Space>
-              </List.Item>
-            )}
-          />
+              </div>
+            ))}
+          </Space>
           <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
             CSV 文件为 UTF-8 编码（带 BOM），可直接用 Excel 打开。
           </Typography.Paragraph>
         </Card>
 
         <Card title="接口">
-          <List
-            dataSource={[
-              {
-                path: `${OCDS}/releases`,
-                text: '发布包，按时间从早到晚分页，下一页地址见 links.next（每页默认100条，limit 最大1000）',
-              },
-              {
-                path: `${OCDS}/records/{ocid}`,
-                text: '一个项目的记录包：该项目的全部发布和合并后的当前状态（compiledRelease）',
-              },
-              { path: '/api/docs', text: '全部接口的说明（OpenAPI）' },
-            ]}
-            renderItem={(item) => (
-              <List.Item>
-                <Space direction="vertical" size={0}>
-                  <Typography.Text code copyable style={{ wordBreak: 'break-all' }}>
-                    GET {item.path}
-                  </Typography.Text>
-                  <Typography.Text>{item.text}</Typography.Text>
-                </Space>
-              </List.Item>
-            )}
-          />
+          <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+            {ENDPOINTS.map((item) => (
+              <div key={item.path}>
+                <Typography.Text code copyable style={{ wordBreak: 'break-all' }}>
+                  GET {item.path}
+                </Typography.Text>
+                <div>{item.text}</div>
+              </div>
+            ))}
+          </Space>
         </Card>
 
         <Card title="项目环节与发布类型">
