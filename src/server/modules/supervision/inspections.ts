@@ -12,7 +12,7 @@ import { displayName } from '../files/names.js';
 import { files } from '../files/schema.js';
 import type { Upload } from '../files/service.js';
 import { detectAllowedType, type FileStorage } from '../files/storage.js';
-import { notify, usersOfOrg } from '../notifications/service.js';
+import { type NotificationInput, notify, usersOfOrg } from '../notifications/service.js';
 import { orgs } from '../orgs/schema.js';
 import type {
   Inspection,
@@ -191,26 +191,51 @@ export async function editInspection(
   });
 }
 
-export async function answerInspection(
+/** One step of the inspection's lifecycle, and whom it notifies. */
+async function step(
+  db: Db,
+  actor: SignedIn,
+  id: string,
+  name: 'answer' | 'close',
+  version: number | undefined,
+  change: { set: Record<string, unknown>; detail: Record<string, unknown> },
+  notice: (row: Row, tx: Tx) => Promise<[string[], NotificationInput]>,
+) {
+  return db.transaction(async (tx) => {
+    const row = await lockFor(tx, actor, id, name, version);
+    await transition(tx, actor, inspectionMachine, inspections, row, name, change);
+    const [to, input] = await notice(row, tx);
+    await notify(tx, to, input);
+    return present(actor.user, await load(tx, id));
+  });
+}
+
+export function answerInspection(
   db: Db,
   actor: SignedIn,
   id: string,
   body: z.infer<typeof inspectionAnswerBody>,
 ) {
-  return db.transaction(async (tx) => {
-    const row = await lockFor(tx, actor, id, 'answer', body.version);
-    await transition(tx, actor, inspectionMachine, inspections, row, 'answer', {
+  return step(
+    db,
+    actor,
+    id,
+    'answer',
+    body.version,
+    {
       set: { answer: body.answer, answeredAt: new Date(), answeredBy: actor.user.id },
       detail: { answer: body.answer },
-    });
-    await notify(tx, [row.supervisorId], {
-      kind: 'inspection',
-      title: '检查记录已答复',
-      body: `${actor.user.org?.name ?? ''}已答复：${body.answer.slice(0, 100)}`,
-      link: `/app/supervision/projects/${row.callId}`,
-    });
-    return present(actor.user, await load(tx, id));
-  });
+    },
+    async (row) => [
+      [row.supervisorId],
+      {
+        kind: 'inspection',
+        title: '检查记录已答复',
+        body: `${actor.user.org?.name ?? ''}已答复：${body.answer.slice(0, 100)}`,
+        link: `/app/supervision/projects/${row.callId}`,
+      },
+    ],
+  );
 }
 
 /** The buyer's attachment to its answer (one; a new one replaces it), any document type. */
@@ -248,26 +273,24 @@ export async function attachAnswerFile(
   });
 }
 
-export async function closeInspection(
+export function closeInspection(
   db: Db,
   actor: SignedIn,
   id: string,
   body: z.infer<typeof inspectionCloseBody>,
 ) {
-  return db.transaction(async (tx) => {
-    const row = await lockFor(tx, actor, id, 'close', body.version);
-    await transition(tx, actor, inspectionMachine, inspections, row, 'close', {
-      set: { closeNote: body.note || null, closedAt: new Date() },
-      detail: { note: body.note ?? null },
-    });
-    await notify(tx, await usersOfOrg(tx, row.buyerOrgId, 'buyer'), {
-      kind: 'inspection',
-      title: '检查记录已办结',
-      body: body.note ?? '',
-      link: link(id),
-    });
-    return present(actor.user, await load(tx, id));
-  });
+  return step(
+    db,
+    actor,
+    id,
+    'close',
+    body.version,
+    { set: { closeNote: body.note || null, closedAt: new Date() }, detail: { note: body.note ?? null } },
+    async (row, tx) => [
+      await usersOfOrg(tx, row.buyerOrgId, 'buyer'),
+      { kind: 'inspection', title: '检查记录已办结', body: body.note ?? '', link: link(id) },
+    ],
+  );
 }
 
 export async function inspectionsOfCall(db: Db, callId: string) {

@@ -14,6 +14,7 @@ export const inspectionMachine: StateMachine<InspectionState, 'answer' | 'close'
       roles: ['buyer'],
       public: false,
       label: '答复检查',
+      action: 'inspection.answered',
     },
     close: {
       from: ['open', 'answered'],
@@ -21,6 +22,7 @@ export const inspectionMachine: StateMachine<InspectionState, 'answer' | 'close'
       roles: ['supervisor'],
       public: false,
       label: '办结检查',
+      action: 'inspection.closed',
     },
   },
 };

@@ -101,43 +101,30 @@ export function supervisionRoutes(fastify: FastifyInstance, { db, storage }: App
     },
   );
 
-  app.get(
-    '/api/supervision/projects/:id/scores',
+  // The non-public lists, each read recorded in the audit trail.
+  const auditedLists = [
+    { read: 'scores', load: scoresOf, summary: 'Each expert’s score sheets by name (the read is audited)' },
     {
-      ...overseer,
-      schema: { tags, summary: 'Each expert’s score sheets by name (the read is audited)', params: idParams },
+      read: 'objections',
+      load: objectionsOf,
+      summary: 'The publicity objections with the objectors’ identities (the read is audited)',
     },
-    async (request) => {
-      const items = await scoresOf(db, request.params.id);
-      await recordRead(db, actorOf(request), {
-        targetType: 'call',
-        targetId: request.params.id,
-        summary: { read: 'scores' },
-      });
-      return { items };
-    },
-  );
-
-  app.get(
-    '/api/supervision/projects/:id/objections',
-    {
-      ...overseer,
-      schema: {
-        tags,
-        summary: 'The publicity objections with the objectors’ identities (the read is audited)',
-        params: idParams,
+  ] as const;
+  for (const list of auditedLists) {
+    app.get(
+      `/api/supervision/projects/:id/${list.read}`,
+      { ...overseer, schema: { tags, summary: list.summary, params: idParams } },
+      async (request) => {
+        const items = await list.load(db, request.params.id);
+        await recordRead(db, actorOf(request), {
+          targetType: 'call',
+          targetId: request.params.id,
+          summary: { read: list.read },
+        });
+        return { items };
       },
-    },
-    async (request) => {
-      const items = await objectionsOf(db, request.params.id);
-      await recordRead(db, actorOf(request), {
-        targetType: 'call',
-        targetId: request.params.id,
-        summary: { read: 'objections' },
-      });
-      return { items };
-    },
-  );
+    );
+  }
 
   app.get(
     '/api/supervision/projects/:id/dossier.zip',
