@@ -84,7 +84,12 @@ describe.skipIf(!chromiumPath)('home page browser tests', () => {
     await box.press('Enter');
     await p.waitForURL(/q=/);
     await visible(p.getByTestId('publicity-card').filter({ hasText: callTitle }));
-    expect(await p.getByTestId('publicity-card').count()).toBe(1);
+    const found = await (
+      await fetch(`${server.baseUrl}/api/public/publicities?q=${encodeURIComponent(callCode)}`)
+    ).json();
+    const cards = p.getByTestId('publicity-card');
+    await until(async () => (await cards.count()) === found.items.length, 15_000, 'the filtered list');
+    for (const text of await cards.allTextContents()) expect(text).toContain(callCode);
     expect(errors).toEqual([]);
   });
 
