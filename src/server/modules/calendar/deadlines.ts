@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   COUNTED_DEADLINE_KINDS,
   type CountedDeadlineKind,
@@ -17,28 +17,16 @@ import { publicities } from '../publicity/schema.js';
 const COUNTED = COUNTED_DEADLINE_KINDS;
 const yearOf = (date: string) => Number(date.slice(0, 4));
 
+/** Stores a deadline counted again (date, estimate, a new version) if it is still open. */
 async function store(tx: Tx, d: OpenDeadline, next: { date: string; estimated: boolean }) {
-  if (d.kind === 'publicity') {
-    await tx
-      .update(publicities)
-      .set({
-        closesOn: next.date,
-        closesOnEstimated: next.estimated,
-        version: sql`${publicities.version} + 1`,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(publicities.id, d.id), eq(publicities.status, 'open')));
-  } else {
-    await tx
-      .update(rectifications)
-      .set({
-        dueOn: next.date,
-        dueOnEstimated: next.estimated,
-        version: sql`${rectifications.version} + 1`,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(rectifications.id, d.id), eq(rectifications.status, 'open')));
-  }
+  const { table, column } =
+    d.kind === 'publicity'
+      ? { table: publicities, column: 'closes_on' }
+      : { table: rectifications, column: 'due_on' };
+  await tx.execute(sql`update ${table}
+    set ${sql.identifier(column)} = ${next.date}, ${sql.identifier(`${column}_estimated`)} = ${next.estimated},
+      version = version + 1, updated_at = ${new Date().toISOString()}::timestamptz
+    where id = ${d.id} and status = 'open'`);
 }
 
 /**
