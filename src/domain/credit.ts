@@ -434,25 +434,27 @@ const publicAppeal = z.object({
   decidedOn: z.string().nullable(),
 });
 
-export const publicEntry = z.object({
-  id,
-  orgId: id,
-  orgName: z.string(),
-  orgCreditCode: z.string().nullable(),
-  list: z.enum(CREDIT_LISTS),
-  reasonLabel: z.string(),
-  reason: z.string(),
-  decidedBy: z.string(),
-  documentNo: z.string().nullable(),
-  decidedOn: z.string().nullable(),
-  startsOn: z.string(),
-  endsOn: z.string(),
-  standing: z.enum(CREDIT_STANDINGS),
-  projectTitle: z.string().nullable(),
-  removedOn: z.string().nullable(),
-  removedReason: z.string().nullable(),
-  appeals: z.array(publicAppeal),
-});
+/** An entry as the public sees it: the decision and its dates, without evidence or history. */
+export const publicEntry = entryView
+  .pick({
+    id: true,
+    orgId: true,
+    orgName: true,
+    orgCreditCode: true,
+    list: true,
+    reasonLabel: true,
+    reason: true,
+    decidedBy: true,
+    documentNo: true,
+    decidedOn: true,
+    startsOn: true,
+    endsOn: true,
+    standing: true,
+    projectTitle: true,
+    removedOn: true,
+    removedReason: true,
+  })
+  .extend({ appeals: z.array(publicAppeal) });
 export type PublicEntry = z.infer<typeof publicEntry>;
 
 export const publicOrgProfile = z.object({

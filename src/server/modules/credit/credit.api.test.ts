@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CREDIT_PERIODS, defaultEndsOn } from '../../../domain/credit.js';
+import { DEFAULT_CREDIT_PERIODS, defaultEndsOn, NATIONAL_IMPORT_HEADERS } from '../../../domain/credit.js';
 import { creditCodeCheckChar } from '../../../domain/credit-code.js';
 import { addDays, todayInShanghai } from '../../../domain/working-days.js';
 import { expectDeniedToEach, snapshotCounts } from '../../testing/expectations.js';
@@ -101,6 +101,16 @@ const decision = (orgId: string, over: Record<string, unknown> = {}) => ({
   startsOn: TODAY,
   ...over,
 });
+
+/** An entry of this organization with an open appeal against it. */
+async function appealed(orgId: string) {
+  const entry = await listed(orgId);
+  const [appeal] = await db()
+    .insert(creditAppeals)
+    .values({ entryId: entry.id, orgId, reasons: '请求撤销该条记录，理由见附件' })
+    .returning();
+  return { entry, appeal };
+}
 
 async function listed(orgId: string, over: Record<string, unknown> = {}) {
   const res = await (await t.as('admin')).post('/api/credit/entries', decision(orgId, over));
@@ -328,17 +338,7 @@ describe('entering and importing decisions', () => {
   it('imports national-list decisions from Excel all or nothing, naming every bad row', async () => {
     const a = await newProvider();
     const b = await newProvider();
-    const header = [
-      '统一社会信用代码',
-      '名单类型',
-      '列入原因',
-      '事由',
-      '决定机关',
-      '决定文号',
-      '决定日期',
-      '列入日期',
-      '截止日期',
-    ];
+    const header = [...NATIONAL_IMPORT_HEADERS];
     const good = (code: string, no: string) => [
       code,
       '活动异常名录',
@@ -627,11 +627,7 @@ describe('the public 红黑榜 and organization profile', () => {
 describe('who may do what', () => {
   it('answers 403 to everyone but admins on every write, and a supervisor changes nothing', async () => {
     const { org } = await newProvider();
-    const entry = await listed(org.id);
-    const [appeal] = await db()
-      .insert(creditAppeals)
-      .values({ entryId: entry.id, orgId: org.id, reasons: '请求撤销该条记录，理由见附件' })
-      .returning();
+    const { entry, appeal } = await appealed(org.id);
     const ids = { id: entry.id, appeal: appeal.id };
     const writes = [
       { method: 'POST' as const, url: '/api/credit/entries', body: decision(org.id) },
@@ -664,11 +660,7 @@ describe('who may do what', () => {
 
   it('lets only providers appeal, and only some roles read the lists', async () => {
     const { org } = await newProvider();
-    const entry = await listed(org.id);
-    const [appeal] = await db()
-      .insert(creditAppeals)
-      .values({ entryId: entry.id, orgId: org.id, reasons: '请求撤销该条记录，理由见附件' })
-      .returning();
+    const { entry, appeal } = await appealed(org.id);
     await expectDeniedToEach(
       t,
       [...NOT_PROVIDERS, null],

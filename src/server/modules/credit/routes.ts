@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { importResult, listOf, pageOf } from '../../../domain/api.js';
 import {
+  type AppealView,
   appealBody,
   appealDecisionBody,
   appealQuery,
   appealView,
+  type EntryView,
   entryConfirmBody,
   entryCreateBody,
   entryDeclineBody,
@@ -17,12 +19,14 @@ import {
   publicOrgProfile,
 } from '../../../domain/credit.js';
 import { type AppContext, typed } from '../../context.js';
+import type { Db } from '../../db/client.js';
 import { signedInActor } from '../../http/auth.js';
 import { roleCheck } from '../../http/authorize.js';
 import { readRows, sendWorkbook, uploadedFile, workbookBuffer } from '../../http/excel.js';
 import { idParams } from '../../http/params.js';
 import { uploadRoute } from '../../http/uploads.js';
-import { readUpload } from '../files/service.js';
+import { readUpload, type Upload } from '../files/service.js';
+import type { FileStorage } from '../files/storage.js';
 import * as appeals from './appeals.js';
 import { importNationalLists } from './import.js';
 import { creditPolicy } from './policy.js';
@@ -162,30 +166,40 @@ export function creditRoutes(fastify: FastifyInstance, { db, config, storage }: 
     async (request) => service.removeEntry(db, signedInActor(request), request.params.id, request.body),
   );
 
-  app.post(
-    '/api/credit/entries/:id/attachments',
-    {
-      preValidation: manage,
-      schema: {
-        tags,
-        summary: 'The admin attaches evidence (multipart field "file")',
-        params: idParams,
-        ...uploadRoute('attachment'),
-        response: { 201: entryView },
+  /** An evidence upload (multipart field "file") answered with what it was added to. */
+  const evidenceRoute = (
+    url: string,
+    summary: string,
+    preValidation: typeof manage,
+    result: typeof entryView | typeof appealView,
+    attach: (
+      db: Db,
+      storage: FileStorage,
+      actor: ReturnType<typeof signedInActor>,
+      id: string,
+      upload: Upload,
+    ) => Promise<EntryView | AppealView>,
+  ) =>
+    app.post(
+      url,
+      {
+        preValidation,
+        schema: { tags, summary, params: idParams, ...uploadRoute('attachment'), response: { 201: result } },
       },
-    },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await service.attachEvidence(
-            db,
-            storage,
-            signedInActor(request),
-            request.params.id,
-            await readUpload(request),
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(
+            await attach(db, storage, signedInActor(request), request.params.id, await readUpload(request)),
           ),
-        ),
+    );
+
+  evidenceRoute(
+    '/api/credit/entries/:id/attachments',
+    'The admin attaches evidence (multipart field "file")',
+    manage,
+    entryView,
+    service.attachEvidence,
   );
 
   app.post(
@@ -219,30 +233,12 @@ export function creditRoutes(fastify: FastifyInstance, { db, config, storage }: 
     async (request) => appeals.listAppeals(db, signedInActor(request).user, request.query),
   );
 
-  app.post(
+  evidenceRoute(
     '/api/credit/appeals/:id/attachments',
-    {
-      preValidation: appealing,
-      schema: {
-        tags,
-        summary: 'The appealing organization adds evidence while the appeal is open (multipart field "file")',
-        params: idParams,
-        ...uploadRoute('attachment'),
-        response: { 201: appealView },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await appeals.attachAppealEvidence(
-            db,
-            storage,
-            signedInActor(request),
-            request.params.id,
-            await readUpload(request),
-          ),
-        ),
+    'The appealing organization adds evidence while the appeal is open (multipart field "file")',
+    appealing,
+    appealView,
+    appeals.attachAppealEvidence,
   );
 
   app.post(

@@ -4,72 +4,20 @@
  * appeals with reasons and evidence.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Form, Input, Modal, Radio, Skeleton, Space } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Form, Input, Radio, Skeleton, Space } from 'antd';
 import { useParams } from 'react-router';
 import type { AppealView, EntryView } from '../../../domain/credit';
 import { api } from '../../api';
 import { AttachmentList } from '../../components/Attachments';
 import { DatePicker } from '../../components/DatePicker';
 import { LoadFailed } from '../../components/ErrorPages';
-import { applyServerErrors } from '../../components/forms';
 import { PageHeader } from '../../components/PageHeader';
 import { ReasonModal } from '../../components/ReasonModal';
 import { SimpleList } from '../../components/SimpleList';
 import { type Dayjs, formatDateTime, pickerDate } from '../../format';
 import { useDialog } from '../projects/parts';
+import { PostModal } from './PostModal';
 import { AppealStateTag, CREDIT_KEY, CreditListTag, period, StandingTag } from './parts';
-
-/** A modal form that posts its values and refreshes the credit queries; field errors go on the fields. */
-function PostModal<V extends object>(props: {
-  title: string;
-  okText: string;
-  fields: string[];
-  toBody: (values: V) => unknown;
-  path: string;
-  done: string;
-  onClose: () => void;
-  children: ReactNode;
-}) {
-  const [form] = Form.useForm<V>();
-  const [saving, setSaving] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  return (
-    <Modal
-      open
-      title={props.title}
-      okText={props.okText}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={props.onClose}
-      destroyOnHidden
-    >
-      {failure ? <Alert type="error" showIcon title={failure} style={{ marginBottom: 12 }} /> : null}
-      <Form<V>
-        form={form}
-        layout="vertical"
-        onFinish={async (values) => {
-          setSaving(true);
-          setFailure(null);
-          try {
-            await api.post(props.path, props.toBody(values));
-            message.success(props.done);
-            await client.invalidateQueries({ queryKey: [CREDIT_KEY] });
-            props.onClose();
-          } catch (error) {
-            setFailure(applyServerErrors(form, error, props.fields));
-          } finally {
-            setSaving(false);
-          }
-        }}
-      >
-        {props.children}
-      </Form>
-    </Modal>
-  );
-}
 
 type ConfirmValues = {
   documentNo: string;
