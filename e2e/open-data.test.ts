@@ -53,7 +53,8 @@ describe.skipIf(!chromiumPath)('open data browser tests', () => {
     await p.getByRole('link', { name: '开放数据' }).first().click();
     await p.waitForURL(/\/open-data$/);
     await visible(p.getByRole('heading', { name: '开放数据' }));
-    await visible(p.getByTestId('opendata-updated'));
+    // The first build of the releases after the server starts may take a while on a busy machine.
+    await visible(p.getByTestId('opendata-updated'), 90_000);
     await visible(p.getByText('contracts[].implementation.transactions[].payer / payee'));
     await screenshot(p, 'open-data-1-page');
 

@@ -42,7 +42,17 @@ type Org = Sources['orgs'][number];
 type Call = Sources['calls'][number];
 type Event = Sources['events'][number];
 
-const text = (value: string) => maskPersonalData(value);
+/** Masked once per distinct text: a call's title and its organizations' names recur in each of its releases. */
+const masked = new Map<string, string>();
+const text = (value: string) => {
+  let out = masked.get(value);
+  if (out === undefined) {
+    if (masked.size > 100_000) masked.clear();
+    out = maskPersonalData(value);
+    masked.set(value, out);
+  }
+  return out;
+};
 
 export const partyId = (org: Pick<Org, 'id' | 'creditCode'>) =>
   org.creditCode ? `CN-USCC-${org.creditCode}` : `org-${org.id}`;

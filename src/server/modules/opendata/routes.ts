@@ -36,6 +36,10 @@ export function openDataRoutes(fastify: FastifyInstance, { db, config }: AppCont
   const app = typed(fastify);
   const tags = ['opendata'];
   const store = openDataStore(db, config.OCDS_PREFIX);
+  // Built ahead of the first visitor (the whole demo history takes seconds); a failure is only logged.
+  fastify.addHook('onReady', async () => {
+    void store.current().catch((error) => fastify.log.warn({ err: error }, 'open data: first build failed'));
+  });
 
   app.get(
     '/api/opendata/ocds/releases',
