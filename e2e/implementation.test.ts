@@ -77,6 +77,7 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
   let provider: ApiClient;
   let overBudget: { label: string; amountYuan: string };
   let communityName: string;
+  let committee = 'community';
   let photos: { name: string; mimeType: string; buffer: Buffer }[];
 
   beforeAll(async () => {
@@ -85,28 +86,39 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
     provider = await new ApiClient(server.baseUrl).login('provider', DEMO_PASSWORD);
     const buyer = await new ApiClient(server.baseUrl).login('buyer', DEMO_PASSWORD);
     const session = await buyer.get<{ user: { org: { id: string } } }>('/api/auth/session');
-    // The demo community committee confirms activities in its own community only.
-    const community = await new ApiClient(server.baseUrl).login('community', DEMO_PASSWORD);
-    const communityOrg = (await community.get<{ user: { org: { id: string } } }>('/api/auth/session')).user
-      .org;
-    const admin = await new ApiClient(server.baseUrl).login('admin', DEMO_PASSWORD);
-    const { regionId } = await admin.get<{ regionId: string }>(`/api/orgs/${communityOrg.id}`);
     const list = await provider.get<{ items: ProjectItem[] }>('/api/projects?status=contracted&pageSize=100');
-    for (const p of list.items.filter((x) => x.buyerOrgId === session.user.org.id)) {
-      const options = await provider.get<{ communities: { id: string; name: string }[] }>(
-        `/api/projects/${p.id}/activity-options`,
+    const found = list.items.find((p) => p.buyerOrgId === session.user.org.id);
+    if (!found) throw new Error('The demo has no signed contract between the demo buyer and provider');
+    project = found;
+    // The committee of the activities' community confirms them: the demo committee when its
+    // community is in the service area, else a committee account the administrator opens.
+    const { communities } = await provider.get<{ communities: { id: string; name: string }[] }>(
+      `/api/projects/${project.id}/activity-options`,
+    );
+    const admin = await new ApiClient(server.baseUrl).login('admin', DEMO_PASSWORD);
+    const demoCommittee = await new ApiClient(server.baseUrl).login('community', DEMO_PASSWORD);
+    const demoOrg = (await demoCommittee.get<{ user: { org: { id: string } } }>('/api/auth/session')).user
+      .org;
+    const { regionId } = await admin.get<{ regionId: string }>(`/api/orgs/${demoOrg.id}`);
+    const own = communities.find((c) => c.id === regionId);
+    const served = own ?? communities[0];
+    communityName = served.name;
+    if (!own) {
+      const { items } = await admin.get<{ items: { id: string }[] }>(
+        `/api/orgs?kind=community&regionId=${served.id}`,
       );
-      const own = options.communities.find((c) => c.id === regionId);
-      if (own) {
-        project = p;
-        communityName = own.name;
-        break;
-      }
+      const first = 'Committee@2026a';
+      await admin.post('/api/users', {
+        username: 'community-e2e',
+        displayName: `${served.name}书记`,
+        orgId: items[0].id,
+        roles: ['community'],
+        password: first,
+      });
+      const account = await new ApiClient(server.baseUrl).login('community-e2e', first);
+      await account.post('/api/auth/password', { currentPassword: first, newPassword: DEMO_PASSWORD });
+      committee = 'community-e2e';
     }
-    if (!project)
-      throw new Error(
-        'The demo has no signed contract between the demo buyer and provider serving the demo community',
-      );
     photos = [
       { name: '活动现场1.jpg', mimeType: 'image/jpeg', buffer: await jpegOf(200, 120, 40) },
       { name: '活动现场2.jpg', mimeType: 'image/jpeg', buffer: await jpegOf(40, 120, 200) },
@@ -389,7 +401,7 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
   it(
     'community: confirms one activity from its queue and disputes the other with a reason',
     async () => {
-      const session = await as('community');
+      const session = await as(committee);
       const { page } = session;
       const card = page.getByTestId('community-work');
       await card.getByRole('link', { name: /次活动等待本社区确认/ }).click();
@@ -443,7 +455,9 @@ describe.skipIf(!chromiumPath)('implementation browser test', () => {
       await until(async () => (await shown.count()) === 1, 10_000, 'one public activity');
       await visible(shown.getByText(ACTIVITIES[0].place));
       expect(await page.getByText(ACTIVITIES[1].place).count()).toBe(0);
-      expect(await page.getByText('签到表').count()).toBe(0);
+      // No sign-in sheet and no file of the project's parties: thumbnails through the public route only.
+      expect(await page.getByRole('link', { name: '签到表' }).count()).toBe(0);
+      expect(await page.locator('[href*="/api/files/"], [src*="/api/files/"]').count()).toBe(0);
       const thumbnails = shown.locator('img');
       await until(
         async () =>
