@@ -142,7 +142,7 @@ describe.skipIf(!chromiumPath)('supervisors’ console in the browser', () => {
     await buyer.goto('/app/inspections');
     await visible(buyer.getByText('检查发现：活动物料支出票据齐全'));
     await buyer.getByRole('button', { name: '答复' }).first().click();
-    await buyer.getByLabel('答复').fill('已补充签收表，请查验');
+    await buyer.getByLabel('答复', { exact: true }).fill('已补充签收表，请查验');
     await buyer.getByRole('button', { name: '提交答复' }).click();
     await visible(buyer.getByText('购买主体答复：已补充签收表，请查验'));
     await screenshot(buyer, 'supervision-buyer-answer-375');
