@@ -16,6 +16,7 @@ import pg from 'pg';
 import { openDatabase } from '../../src/server/db/client.js';
 import { DEMO_PASSWORD, seedDemo } from '../../src/server/seed/demo.js';
 import { autosaveBody, insertAutosaveDrafts, insertBenchCalls } from './calls-fixture.js';
+import { insertBenchProject } from './projects-fixture.js';
 
 type Kind = 'reference' | 'list' | 'detail' | 'search' | 'write';
 type DatabaseKind = 'pglite' | 'postgres';
@@ -164,19 +165,20 @@ async function newTarget(kind: DatabaseKind, serverUrl: string | undefined): Pro
   };
 }
 
-/** Demo district + bulk calls + autosave drafts, written before the server starts. */
-async function prepare(target: Target): Promise<string[]> {
+/** Demo district + bulk calls + autosave drafts + one big project, written before the server starts. */
+async function prepare(target: Target): Promise<{ drafts: string[]; projectId: string }> {
   const started = Date.now();
   const database = await openDatabase({ url: target.url, dataDir: target.dataDir });
   try {
     await seedDemo(database.db);
     await insertBenchCalls(database.db, CALLS);
     const drafts = await insertAutosaveDrafts(database.db, CONNECTIONS);
+    const projectId = await insertBenchProject(database.db);
     await database.db.execute(sql`analyze`);
     console.log(
       `${label[target.kind]}: demo district + ${CALLS.toLocaleString('en')} calls in ${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
-    return drafts;
+    return { drafts, projectId };
   } finally {
     await database.close();
   }
@@ -209,7 +211,7 @@ async function signIn(base: string, username: string) {
   return { cookie: `${csrfCookie}; ${cookieOf(res, 'sid')}`, 'x-csrf-token': csrf };
 }
 
-async function scenarios(base: string, drafts: string[]): Promise<Scenario[]> {
+async function scenarios(base: string, drafts: string[], projectId: string): Promise<Scenario[]> {
   // Reads carry the CSRF cookie a browser holds after its first request: the platform then does
   // not mint a new one for every request.
   const visitor = { cookie: cookieOf(await fetch(`${base}/api/auth/session`), 'csrf_token') };
@@ -227,6 +229,11 @@ async function scenarios(base: string, drafts: string[]): Promise<Scenario[]> {
   const street = await json<{ items: { id: string }[] }>(base, '/api/regions?level=street&pageSize=1');
   const publicity = await json<{ items: { id: string }[] }>(base, '/api/public/publicities?pageSize=1');
   const session = await signIn(base, 'provider');
+  const buyer = await signIn(base, 'buyer');
+  const asBuyer = (name: string, kind: Kind, url: string): Scenario => ({
+    ...get(name, kind, url),
+    headers: buyer,
+  });
   return [
     get('GET /api/health', 'reference', '/api/health'),
     get('regions: 50 of 131', 'list', '/api/regions?level=community&pageSize=50'),
@@ -246,6 +253,11 @@ async function scenarios(base: string, drafts: string[]): Promise<Scenario[]> {
     get('annual plans', 'list', '/api/public/plans'),
     get('publicities', 'list', '/api/public/publicities?pageSize=20'),
     get('publicity detail', 'detail', `/api/public/publicities/${publicity.items[0].id}`),
+    asBuyer('buyer monitoring: projects (signed in)', 'list', '/api/projects?pageSize=20'),
+    asBuyer('buyer monitoring: open alerts (signed in)', 'list', '/api/alerts?open=1&pageSize=20'),
+    asBuyer('project page: overview (signed in)', 'detail', `/api/projects/${projectId}`),
+    asBuyer('project page: 1,000 activities (signed in)', 'detail', `/api/projects/${projectId}/activities`),
+    asBuyer('project page: funds, 2,000 expenses (signed in)', 'detail', `/api/projects/${projectId}/funds`),
     {
       name: 'draft autosave (PATCH, signed in)',
       kind: 'write',
@@ -434,11 +446,11 @@ async function benchDatabase(kind: DatabaseKind, serverUrl: string | undefined):
   const target = await newTarget(kind, serverUrl);
   const stop: ChildProcess[] = [];
   try {
-    const drafts = await prepare(target);
+    const { drafts, projectId } = await prepare(target);
     const env = { DATA_DIR: target.dataDir, DATABASE_URL: target.url ?? '' };
     const platform = await startPlatform(env);
     stop.push(platform.child);
-    const list = await scenarios(platform.url, drafts);
+    const list = await scenarios(platform.url, drafts, projectId);
     const bodiesFile = path.join(target.dataDir, 'bodies.json');
     writeFileSync(bodiesFile, JSON.stringify(await bodiesOf(platform.url, list)));
     const bare = await startBare(bodiesFile);
