@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Table } from 'antd';
 import { Link } from 'react-router';
-import { type Evaluation, evaluationStageLabels } from '../../../domain/evaluations';
+import { type Evaluation, type EvaluationListItem, evaluationStageLabels } from '../../../domain/evaluations';
 import type { Project } from '../../../domain/projects';
 import { api, type Page } from '../../api';
 import { LoadFailed } from '../../components/ErrorPages';
@@ -10,40 +10,26 @@ import { PageHeader } from '../../components/PageHeader';
 import { formatDate } from '../../format';
 import { EvaluationStateTag, PROJECTS_KEY } from '../projects/parts';
 
-export type AssignedEvaluation = Evaluation & { projectTitle: string; waiting: boolean };
+export type AssignedEvaluation = EvaluationListItem & { waiting: boolean };
 
 /**
- * The evaluator's projects (the server lists only those assigned to its organization) and their
- * evaluations; a rectification waiting for its re-check counts as waiting work too.
+ * The evaluations commissioned from the evaluator's organization (one request: the server lists
+ * only those), waiting ones first; a rectification waiting for its re-check counts as waiting work
+ * too, and follows only from a 不合格 result, so only those projects are asked for their detail.
  */
 export function useAssignedEvaluations() {
   return useQuery({
     queryKey: [PROJECTS_KEY, 'assigned'],
     queryFn: async ({ signal }) => {
-      const projects = await api.get<Page<Project>>('/api/projects', { pageSize: 100 }, signal);
-      const lists = await Promise.all(
-        projects.items.map(async (p) => {
-          const [evaluations, detail] = await Promise.all([
-            api.get<{ items: Evaluation[] }>(`/api/projects/${p.id}/evaluations`, undefined, signal),
-            api.get<Project>(`/api/projects/${p.id}`, undefined, signal),
-          ]);
-          return {
-            project: detail,
-            evaluations: evaluations.items.map(
-              (e): AssignedEvaluation => ({
-                ...e,
-                projectTitle: p.projectTitle,
-                waiting: e.actions.includes('submit'),
-              }),
-            ),
-            rechecks: detail.rectifications.filter((r) => r.actions.includes('check')).length,
-          };
-        }),
-      );
-      const evaluations = lists
-        .flatMap((l) => l.evaluations)
+      const page = await api.get<Page<EvaluationListItem>>('/api/evaluations', { pageSize: 100 }, signal);
+      const evaluations = page.items
+        .map((e): AssignedEvaluation => ({ ...e, waiting: e.actions.includes('submit') }))
         .sort((a, b) => Number(b.waiting) - Number(a.waiting));
-      const rechecks = lists.filter((l) => l.rechecks > 0).map((l) => l.project);
+      const failed = [...new Set(page.items.filter((e) => e.grade === 'fail').map((e) => e.projectId))];
+      const details = await Promise.all(
+        failed.map((id) => api.get<Project>(`/api/projects/${id}`, undefined, signal)),
+      );
+      const rechecks = details.filter((d) => d.rectifications.some((r) => r.actions.includes('check')));
       return { evaluations, rechecks };
     },
   });
