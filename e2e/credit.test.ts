@@ -19,34 +19,6 @@ const DOCUMENT_NO = '官民社决〔2026〕88号';
 type Session = { user: { org: { id: string; name: string } } };
 type ProjectItem = { id: string; projectTitle: string; buyerOrgId: string; providerOrgId: string };
 
-/** Signs in with fetch and posts one file as multipart field `file` (the API client speaks JSON only). */
-async function uploadAs(baseUrl: string, username: string, path: string, file: Buffer, name: string) {
-  const cookies = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      cookies.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-  };
-  const headers = () => ({
-    cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-    'x-csrf-token': decodeURIComponent(cookies.get('csrf_token') ?? ''),
-  });
-  keep(await fetch(`${baseUrl}/api/auth/session`));
-  keep(
-    await fetch(`${baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { ...headers(), 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-    }),
-  );
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(file)], { type: 'application/pdf' }), name);
-  const res = await fetch(baseUrl + path, { method: 'POST', headers: headers(), body: form });
-  if (!res.ok) throw new Error(`upload ${path} → ${res.status}: ${await res.text()}`);
-}
-
 describe.skipIf(!chromiumPath)('credit browser test', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -94,13 +66,7 @@ describe.skipIf(!chromiumPath)('credit browser test', () => {
       ),
       reportSummary: '服务台账不完整，产出指标大部分未完成，资金使用不规范。',
     });
-    await uploadAs(
-      server.baseUrl,
-      'evaluator',
-      `/api/evaluations/${evaluation.id}/report`,
-      PDF,
-      '末期评估报告.pdf',
-    );
+    await evaluator.upload(`/api/evaluations/${evaluation.id}/report`, '末期评估报告.pdf', PDF);
     await evaluator.post(`/api/evaluations/${evaluation.id}/submit`, {});
     await buyer.post(`/api/evaluations/${evaluation.id}/accept`, {});
 

@@ -17,34 +17,6 @@ const receipt = Buffer.from('%PDF-1.4\n% e2e receipt\n1 0 obj<<>>endobj\ntrailer
 type Project = { id: string; callId: string; contractCode: string; projectTitle: string; status: string };
 type Call = { id: string; code: string; title: string };
 
-/** Signs in with fetch and posts one multipart file (the API client speaks JSON only). */
-async function uploadAs(baseUrl: string, username: string, path: string, name: string, content: Buffer) {
-  const cookies = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      cookies.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-  };
-  const headers = () => ({
-    cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-    'x-csrf-token': decodeURIComponent(cookies.get('csrf_token') ?? ''),
-  });
-  keep(await fetch(`${baseUrl}/api/auth/session`));
-  keep(
-    await fetch(`${baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { ...headers(), 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-    }),
-  );
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(content)], { type: 'application/pdf' }), name);
-  const res = await fetch(baseUrl + path, { method: 'POST', headers: headers(), body: form });
-  if (!res.ok) throw new Error(`${path} → ${res.status}: ${await res.text()}`);
-}
-
 describe.skipIf(!chromiumPath)('supervisors’ console in the browser', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -70,13 +42,7 @@ describe.skipIf(!chromiumPath)('supervisors’ console in the browser', () => {
       description: '活动物料',
     });
     expenseId = expense.id;
-    await uploadAs(
-      server.baseUrl,
-      'provider',
-      `/api/expenses/${expenseId}/receipt`,
-      '监督测试票据.pdf',
-      receipt,
-    );
+    await provider.upload(`/api/expenses/${expenseId}/receipt`, '监督测试票据.pdf', receipt);
     const supervisor = await new ApiClient(server.baseUrl).login('supervisor', DEMO_PASSWORD);
     call = await supervisor.get<Call>(`/api/calls/${project.callId}`);
   });

@@ -47,34 +47,6 @@ const shanghaiDate = (days: number) =>
     timeZone: 'Asia/Shanghai',
   });
 
-/** A signed-in session through fetch that can also send a file (the API client sends JSON only). */
-async function uploadAs(base: string, username: string, path: string, name: string, data: Buffer) {
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      jar.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-  };
-  const headers = () => ({
-    cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
-    'x-csrf-token': decodeURIComponent(jar.get('csrf_token') ?? ''),
-  });
-  keep(await fetch(`${base}/api/auth/session`));
-  keep(
-    await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { ...headers(), 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-    }),
-  );
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(data)], { type: 'application/pdf' }), name);
-  const res = await fetch(base + path, { method: 'POST', headers: headers(), body: form });
-  if (!res.ok) throw new Error(`upload ${path} → ${res.status}: ${await res.text()}`);
-}
-
 describe.skipIf(!chromiumPath)('termination browser test', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -122,13 +94,7 @@ describe.skipIf(!chromiumPath)('termination browser test', () => {
       })),
       reportSummary: '评估结论：项目实际开展情况与合同约定差距较大，服务台账与活动记录不符，评估不合格。',
     });
-    await uploadAs(
-      server.baseUrl,
-      'evaluator',
-      `/api/evaluations/${evaluation.id}/report`,
-      '末期评估报告.pdf',
-      PDF,
-    );
+    await evaluator.upload(`/api/evaluations/${evaluation.id}/report`, '末期评估报告.pdf', PDF);
     await evaluator.post(`/api/evaluations/${evaluation.id}/submit`);
     await buyer.post(`/api/evaluations/${evaluation.id}/accept`);
     project = await buyer.get<Project>(`/api/projects/${id}`);
