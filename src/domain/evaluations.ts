@@ -282,6 +282,7 @@ export const evaluationQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   stage: z.enum(EVALUATION_STAGES).optional(),
   status: z.enum(EVALUATION_STATES).optional(),
+  grade: z.enum(EVALUATION_GRADES).optional(),
   /** Only those still under way: commissioned, returned or submitted. */
   open: z.enum(['1', 'true', '0', 'false']).optional(),
 });

@@ -72,8 +72,9 @@ describe('GET /api/evaluations', () => {
     expect((await list('station')).items).toEqual([]);
   });
 
-  it('filters by stage, state and open, and pages', async () => {
+  it('filters by stage, state, grade and open, and pages', async () => {
     expect((await list('evaluator', '?stage=final')).items).toEqual([]);
+    expect((await list('evaluator', '?grade=fail')).items).toEqual([]);
     expect((await list('evaluator', '?status=commissioned&open=true')).total).toBe(2);
     expect((await list('evaluator', '?status=accepted')).items).toEqual([]);
     const page2 = await list('evaluator', '?pageSize=1&page=2');
@@ -91,6 +92,7 @@ describe('GET /api/evaluations', () => {
       '?pageSize=101',
       '?status=done',
       '?stage=yearly',
+      '?grade=poor',
       '?open=maybe',
       '?page=x',
     ])

@@ -53,6 +53,7 @@ export async function listEvaluations(
     scopeOf(viewer) ?? undefined,
     query.stage ? eq(evaluations.stage, query.stage) : undefined,
     query.status ? eq(evaluations.status, query.status) : undefined,
+    query.grade ? eq(evaluations.grade, query.grade) : undefined,
     open ? inArray(evaluations.status, [...OPEN_EVALUATION_STATES]) : undefined,
   );
   const [rows, [{ total }]] = await Promise.all([

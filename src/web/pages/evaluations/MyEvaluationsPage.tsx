@@ -13,21 +13,26 @@ import { EvaluationStateTag, PROJECTS_KEY } from '../projects/parts';
 export type AssignedEvaluation = EvaluationListItem & { waiting: boolean };
 
 /**
- * The evaluations commissioned from the evaluator's organization (one request: the server lists
- * only those), waiting ones first; a rectification waiting for its re-check counts as waiting work
- * too, and follows only from a 不合格 result, so only those projects are asked for their detail.
+ * The evaluations commissioned from the evaluator's organization (the server lists only those),
+ * waiting ones first; a rectification waiting for its re-check counts as waiting work too. It
+ * follows only from a 不合格 result, so only those projects are asked for their detail.
  */
 export function useAssignedEvaluations() {
   return useQuery({
     queryKey: [PROJECTS_KEY, 'assigned'],
     queryFn: async ({ signal }) => {
-      const page = await api.get<Page<EvaluationListItem>>('/api/evaluations', { pageSize: 100 }, signal);
+      const [page, failed] = await Promise.all(
+        [{ pageSize: 100 }, { pageSize: 100, grade: 'fail' }].map((query) =>
+          api.get<Page<EvaluationListItem>>('/api/evaluations', query, signal),
+        ),
+      );
       const evaluations = page.items
         .map((e): AssignedEvaluation => ({ ...e, waiting: e.actions.includes('submit') }))
         .sort((a, b) => Number(b.waiting) - Number(a.waiting));
-      const failed = [...new Set(page.items.filter((e) => e.grade === 'fail').map((e) => e.projectId))];
       const details = await Promise.all(
-        failed.map((id) => api.get<Project>(`/api/projects/${id}`, undefined, signal)),
+        [...new Set(failed.items.map((e) => e.projectId))].map((id) =>
+          api.get<Project>(`/api/projects/${id}`, undefined, signal),
+        ),
       );
       const rechecks = details.filter((d) => d.rectifications.some((r) => r.actions.includes('check')));
       return { evaluations, rechecks };
